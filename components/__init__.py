@@ -1,0 +1,1 @@
+"""Reusable Dash UI units; each owns its component ids (All-in-One style)."""

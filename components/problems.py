@@ -1,0 +1,23 @@
+"""Alerts listing problems or warnings by row and column, as the upload parser reports them."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+MAX_LISTED = 50
+
+
+def problem_alert(title: str, problems: list[dict], color: str = "danger") -> dbc.Alert:
+    """An alert with a title and the first MAX_LISTED problems, the rest counted.
+
+    Each problem's message already names its row and column; it is shown as text, never as HTML.
+    """
+    items = [html.Li(str(p["message"])) for p in problems[:MAX_LISTED]]
+    if len(problems) > MAX_LISTED:
+        items.append(html.Li(f"… and {len(problems) - MAX_LISTED} more"))
+    return dbc.Alert(
+        [html.Strong(title), html.Ul(items, className="mi-problems mb-0 mt-2")],
+        color=color,
+        dismissable=True,
+    )

@@ -1,0 +1,1 @@
+"""The science of MI Dashboard: plain Python with no Dash import, usable from a notebook or the CLI."""

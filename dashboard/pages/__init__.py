@@ -1,0 +1,5 @@
+"""One module per page: its layout and its callbacks, registered on an app by `register(app)`."""
+
+from dashboard.pages import about, data, home
+
+PAGE_MODULES = (home, data, about)

@@ -1,0 +1,228 @@
+"""Home: what transfer learning and active learning are, why materials data are hard, where to go."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Dash, dcc, html
+
+from dashboard.engine import datasets
+from dashboard.figures import home as figures
+
+PAGE_CARDS = {
+    "/data": "Pick a built-in dataset or drop your own CSV, TSV, Excel or Parquet file; check the "
+    "column roles, missing values and the distribution of each target.",
+    "/transfer-learning": "Train a model on a large, cheaper dataset and let it help a model of a "
+    "small, accurate one. Switch the latent-variable feature on and off and compare.",
+    "/active-learning": "Let a model with uncertainty choose which material to measure next. Step "
+    "through a campaign and watch predictions, uncertainty and the best value found.",
+    "/about": "Where every dataset and method comes from: citations, licences and the version.",
+}
+
+
+def register(app: Dash) -> None:
+    dash.register_page(
+        __name__, path="/", name="Home", title="MI Dashboard", order=0, layout=layout
+    )
+
+
+def layout(**_query) -> html.Div:
+    return html.Div(
+        [
+            html.H1("Materials informatics, hands on", className="mb-2"),
+            html.P(
+                "Two techniques help when measurements are few and expensive: transfer learning "
+                "borrows knowledge from a related, larger dataset, and active learning spends each "
+                "new experiment where it teaches the model most. Try both here on real data.",
+                className="lead",
+            ),
+            dbc.Row(page_cards(), className="g-3 mb-4"),
+            section_data(),
+            section_transfer(),
+            section_active(),
+        ]
+    )
+
+
+def page_cards() -> list[dbc.Col]:
+    """A card per page that exists (pages not built yet are not advertised)."""
+    cards = []
+    for page in dash.page_registry.values():
+        text = PAGE_CARDS.get(page["path"])
+        if text is None:
+            continue
+        card = dbc.Card(
+            dbc.CardBody(
+                [html.H5(page["name"], className="card-title"), html.P(text, className="mb-0")]
+            )
+        )
+        cards.append(
+            dbc.Col(dcc.Link(card, href=page["path"], className="mi-card-link"), md=6, lg=3)
+        )
+    return cards
+
+
+def section_data() -> html.Section:
+    gaps = datasets.load("expt-gap")
+    return html.Section(
+        [
+            html.H2("Why materials data are hard", className="h4 mt-3"),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        [
+                            html.P(
+                                [
+                                    html.Strong("Small: "),
+                                    "a synthesis or a measurement can take days, so datasets of a "
+                                    "few hundred to a few thousand materials are common. ",
+                                    html.Strong("Sparse: "),
+                                    "they cover a thin slice of the possible compositions and "
+                                    "molecules. ",
+                                    html.Strong("Biased: "),
+                                    "people publish what worked and study what is easy to make; "
+                                    "in the experimental band gaps on the right about half the "
+                                    "compounds are metals with a gap of exactly 0 eV. ",
+                                    html.Strong("Noisy: "),
+                                    "the same compound measured twice rarely gives the same value.",
+                                ]
+                            ),
+                            html.P(
+                                "So a model should say how sure it is, and its scores should be "
+                                "read with their spread. Every plot in this dashboard shows "
+                                "uncertainty where the model has one.",
+                                className="mi-explain",
+                            ),
+                        ],
+                        lg=6,
+                    ),
+                    dbc.Col(
+                        dcc.Graph(
+                            figure=figures.gap_histogram(gaps.frame["gap"]),
+                            id="home-gap-hist",
+                            config={"displayModeBar": False},
+                        ),
+                        lg=6,
+                    ),
+                ]
+            ),
+        ]
+    )
+
+
+def section_transfer() -> html.Section:
+    return html.Section(
+        [
+            html.H2("Transfer learning", className="h4 mt-4"),
+            html.P(
+                "A model trained on a large dataset of a cheaper, less accurate quantity (for "
+                "instance band gaps computed with density-functional theory) already knows a lot "
+                "about the accurate one (measured band gaps). Two ways to pass that knowledge on:"
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        [
+                            html.H3("Latent variable (LV)", className="h5"),
+                            html.P(
+                                "The source model's prediction for each target material becomes one "
+                                "more input feature of the target model. Any model can use it, and "
+                                "you can switch it off to see what it adds."
+                            ),
+                            html.Img(
+                                src="/assets/transfer-lv.svg",
+                                className="mi-diagram",
+                                alt="LV diagram",
+                            ),
+                        ],
+                        lg=6,
+                    ),
+                    dbc.Col(
+                        [
+                            html.H3("Fine-tuning (FT)", className="h5"),
+                            html.P(
+                                "A neural network is trained on the source first; the target "
+                                "network starts from those weights instead of random ones and is "
+                                "trained on with the few accurate values."
+                            ),
+                            html.Img(
+                                src="/assets/transfer-ft.svg",
+                                className="mi-diagram",
+                                alt="FT diagram",
+                            ),
+                        ],
+                        lg=6,
+                    ),
+                ]
+            ),
+        ]
+    )
+
+
+def section_active() -> html.Section:
+    return html.Section(
+        [
+            html.H2("Active learning", className="h4 mt-4"),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        [
+                            html.P(
+                                "A model that predicts a mean and an uncertainty for every candidate "
+                                "scores them with an acquisition function, the best-scoring one is "
+                                "measured, the model is refitted, and the loop repeats."
+                            ),
+                            html.Ul(
+                                [
+                                    html.Li(
+                                        [
+                                            html.Strong("Exploit: "),
+                                            "greedy mean, probability of "
+                                            "improvement, expected improvement: measure where the "
+                                            "model expects the best value.",
+                                        ]
+                                    ),
+                                    html.Li(
+                                        [
+                                            html.Strong("Explore: "),
+                                            "maximum uncertainty: measure "
+                                            "where the model knows least, to learn fastest.",
+                                        ]
+                                    ),
+                                    html.Li(
+                                        [
+                                            html.Strong("Balance: "),
+                                            "upper confidence bound "
+                                            "μ + κσ: κ sets how much uncertainty is worth.",
+                                        ]
+                                    ),
+                                    html.Li(
+                                        [
+                                            html.Strong("Baseline: "),
+                                            "random choice, which any method must beat.",
+                                        ]
+                                    ),
+                                ]
+                            ),
+                            html.P(
+                                "The plot shows a Gaussian process fitted to five points of an "
+                                "illustrative one-dimensional function (not real data): the band is "
+                                "±2σ, and below it each acquisition function marks the point it "
+                                "would measure next.",
+                                className="mi-explain",
+                            ),
+                        ],
+                        lg=5,
+                    ),
+                    dbc.Col(
+                        dcc.Graph(
+                            figure=figures.acquisition_illustration(),
+                            id="home-al-illustration",
+                            config={"displayModeBar": False},
+                        ),
+                        lg=7,
+                    ),
+                ]
+            ),
+        ]
+    )

@@ -1,0 +1,253 @@
+"""Server-side state of each browser session, on disk under the storage folder.
+
+Everything a user would be sad to lose (uploaded datasets, campaigns, trained models) lives here,
+keyed by an unguessable session id that the server makes; the browser only holds that id. Each
+session has its own folder and its own lock file, so gunicorn workers, background jobs and two tabs
+of one session never interleave their writes. Files are written to a temporary name and renamed,
+so a crash leaves the previous version intact.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import re
+import secrets
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from dashboard.engine.dataset import Dataset
+
+SESSION_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{32}$")
+KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+TOUCH_INTERVAL_SECONDS = 60.0
+
+
+class SessionError(Exception):
+    """The session id is missing, malformed, unknown or expired."""
+
+
+class StorageError(Exception):
+    """The storage folder could not be written (full, read-only, ...): earlier data are intact."""
+
+
+def new_session_id() -> str:
+    """192 random bits from the OS generator, URL-safe: 32 characters."""
+    return secrets.token_urlsafe(24)
+
+
+class SessionStore:
+    """Sessions on disk: `root/sessions/<id>/` with datasets, JSON documents and a lock file."""
+
+    def __init__(self, root: Path, ttl_hours: float = 72.0) -> None:
+        self.root = Path(root)
+        self.ttl_seconds = ttl_hours * 3600.0
+
+    # sessions -------------------------------------------------------------------------------
+    def create(self) -> str:
+        """Make a new empty session and return its id; also sweeps expired sessions."""
+        self.expire()
+        sid = new_session_id()
+        folder = self._folder(sid)
+        try:
+            folder.mkdir(parents=True)
+            self._write_text(folder / "session.json", json.dumps({"created": time.time()}))
+        except OSError as err:
+            raise StorageError(_storage_message(err)) from err
+        return sid
+
+    def exists(self, sid: object) -> bool:
+        """True for a well-formed id whose session is on disk and not expired."""
+        if not isinstance(sid, str) or not SESSION_ID_PATTERN.match(sid):
+            return False
+        marker = self._folder(sid) / "session.json"
+        try:
+            age = time.time() - marker.stat().st_mtime
+        except OSError:
+            return False
+        return age <= self.ttl_seconds
+
+    def ensure(self, sid: object) -> str:
+        """The same id when it names a live session (and mark it used); otherwise a new session.
+
+        An unknown, forged or expired id never reaches anyone's data: it gets a fresh session.
+        """
+        if self.exists(sid):
+            self.touch(sid)
+            return sid  # type: ignore[return-value]
+        return self.create()
+
+    def require(self, sid: object) -> str:
+        """The id when it names a live session, else SessionError with a message for the page."""
+        if not self.exists(sid):
+            raise SessionError(
+                "Your session has expired or is unknown: reload the page to start a new one."
+            )
+        return sid  # type: ignore[return-value]
+
+    def touch(self, sid: str) -> None:
+        """Record use of a session (at most once a minute, to spare the disk)."""
+        marker = self._folder(sid) / "session.json"
+        try:
+            if time.time() - marker.stat().st_mtime > TOUCH_INTERVAL_SECONDS:
+                os.utime(marker)
+        except OSError:
+            pass
+
+    def expire(self, now: float | None = None) -> list[str]:
+        """Delete sessions idle for longer than the expiry; returns their ids."""
+        now = time.time() if now is None else now
+        removed = []
+        sessions = self.root / "sessions"
+        if not sessions.is_dir():
+            return removed
+        for folder in sessions.iterdir():
+            try:
+                idle = now - (folder / "session.json").stat().st_mtime
+            except OSError:
+                idle = now - folder.stat().st_mtime
+            if idle > self.ttl_seconds:
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder.name)
+        return removed
+
+    @contextmanager
+    def lock(self, sid: str) -> Iterator[None]:
+        """Hold the session's exclusive lock (across processes) for a read-modify-write."""
+        self.require(sid)
+        with open(self._folder(sid) / ".lock", "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def folder(self, sid: str, *parts: str) -> Path:
+        """A folder inside the session for a module's own files (created); parts must be keys."""
+        self.require(sid)
+        for part in parts:
+            _check_key(part)
+        path = self._folder(sid).joinpath(*parts)
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    # datasets -------------------------------------------------------------------------------
+    def save_dataset(self, sid: str, dataset: Dataset, meta: dict | None = None) -> str:
+        """Store a dataset under a new generated key and return the key (never a user's name)."""
+        key = "d" + secrets.token_hex(8)
+        self.replace_dataset(sid, key, dataset, meta)
+        return key
+
+    def replace_dataset(
+        self, sid: str, key: str, dataset: Dataset, meta: dict | None = None
+    ) -> None:
+        """Write a dataset under `key`, replacing any earlier version in one rename."""
+        _check_key(key)
+        parent = self.folder(sid, "datasets")
+        meta = {"saved": time.time(), **(meta or {})}
+        staging: Path | None = None
+        try:
+            staging = Path(tempfile.mkdtemp(prefix=".tmp-", dir=parent))
+            dataset.save(staging)
+            self._write_text(staging / "meta.json", json.dumps(meta))
+            target = parent / key
+            if target.exists():
+                old = parent / f".old-{key}-{secrets.token_hex(4)}"
+                target.rename(old)
+                staging.rename(target)
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                staging.rename(target)
+        except OSError as err:
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)
+            raise StorageError(_storage_message(err)) from err
+
+    def dataset_folder(self, sid: str, key: str) -> Path:
+        """Where the session's dataset `key` is stored; KeyError when there is none."""
+        _check_key(key)
+        folder = self._folder(self.require(sid)) / "datasets" / key
+        if not (folder / "roles.json").is_file():
+            raise KeyError(f"this session has no dataset {key!r}")
+        return folder
+
+    def load_dataset(self, sid: str, key: str) -> Dataset:
+        """The session's dataset under `key`; KeyError when there is none."""
+        return Dataset.load_saved(self.dataset_folder(sid, key))
+
+    def list_datasets(self, sid: str) -> list[dict]:
+        """Summaries (key, title, rows, kind, targets, saved) of the session's datasets, oldest first."""
+        parent = self._folder(self.require(sid)) / "datasets"
+        items = []
+        for folder in sorted(parent.glob("d*")) if parent.is_dir() else []:
+            try:
+                roles = json.loads((folder / "roles.json").read_text())
+                meta = json.loads((folder / "meta.json").read_text())
+            except (OSError, ValueError):
+                continue
+            items.append({"key": folder.name, **roles, **meta})
+        return sorted(items, key=lambda item: item.get("saved", 0))
+
+    def delete_dataset(self, sid: str, key: str) -> None:
+        _check_key(key)
+        shutil.rmtree(self._folder(self.require(sid)) / "datasets" / key, ignore_errors=True)
+
+    # JSON documents (campaigns, model records, view state) ------------------------------------
+    def save_json(self, sid: str, kind: str, name: str, document: dict) -> None:
+        """Write one JSON document of a kind (e.g. "campaigns") atomically."""
+        folder = self.folder(sid, kind)
+        _check_key(name)
+        try:
+            self._write_text(folder / f"{name}.json", json.dumps(document))
+        except OSError as err:
+            raise StorageError(_storage_message(err)) from err
+
+    def load_json(self, sid: str, kind: str, name: str) -> dict | None:
+        """The document, or None when there is none."""
+        _check_key(kind)
+        _check_key(name)
+        path = self._folder(self.require(sid)) / kind / f"{name}.json"
+        try:
+            return json.loads(path.read_text())
+        except FileNotFoundError:
+            return None
+
+    def delete_json(self, sid: str, kind: str, name: str) -> None:
+        _check_key(kind)
+        _check_key(name)
+        (self._folder(self.require(sid)) / kind / f"{name}.json").unlink(missing_ok=True)
+
+    # internals ------------------------------------------------------------------------------
+    def _folder(self, sid: str) -> Path:
+        return self.root / "sessions" / sid
+
+    @staticmethod
+    def _write_text(path: Path, text: str) -> None:
+        """Write through a temporary file in the same folder and rename it over the target."""
+        handle, temp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+        try:
+            with os.fdopen(handle, "w") as stream:
+                stream.write(text)
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.replace(temp, path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+
+
+def _check_key(key: str) -> None:
+    """Keys name files: only generated or fixed lowercase names, never a path or a user's text."""
+    if not isinstance(key, str) or not KEY_PATTERN.match(key):
+        raise ValueError(f"invalid storage key {key!r}")
+
+
+def _storage_message(err: OSError) -> str:
+    """A sentence for the page about a failed write."""
+    reason = os.strerror(err.errno) if err.errno else str(err)
+    return f"The server could not save your data ({reason}). Your earlier data are unchanged; try again later."

@@ -1,0 +1,87 @@
+"""The Data page in a real browser: uploads, problems, earlier data kept, progress and Cancel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+GOOD = "formula,gap\nNaCl,8.5\nKBr,7.4\nMgO,7.8\nGaAs,1.42\nSi,1.12\nZnO,3.3\n"
+
+
+def upload(dash_duo, path: Path) -> None:
+    dash_duo.find_element("#data-upload input[type=file]").send_keys(str(path))
+
+
+def open_data_page(dash_duo, app) -> None:
+    dash_duo.start_server(app)
+    dash_duo.wait_for_page(url=dash_duo.server_url + "/data")
+    dash_duo.wait_for_contains_text("#data-headline", "rows", timeout=30)
+
+
+def test_the_built_in_table_scrolls_in_the_grid(dash_duo, app):
+    open_data_page(dash_duo, app)
+    dash_duo.wait_for_element(".ag-row", timeout=20)
+    assert "4,895 rows" in dash_duo.find_element("#data-headline").text
+    viewport = dash_duo.find_element(".ag-body-viewport")
+    dash_duo.driver.execute_script("arguments[0].scrollTop = 60000", viewport)
+    dash_duo.wait_until(
+        lambda: any(int(r.get_attribute("row-index")) > 1000 for r in dash_duo.find_elements(".ag-row")
+                    if r.get_attribute("row-index")),
+        timeout=15,
+    )
+    assert len(dash_duo.find_elements(".ag-center-cols-container .ag-row")) < 200  # virtualised
+
+
+def test_a_good_upload_shows_its_table(dash_duo, app, tmp_path, screenshot):
+    open_data_page(dash_duo, app)
+    path = tmp_path / "my gaps.csv"
+    path.write_text(GOOD)
+    upload(dash_duo, path)
+    dash_duo.wait_for_contains_text("#data-upload-message", "Added my gaps.csv: 6 rows", timeout=30)
+    dash_duo.wait_for_contains_text("#data-headline", "6 rows", timeout=20)
+    dash_duo.wait_for_contains_text(".ag-center-cols-container", "GaAs", timeout=20)
+    screenshot("data-upload-good")
+    assert dash_duo.get_logs() == []
+
+
+def test_a_bad_upload_lists_problems_and_keeps_the_earlier_data(dash_duo, app, tmp_path, screenshot):
+    open_data_page(dash_duo, app)
+    good = tmp_path / "good.csv"
+    good.write_text(GOOD)
+    upload(dash_duo, good)
+    dash_duo.wait_for_contains_text("#data-headline", "6 rows", timeout=30)
+    bad = tmp_path / "ragged.csv"
+    bad.write_text("formula,gap\nNaCl,8.5,extra\nKBr\n")
+    upload(dash_duo, bad)
+    dash_duo.wait_for_contains_text("#data-upload-message", "ragged.csv was not added", timeout=30)
+    screenshot("data-upload-bad")
+    assert "6 rows" in dash_duo.find_element("#data-headline").text
+    dash_duo.find_element("#data-picker").click()
+    assert "good.csv" in dash_duo.find_element("#data-picker").text
+
+
+def test_an_oversized_file_is_refused_in_the_browser(dash_duo, app, tmp_path):
+    open_data_page(dash_duo, app)
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"formula,gap\n" + b"NaCl,8.5\n" * 700_000)  # 6.3 MB, over the 5 MB test limit
+    upload(dash_duo, big)
+    dash_duo.wait_for_contains_text("#data-upload-message", "over the 5.0 MB limit", timeout=10)
+    assert "4,895 rows" in dash_duo.find_element("#data-headline").text
+
+
+def test_a_slow_upload_shows_progress_and_can_be_cancelled(dash_duo, app, tmp_path):
+    source = SHARED / "matbench_mp_gap.csv"
+    if not source.is_file():
+        pytest.skip(f"needs {source} (the shared reference data)")
+    open_data_page(dash_duo, app)
+    path = tmp_path / "mp_gap.csv"
+    path.write_bytes(source.read_bytes()[:2_000_000])
+    upload(dash_duo, path)
+    dash_duo.wait_for_style_to_equal("#data-upload-job", "display", "block", timeout=20)
+    dash_duo.find_element("#data-upload-job-cancel").click()
+    dash_duo.wait_for_style_to_equal("#data-upload-job", "display", "none", timeout=20)
+    assert "Added" not in dash_duo.find_element("#data-upload-message").text
+    assert "4,895 rows" in dash_duo.find_element("#data-headline").text

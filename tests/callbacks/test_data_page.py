@@ -1,0 +1,128 @@
+"""Data page callbacks: uploads are stored only when usable, roles can be edited, rows are paged."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+import pytest
+from dash._callback_context import context_value
+from dash._utils import AttributeDict
+
+from dashboard import catalog
+from dashboard.pages import data as page
+from tests.callbacks.conftest import data_url
+
+GOOD_CSV = b"formula,gap\nNaCl,8.5\nKBr,7.4\nMgO,7.8\nGaAs,1.42\nSi,1.12\nFe2O3,2.2\n"
+
+
+def text_of(component) -> str:
+    """All text inside a Dash component tree."""
+    if isinstance(component, str | int | float):
+        return str(component)
+    if isinstance(component, list | tuple):
+        return " ".join(text_of(c) for c in component)
+    children = getattr(component, "children", None)
+    return "" if children is None else text_of(children)
+
+
+def test_a_good_upload_is_stored_and_announced(rt, sid):
+    message, key = page.receive_upload(data_url(GOOD_CSV), "gaps.csv", sid)
+    assert key is not None
+    assert "Added gaps.csv: 6 rows" in text_of(message)
+    stored = rt.store.load_dataset(sid, key)
+    assert stored.structure_column == "formula" and stored.target_columns == ["gap"]
+
+
+def test_a_bad_upload_lists_problems_and_keeps_earlier_data(rt, sid):
+    _, first = page.receive_upload(data_url(GOOD_CSV), "gaps.csv", sid)
+    before = rt.store.list_datasets(sid)
+    message, key = page.receive_upload(data_url(b"<html><body>hi</body></html>"), "page.csv", sid)
+    assert key is None
+    assert isinstance(message, dbc.Alert) and message.color == "danger"
+    assert "page.csv was not added" in text_of(message)
+    assert rt.store.list_datasets(sid) == before
+    assert rt.store.load_dataset(sid, first).rows == 6
+
+
+def test_an_oversized_upload_is_refused_and_nothing_is_stored(rt, sid):
+    big = b"formula,gap\n" + b"NaCl,8.5\n" * 200_000  # 1.8 MB, over the 1 MB limit of the fixture
+    message, key = page.receive_upload(data_url(big), "big.csv", sid)
+    assert key is None
+    assert "MB" in text_of(message)
+    assert rt.store.list_datasets(sid) == []
+
+
+def test_a_forged_session_gets_a_message_not_a_trace(rt):
+    message, key = page.receive_upload(data_url(GOOD_CSV), "gaps.csv", "A" * 32)
+    assert key is None and "reload the page" in text_of(message)
+
+
+def test_a_damaged_upload_is_explained(rt, sid):
+    message, key = page.receive_upload("data:text/csv;base64,@@not-base64@@", "x.csv", sid)
+    assert key is None and "damaged" in text_of(message)
+
+
+def test_path_like_file_names_are_only_shown_by_their_base_name(rt, sid):
+    message, key = page.receive_upload(data_url(GOOD_CSV), "../../etc/gaps.csv", sid)
+    assert "Added gaps.csv" in text_of(message)
+    assert key.startswith("d") and "/" not in key
+
+
+def test_grid_rows_pages_and_sorts_without_sending_the_whole_table(rt, sid):
+    request = {"startRow": 0, "endRow": 100, "sortModel": [{"colId": "gap", "sort": "desc"}]}
+    response = page.grid_rows(request, catalog.BUILTIN + "expt-gap", sid)
+    assert response["rowCount"] == 4895
+    assert len(response["rowData"]) == 100
+    gaps = [row["gap"] for row in response["rowData"]]
+    assert gaps == sorted(gaps, reverse=True)
+
+
+def test_grid_rows_of_another_sessions_dataset_are_empty(rt, sid):
+    _, key = page.receive_upload(data_url(GOOD_CSV), "gaps.csv", sid)
+    other = rt.store.create()
+    response = page.grid_rows({"startRow": 0, "endRow": 10}, catalog.UPLOAD + key, other)
+    assert response == {"rowData": [], "rowCount": 0}
+
+
+def test_show_dataset_fills_headline_grid_and_roles(rt, sid):
+    outputs = page.show_dataset(catalog.BUILTIN + "expt-gap", sid)
+    headline, _description, grid, summary, remove_disabled = outputs[:5]
+    assert "4,895 rows" in text_of(headline)
+    assert grid.rowModelType == "infinite"
+    assert len(summary) == 3  # missing values, the gap histogram, element frequency
+    assert remove_disabled is True
+    assert outputs[-5:] == ("formula", "composition", ["gap"], [], None)
+
+
+@pytest.fixture
+def triggered_by():
+    def set_trigger(prop_id: str):
+        context_value.set(AttributeDict(triggered_inputs=[{"prop_id": prop_id, "value": 1}]))
+
+    return set_trigger
+
+
+def test_a_new_upload_is_selected_in_the_picker(rt, sid, triggered_by):
+    _, key = page.receive_upload(data_url(GOOD_CSV), "gaps.csv", sid)
+    triggered_by("data-refresh.data")
+    options, value = page.refresh_picker(sid, {"select": catalog.UPLOAD + key}, catalog.BUILTIN + "qm9")
+    assert value == catalog.UPLOAD + key
+    assert any("gaps.csv" in option["label"] for option in options)
+
+
+def test_role_edits_are_checked_and_saved(rt, sid, triggered_by):
+    _, key = page.receive_upload(data_url(GOOD_CSV), "gaps.csv", sid)
+    upload_key = catalog.UPLOAD + key
+    message, refresh = page.apply_role_edits(1, "formula", "composition", ["formula"], [], None, upload_key, sid)
+    assert refresh is page.no_update
+    assert "These roles do not work" in text_of(message)
+    assert rt.store.load_dataset(sid, key).target_columns == ["gap"]
+    message, refresh = page.apply_role_edits(1, "formula", "composition", ["gap"], [], "formula", upload_key, sid)
+    assert "Roles saved" in text_of(message)
+    assert rt.store.load_dataset(sid, key).id_column == "formula"
+
+
+def test_download_neutralises_spreadsheet_formulas(rt, sid):
+    csv = b"name,formula,gap\n=HYPERLINK(1),NaCl,8.5\nb,KBr,7.4\nc,MgO,7.8\nd,GaAs,1.42\ne,Si,1.12\n"
+    _, key = page.receive_upload(data_url(csv), "names.csv", sid)
+    sent = page.download(1, catalog.UPLOAD + key, sid)
+    assert "'=HYPERLINK(1)" in sent["content"]

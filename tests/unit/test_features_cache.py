@@ -1,0 +1,100 @@
+"""The feature cache: a hit returns the same arrays without recomputing; keys follow the inputs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dashboard.engine.dataset import Dataset
+from dashboard.engine.features import cache, dispatch, featurize
+
+
+@pytest.fixture
+def dataset() -> Dataset:
+    frame = pd.DataFrame({"formula": ["NaCl", "Fe2O3", "Xx"], "t": [1.0, 2.0, 3.0]})
+    return Dataset(
+        id="d",
+        title="d",
+        frame=frame,
+        structure_column="formula",
+        structure_kind="composition",
+        target_columns=["t"],
+    )
+
+
+@pytest.fixture
+def calls(monkeypatch) -> list[int]:
+    """Counts the composition featuriser's calls made through featurize."""
+    counted: list[int] = []
+    original = dispatch.composition_features
+
+    def counting(formulas):
+        counted.append(len(formulas))
+        return original(formulas)
+
+    monkeypatch.setattr(dispatch, "composition_features", counting)
+    return counted
+
+
+def test_a_cache_hit_returns_equal_arrays_without_recomputing(tmp_path, dataset, calls):
+    first = featurize(dataset, cache_dir=tmp_path)
+    second = featurize(dataset, cache_dir=tmp_path)
+    assert calls == [3]
+    np.testing.assert_array_equal(first.X, second.X)
+    assert first.names == second.names and first.blocks == second.blocks
+    np.testing.assert_array_equal(first.valid, second.valid)
+
+
+def test_cache_files_are_plain_npz_and_no_temporary_file_is_left(tmp_path, dataset):
+    featurize(dataset, cache_dir=tmp_path)
+    files = list(tmp_path.iterdir())
+    assert len(files) == 1 and files[0].suffix == ".npz"
+    with np.load(files[0], allow_pickle=False) as stored:
+        assert stored["valid"].tolist() == [True, True, False]
+
+
+def test_fingerprint_bits_round_trip_through_the_cache(tmp_path):
+    frame = pd.DataFrame({"smiles": ["CCO", "C1CC", "c1ccccc1"], "y": [1.0, 2.0, 3.0]})
+    dataset = Dataset(
+        id="m",
+        title="m",
+        frame=frame,
+        structure_column="smiles",
+        structure_kind="smiles",
+        target_columns=["y"],
+    )
+    computed = featurize(dataset, cache_dir=tmp_path)
+    cached = featurize(dataset, cache_dir=tmp_path)
+    np.testing.assert_array_equal(computed.X, cached.X)
+    assert np.isnan(cached.X[1]).all() and cached.X.dtype == np.float64
+
+
+def test_a_changed_dataset_misses_the_cache(tmp_path, dataset, calls):
+    featurize(dataset, cache_dir=tmp_path)
+    changed = dataset.frame.assign(formula=["NaCl", "Fe3O4", "Xx"])
+    featurize(Dataset(frame=changed, **dataset.roles()), cache_dir=tmp_path)
+    assert calls == [3, 3]
+
+
+def test_the_key_changes_with_parameters_and_code_version(tmp_path, monkeypatch):
+    def key(dataset_hash: str = "h", **changes) -> object:
+        params = {"radius": 2, "n_bits": 2048, "descriptors": False, **changes}
+        return cache.cache_path(tmp_path, dataset_hash, "ecfp", params)
+
+    path = key()
+    assert path == key()
+    others = [key(radius=3), key(n_bits=1024), key(descriptors=True), key("h2")]
+    assert len({path, *others}) == 5
+    monkeypatch.setattr(cache, "FEATURES_VERSION", cache.FEATURES_VERSION + 1)
+    assert key() != path
+
+
+def test_an_unreadable_cache_file_is_recomputed_and_replaced(tmp_path, dataset, calls):
+    featurize(dataset, cache_dir=tmp_path)
+    (path,) = tmp_path.iterdir()
+    path.write_bytes(b"not an npz file")
+    again = featurize(dataset, cache_dir=tmp_path)
+    assert calls == [3, 3]
+    assert cache.load(path) is not None
+    assert again.valid.tolist() == [True, True, False]

@@ -1,0 +1,72 @@
+"""Molecule features: ECFP bits from RDKit's Morgan generator and sanitised RDKit descriptors."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+from rdkit import Chem
+from rdkit.Chem import Descriptors, rdFingerprintGenerator
+
+from dashboard.engine.datasets import load
+from dashboard.engine.features import ecfp, ecfp_names, rdkit_descriptors
+from dashboard.engine.features.molecules import DESCRIPTOR_LIMIT, sanitise_descriptors
+
+SMILES = ["CCO", "c1ccccc1O", "CC(=O)Nc1ccc(O)cc1", "O=C=O", "[Na+].[Cl-]", "C1CC1C#N"]
+INVALID = ["", "not a smiles", "C1CC", "c1cccc1", "Xx", None, 42]
+
+
+def test_ecfp_has_2048_bits_equal_to_rdkits_generator():
+    bits, valid = ecfp(SMILES)
+    generator = rdFingerprintGenerator.GetMorganGenerator(radius=2, fpSize=2048)
+    assert bits.shape == (len(SMILES), 2048) and bits.dtype == np.uint8
+    assert valid.all()
+    for row, smiles in enumerate(SMILES):
+        fingerprint = generator.GetFingerprint(Chem.MolFromSmiles(smiles))
+        assert bits[row].sum() == fingerprint.GetNumOnBits()
+        assert np.flatnonzero(bits[row]).tolist() == list(fingerprint.GetOnBits())
+
+
+def test_ecfp_radius_and_size_are_parameters():
+    bits, _ = ecfp(["CC(=O)Nc1ccc(O)cc1"], radius=1, n_bits=512)
+    assert bits.shape == (1, 512)
+    assert bits.sum() < ecfp(["CC(=O)Nc1ccc(O)cc1"], radius=3, n_bits=512)[0].sum()
+    assert ecfp_names(1, 512)[:2] == ["ecfp2_0", "ecfp2_1"] and len(ecfp_names()) == 2048
+
+
+def test_invalid_smiles_give_invalid_empty_rows_without_raising():
+    bits, valid = ecfp([*INVALID, "CCO"])
+    assert valid.tolist() == [False] * len(INVALID) + [True]
+    assert bits[:-1].sum() == 0 and bits[-1].sum() > 0
+
+
+def test_ecfp_of_10000_qm9_molecules_takes_under_3_seconds():
+    smiles = load("qm9").frame["smiles"].tolist()
+    start = time.process_time()
+    _, valid = ecfp(smiles)
+    assert time.process_time() - start < 3.0
+    assert valid.sum() == len(smiles)
+
+
+def test_descriptors_are_rdkits_with_their_names():
+    values, names, valid = rdkit_descriptors(["CCO", "not a smiles"])
+    assert names == [name for name, _ in Descriptors._descList]
+    assert valid.tolist() == [True, False]
+    assert values[0, names.index("MolWt")] == pytest.approx(46.069, abs=1e-3)
+    assert np.isfinite(values[0]).all() and np.isnan(values[1]).all()
+
+
+def test_unusable_descriptor_values_become_their_column_median():
+    values = np.array(
+        [
+            [1.0, np.nan, 5.0],
+            [3.0, np.nan, np.inf],
+            [np.nan, np.nan, 2 * DESCRIPTOR_LIMIT],
+            [2.0, np.nan, 7.0],
+        ]
+    )
+    clean = sanitise_descriptors(values)
+    assert clean[:, 0].tolist() == [1.0, 3.0, 2.0, 2.0]
+    assert clean[:, 1].tolist() == [0.0] * 4
+    assert clean[:, 2].tolist() == [5.0, 6.0, 6.0, 7.0]
