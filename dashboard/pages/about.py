@@ -124,7 +124,12 @@ def layout(**_query) -> html.Div:
                 [
                     html.Thead(
                         html.Tr(
-                            [html.Th("Dataset"), html.Th("Rows"), html.Th("Source and licence")]
+                            [
+                                html.Th("Dataset"),
+                                html.Th("Rows"),
+                                html.Th("Source"),
+                                html.Th("Licence"),
+                            ]
                         )
                     )
                 ]
@@ -136,6 +141,7 @@ def layout(**_query) -> html.Div:
                                     html.Td(info.title),
                                     html.Td(f"{info.rows:,}"),
                                     html.Td(info.source),
+                                    html.Td(info.licence),
                                 ]
                             )
                             for info in datasets.list_datasets()

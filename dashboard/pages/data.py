@@ -9,6 +9,7 @@ import time
 import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import Dash, Input, Output, State, dcc, html, no_update
 
 from components.job_progress import JobProgress
@@ -17,7 +18,7 @@ from dashboard import catalog, runtime
 from dashboard.engine import summary
 from dashboard.engine.dataset import Dataset
 from dashboard.engine.export import to_safe_csv
-from dashboard.engine.upload import UploadLimits, apply_roles, parse_upload
+from dashboard.engine.upload import Roles, Table, UploadLimits, apply_roles, parse_upload
 from dashboard.figures import data as figures
 from dashboard.store import SessionError, StorageError
 
@@ -340,32 +341,59 @@ def upload(set_progress, contents: str | None, filename: str | None, sid: str | 
 
 
 def apply_role_edits(_clicks, structure, kind, targets, features, id_column, key, sid):
-    """Check the edited roles; save the result as the session's dataset (a copy for built-ins)."""
-    roles = dict(
-        zip(ROLE_FIELDS, (structure, kind, targets or [], features or [], id_column), strict=True)
+    """Check the edited roles on the whole uploaded table; save the result (a copy for built-ins).
+
+    Rows left out for the old roles come back when the new roles can use them.
+    """
+    kind = kind or "none"
+    roles = Roles(
+        structure_column=None if kind == "none" else structure,
+        structure_kind=kind,
+        feature_columns=list(features or []),
+        target_columns=list(targets or []),
+        id_column=id_column,
     )
+    store = runtime.current().store
     try:
         dataset = catalog.load(sid, key)
-        result = apply_roles(dataset.frame, roles, dataset_id=dataset.id, title=dataset.title)
+        own = key.startswith(catalog.UPLOAD)
+        table = _editable_table(store, sid, key, dataset) if own else _table_of(dataset)
+        roles.units = {c: u for c, u in dataset.units.items()}
+        result = apply_roles(Table(table, dataset.title), roles, dataset_id=dataset.id)
         if result.problems:
-            return problem_alert(
-                "These roles do not work:", [p.to_dict() for p in result.problems]
-            ), no_update
-        store = runtime.current().store
+            problems = [p.to_dict() for p in result.problems]
+            return problem_alert("These roles do not work:", problems), no_update
+        edited = result.dataset.with_roles(title=dataset.title, source=dataset.source)
         with store.lock(sid):
-            if key.startswith(catalog.UPLOAD):
+            if own:
                 new_key = key.removeprefix(catalog.UPLOAD)
-                store.replace_dataset(sid, new_key, _keep_source(result.dataset, dataset))
+                meta = {k: v for k, v in _meta(store, sid, new_key).items() if k == "filename"}
+                store.replace_dataset(sid, new_key, edited, meta, table)
             else:
-                new_key = store.save_dataset(
-                    sid, _keep_source(result.dataset, dataset, "your roles")
-                )
+                copy = edited.with_roles(title=f"{dataset.title} (your roles)")
+                new_key = store.save_dataset(sid, copy, {}, table)
     except (KeyError, ValueError, SessionError, StorageError) as err:
         return dbc.Alert(_reason(err), color="danger"), no_update
-    return (
-        dbc.Alert("Roles saved.", color="success", duration=4000),
-        {"select": catalog.UPLOAD + new_key, "t": time.time()},
-    )
+    note = dbc.Alert(f"Roles saved: {edited.rows:,} rows used.", color="success", duration=5000)
+    if result.warnings:
+        warned = [w.to_dict() for w in result.warnings]
+        note = html.Div([note, problem_alert("Rows left out:", warned, color="warning")])
+    return note, {"select": catalog.UPLOAD + new_key, "t": time.time()}
+
+
+def _table_of(dataset: Dataset) -> pd.DataFrame:
+    """A dataset's frame indexed by data row number (1-based), as the role checker expects."""
+    return dataset.frame.set_axis(pd.RangeIndex(1, dataset.rows + 1), axis=0)
+
+
+def _editable_table(store, sid: str, key: str, dataset: Dataset) -> pd.DataFrame:
+    """The whole table an upload was made from (older uploads: the dataset's own rows)."""
+    table = store.load_table(sid, key.removeprefix(catalog.UPLOAD))
+    return _table_of(dataset) if table is None else table
+
+
+def _meta(store, sid: str, key: str) -> dict:
+    return next((item for item in store.list_datasets(sid) if item["key"] == key), {})
 
 
 def download(_clicks, key: str, sid: str):
@@ -415,7 +443,9 @@ def receive_upload(
         ), None
     try:
         with rt.store.lock(sid):
-            key = rt.store.save_dataset(sid, result.dataset, {"filename": _safe_name(filename)})
+            key = rt.store.save_dataset(
+                sid, result.dataset, {"filename": _safe_name(filename)}, result.table.frame
+            )
     except StorageError as err:
         return dbc.Alert(str(err), color="danger"), None
     added = dbc.Alert(
@@ -447,11 +477,6 @@ def _safe_name(filename: str | None) -> str:
     """The file's base name, for messages only (never used as a path)."""
     name = (filename or "the file").replace("\\", "/").rsplit("/", 1)[-1]
     return name[:120] or "the file"
-
-
-def _keep_source(new: Dataset, old: Dataset, suffix: str | None = None) -> Dataset:
-    title = f"{old.title} ({suffix})" if suffix else old.title
-    return new.with_roles(title=title, source=old.source)
 
 
 def _reason(err: Exception) -> str:

@@ -29,12 +29,26 @@ def free_port() -> int:
 def redis_url(tmp_path):
     server = shutil.which("redis-server")
     if server is None:
-        pytest.fail("redis-server is not installed: `make test` installs it (Debian package redis-server)")
+        pytest.fail(
+            "redis-server is not installed: `make test` installs it (Debian package redis-server)"
+        )
     port = free_port()
     process = subprocess.Popen(
-        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(tmp_path)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            server,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.time() + 10
     while time.time() < deadline:
@@ -52,8 +66,20 @@ def redis_url(tmp_path):
 def celery_worker(redis_url, tmp_path):
     env = {**os.environ, "MI_REDIS_URL": redis_url, "MI_STORAGE_DIR": str(tmp_path / "storage")}
     process = subprocess.Popen(
-        [sys.executable, "-m", "dashboard", "worker", "--concurrency", "1", "--loglevel", "WARNING"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "dashboard",
+            "worker",
+            "--concurrency",
+            "1",
+            "--loglevel",
+            "WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     yield process
     process.terminate()

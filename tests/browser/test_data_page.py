@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
+from dash.testing.wait import until
 
 pytestmark = pytest.mark.browser
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+MAX_INDEX = (
+    "return Math.max(-1, ...Array.from(document.querySelectorAll('.ag-row[row-index]'))"
+    ".map(r => Number(r.getAttribute('row-index'))))"
+)
 GOOD = "formula,gap\nNaCl,8.5\nKBr,7.4\nMgO,7.8\nGaAs,1.42\nSi,1.12\nZnO,3.3\n"
 
 
@@ -27,11 +33,8 @@ def test_the_built_in_table_scrolls_in_the_grid(dash_duo, app):
     assert "4,895 rows" in dash_duo.find_element("#data-headline").text
     viewport = dash_duo.find_element(".ag-body-viewport")
     dash_duo.driver.execute_script("arguments[0].scrollTop = 60000", viewport)
-    dash_duo.wait_until(
-        lambda: any(int(r.get_attribute("row-index")) > 1000 for r in dash_duo.find_elements(".ag-row")
-                    if r.get_attribute("row-index")),
-        timeout=15,
-    )
+    until(lambda: dash_duo.driver.execute_script(MAX_INDEX) > 1000, timeout=15)
+    dash_duo.wait_for_contains_text(".ag-center-cols-container", ".", timeout=15)
     assert len(dash_duo.find_elements(".ag-center-cols-container .ag-row")) < 200  # virtualised
 
 
@@ -47,7 +50,9 @@ def test_a_good_upload_shows_its_table(dash_duo, app, tmp_path, screenshot):
     assert dash_duo.get_logs() == []
 
 
-def test_a_bad_upload_lists_problems_and_keeps_the_earlier_data(dash_duo, app, tmp_path, screenshot):
+def test_a_bad_upload_lists_problems_and_keeps_the_earlier_data(
+    dash_duo, app, tmp_path, screenshot
+):
     open_data_page(dash_duo, app)
     good = tmp_path / "good.csv"
     good.write_text(GOOD)
@@ -85,3 +90,19 @@ def test_a_slow_upload_shows_progress_and_can_be_cancelled(dash_duo, app, tmp_pa
     dash_duo.wait_for_style_to_equal("#data-upload-job", "display", "none", timeout=20)
     assert "Added" not in dash_duo.find_element("#data-upload-message").text
     assert "4,895 rows" in dash_duo.find_element("#data-headline").text
+
+
+def test_a_100k_row_upload_scrolls_without_freezing(dash_duo, app, tmp_path):
+    source = SHARED / "matbench_mp_gap.csv"
+    if not source.is_file():
+        pytest.skip(f"needs {source} (the shared reference data)")
+    open_data_page(dash_duo, app)
+    upload(dash_duo, source)
+    dash_duo.wait_for_contains_text("#data-headline", "106,113 rows", timeout=90)
+    viewport = dash_duo.find_element(".ag-body-viewport")
+    for top in (400_000, 2_000_000, 4_000_000):
+        started = time.perf_counter()
+        dash_duo.driver.execute_script("arguments[0].scrollTop = arguments[1]", viewport, top)
+        until(lambda t=top: dash_duo.driver.execute_script(MAX_INDEX) > t // 50, timeout=15)
+        assert time.perf_counter() - started < 5
+    assert len(dash_duo.find_elements(".ag-center-cols-container .ag-row")) < 200

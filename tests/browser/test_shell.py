@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dash
 import pytest
+from dash.testing.wait import until
 
 from dashboard.shell import nav_id
 
@@ -54,10 +55,10 @@ def test_theme_switch_turns_dark_and_is_remembered(dash_duo, app):
     html = dash_duo.find_element("html")
     assert html.get_attribute("data-bs-theme") in (None, "", "light")
     dash_duo.find_element("#theme-switch").click()
-    dash_duo.wait_until(lambda: html.get_attribute("data-bs-theme") == "dark", timeout=5)
+    until(lambda: html.get_attribute("data-bs-theme") == "dark", timeout=5)
     dash_duo.driver.refresh()
     dash_duo.wait_for_element("#theme-switch", timeout=20)
-    dash_duo.wait_until(
+    until(
         lambda: dash_duo.find_element("html").get_attribute("data-bs-theme") == "dark", timeout=10
     )
     assert dash_duo.find_element("#theme-switch").is_selected()
@@ -67,7 +68,7 @@ def test_a_session_id_is_made_by_the_server_and_kept(dash_duo, app):
     dash_duo.start_server(app)
     dash_duo.wait_for_element("#page-body h1", timeout=20)
     read = "return window.localStorage.getItem('session-id')"
-    dash_duo.wait_until(lambda: dash_duo.driver.execute_script(read), timeout=10)
+    until(lambda: dash_duo.driver.execute_script(read), timeout=10)
     first = dash_duo.driver.execute_script(read).strip('"')
     assert len(first) == 32
     dash_duo.driver.refresh()
@@ -82,6 +83,4 @@ def test_a_forged_session_id_is_replaced(dash_duo, app):
     dash_duo.driver.execute_script(f"window.localStorage.setItem('session-id', '\"{forged}\"')")
     dash_duo.driver.refresh()
     read = "return window.localStorage.getItem('session-id')"
-    dash_duo.wait_until(
-        lambda: forged not in (dash_duo.driver.execute_script(read) or forged), timeout=10
-    )
+    until(lambda: forged not in (dash_duo.driver.execute_script(read) or forged), timeout=10)

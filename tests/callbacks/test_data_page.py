@@ -104,25 +104,46 @@ def triggered_by():
 def test_a_new_upload_is_selected_in_the_picker(rt, sid, triggered_by):
     _, key = page.receive_upload(data_url(GOOD_CSV), "gaps.csv", sid)
     triggered_by("data-refresh.data")
-    options, value = page.refresh_picker(sid, {"select": catalog.UPLOAD + key}, catalog.BUILTIN + "qm9")
+    options, value = page.refresh_picker(
+        sid, {"select": catalog.UPLOAD + key}, catalog.BUILTIN + "qm9"
+    )
     assert value == catalog.UPLOAD + key
     assert any("gaps.csv" in option["label"] for option in options)
 
 
-def test_role_edits_are_checked_and_saved(rt, sid, triggered_by):
-    _, key = page.receive_upload(data_url(GOOD_CSV), "gaps.csv", sid)
+def test_role_edits_are_checked_and_saved(rt, sid):
+    csv = b"formula,gap,density\nNaCl,8.5,2.2\nKBr,7.4,2.7\nMgO,7.8,3.6\nGaAs,,5.3\nSi,1.12,2.3\nZnO,3.3,5.6\n"
+    _, key = page.receive_upload(data_url(csv), "two.csv", sid)
     upload_key = catalog.UPLOAD + key
-    message, refresh = page.apply_role_edits(1, "formula", "composition", ["formula"], [], None, upload_key, sid)
+    assert rt.store.load_dataset(sid, key).rows == 5  # GaAs has no gap
+    message, refresh = page.apply_role_edits(
+        1, "formula", "composition", ["formula"], [], None, upload_key, sid
+    )
     assert refresh is page.no_update
     assert "These roles do not work" in text_of(message)
-    assert rt.store.load_dataset(sid, key).target_columns == ["gap"]
-    message, refresh = page.apply_role_edits(1, "formula", "composition", ["gap"], [], "formula", upload_key, sid)
+    assert rt.store.load_dataset(sid, key).target_columns == ["gap", "density"]
+    message, refresh = page.apply_role_edits(
+        1, "formula", "composition", ["density"], [], None, upload_key, sid
+    )
+    assert "Roles saved: 6 rows used" in text_of(message)
+    edited = rt.store.load_dataset(sid, key)
+    assert edited.target_columns == ["density"] and edited.rows == 6  # GaAs is back
+
+
+def test_role_edits_of_a_built_in_make_a_copy_in_the_session(rt, sid):
+    message, refresh = page.apply_role_edits(
+        1, "smiles", "smiles", ["expt"], ["calc"], "name", catalog.BUILTIN + "freesolv", sid
+    )
     assert "Roles saved" in text_of(message)
-    assert rt.store.load_dataset(sid, key).id_column == "formula"
+    (item,) = rt.store.list_datasets(sid)
+    assert item["title"].endswith("(your roles)") and item["feature_columns"] == ["calc"]
+    assert refresh["select"] == catalog.UPLOAD + item["key"]
 
 
 def test_download_neutralises_spreadsheet_formulas(rt, sid):
-    csv = b"name,formula,gap\n=HYPERLINK(1),NaCl,8.5\nb,KBr,7.4\nc,MgO,7.8\nd,GaAs,1.42\ne,Si,1.12\n"
+    csv = (
+        b"name,formula,gap\n=HYPERLINK(1),NaCl,8.5\nb,KBr,7.4\nc,MgO,7.8\nd,GaAs,1.42\ne,Si,1.12\n"
+    )
     _, key = page.receive_upload(data_url(csv), "names.csv", sid)
     sent = page.download(1, catalog.UPLOAD + key, sid)
     assert "'=HYPERLINK(1)" in sent["content"]

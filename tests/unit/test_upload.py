@@ -1,0 +1,359 @@
+"""Uploads that should work: every format and encoding gives the right roles and values.
+
+The byte builders at the top are shared with the malformed-file, fuzz and CLI tests.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+from rdkit import rdBase
+
+from dashboard.engine.roles import Roles, apply_roles, detect_roles
+from dashboard.engine.table import Table
+from dashboard.engine.upload import UploadLimits, parse_upload, sheet_names
+from dashboard.settings import Settings
+
+LIMITS = UploadLimits()
+GAPS = [("NaCl", 8.5), ("KCl", 8.4), ("Fe2O3", 2.1), ("Si", 1.1), ("GaAs", 1.4), ("ZnO", 3.4)]
+MOLECULES = [("CCO", -0.5), ("c1ccccc1", 1.2), ("CC(=O)O", -2.0), ("O", 0.3), ("CN", 0.1)]
+
+
+def csv_text(rows: list[tuple], header: tuple = ("formula", "gap (eV)"), sep: str = ",") -> str:
+    """A delimited table: header line and one line per row, numbers written with str()."""
+    return "\n".join(sep.join(map(str, r)) for r in [header, *rows]) + "\n"
+
+
+def xlsx_bytes(sheets: dict[str, list[tuple]]) -> bytes:
+    """A workbook written by openpyxl with one sheet per entry (first entry first)."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(list(row))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def parquet_bytes(frame: pd.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False)
+    return buffer.getvalue()
+
+
+def parse(content: bytes | str, filename: str = "data.csv", **kwargs):
+    if isinstance(content, str):
+        content = content.encode()
+    return parse_upload(content, filename, kwargs.pop("limits", LIMITS), **kwargs)
+
+
+def assert_gap_dataset(result, target: str = "gap (eV)") -> None:
+    assert result.ok, [p.message for p in result.problems]
+    data = result.dataset
+    assert (data.structure_column, data.structure_kind) == ("formula", "composition")
+    assert data.target_columns == [target]
+    assert data.frame["formula"].tolist() == [f for f, _ in GAPS]
+    np.testing.assert_allclose(data.frame[target], [g for _, g in GAPS])
+
+
+@pytest.mark.parametrize("sep", [",", ";", "\t", "|"])
+def test_each_delimiter_is_sniffed(sep):
+    assert_gap_dataset(parse(csv_text(GAPS, sep=sep)))
+
+
+def test_tsv_extension_reads_tabs():
+    assert_gap_dataset(parse(csv_text(GAPS, sep="\t"), "gaps.tsv"))
+
+
+def test_decimal_commas_are_read_where_the_delimiter_is_a_semicolon():
+    text = csv_text(GAPS, sep=";").replace("8.5", "8,5").replace("2.1", "2,1")
+    assert_gap_dataset(parse(text))
+
+
+def test_a_comma_delimited_file_is_not_read_as_decimal_commas():
+    result = parse('formula,gap (eV)\n"NaCl","8,5"\n' + csv_text(GAPS[1:]).split("\n", 1)[1])
+    assert result.ok
+    assert "'8,5' is not a number" in result.warnings[0].message
+
+
+@pytest.mark.parametrize(
+    ("encoding", "bom"),
+    [
+        ("utf-8", b""),
+        ("utf-8", codecs.BOM_UTF8),
+        ("utf-16-le", codecs.BOM_UTF16_LE),
+        ("utf-16-be", codecs.BOM_UTF16_BE),
+    ],
+)
+def test_unicode_encodings_with_and_without_bom(encoding, bom):
+    header = ("formula", "Ångström gap (eV)")
+    content = bom + csv_text(GAPS, header).encode(encoding)
+    result = parse(content)
+    assert_gap_dataset(result, "Ångström gap (eV)")
+    assert result.dataset.units == {"Ångström gap (eV)": "eV"}
+
+
+def test_latin1_names_are_decoded():
+    rows = [
+        (f, g, n) for (f, g), n in zip(GAPS, ["Ångström", "café", "Ñ", "ß", "ü", "é"], strict=True)
+    ]
+    content = csv_text(rows, ("formula", "gap (eV)", "note")).encode("latin-1")
+    result = parse(content)
+    assert_gap_dataset(result)
+    assert result.dataset.frame["note"].tolist()[:2] == ["Ångström", "café"]
+    assert not result.warnings
+
+
+def test_mixed_encodings_are_read_line_by_line_with_a_warning():
+    utf8 = "formula,gap (eV),note\nNaCl,8.5,Ångström\n" + "".join(
+        f"{f},{g},\n" for f, g in GAPS[1:]
+    )
+    content = utf8.encode("utf-8") + "LiF,13.6,café\n".encode("latin-1")
+    result = parse(content)
+    notes = result.dataset.frame["note"].tolist()
+    assert (notes[0], notes[-1]) == ("Ångström", "café")
+    assert "mixes encodings: line(s) 8 were read as Latin-1" in result.warnings[0].message
+
+
+def test_xlsx_first_sheet_is_read():
+    content = xlsx_bytes({"gaps": [("formula", "gap (eV)"), *GAPS], "other": [("a",), (1,)]})
+    assert_gap_dataset(parse(content, "gaps.xlsx"))
+
+
+def test_xlsx_chosen_sheet_is_read():
+    content = xlsx_bytes({"notes": [("text",), ("hello",)], "gaps": [("formula", "gap"), *GAPS]})
+    assert_gap_dataset(parse(content, "gaps.xlsx", sheet="gaps"), "gap")
+
+
+def test_the_sheets_of_a_workbook_are_listed_for_a_picker():
+    content = xlsx_bytes({"notes": [("text",)], "gaps": [("formula", "gap"), *GAPS]})
+    assert sheet_names(content, "book.xlsx", LIMITS) == ["notes", "gaps"]
+    assert sheet_names(csv_text(GAPS).encode(), "gaps.csv", LIMITS) == []
+    assert sheet_names(content[:100], "book.xlsx", LIMITS) == []
+
+
+def test_xlsx_short_rows_are_padded_and_blank_rows_skipped():
+    rows = [("formula", "gap", "note"), ("NaCl", 8.5, "x"), (), ("KCl", 8.4), *GAPS[2:]]
+    result = parse(xlsx_bytes({"s": rows}), "gaps.xlsx")
+    assert result.ok
+    assert result.dataset.frame["note"].tolist() == ["x", None, None, None, None, None]
+
+
+def test_parquet_is_read_with_its_types():
+    frame = pd.DataFrame({"formula": [f for f, _ in GAPS], "gap (eV)": [g for _, g in GAPS]})
+    assert_gap_dataset(parse(parquet_bytes(frame), "gaps.parquet"))
+
+
+def test_smiles_column_with_several_targets_and_an_id():
+    rows = [(f"mol{i}", s, v, v * 2) for i, (s, v) in enumerate(MOLECULES)]
+    result = parse(csv_text(rows, ("name", "smiles", "expt", "calc")))
+    assert result.ok
+    data = result.dataset
+    assert (data.structure_column, data.structure_kind) == ("smiles", "smiles")
+    assert data.target_columns == ["expt", "calc"]
+    assert data.id_column == "name"
+
+
+def test_numeric_features_only_take_the_last_numeric_column_as_target():
+    rows = [(i, i * 0.5, i**2 % 7) for i in range(8)]
+    result = parse(csv_text(rows, ("temperature", "pressure", "yield")))
+    assert result.ok
+    assert result.dataset.structure_kind == "none"
+    assert result.dataset.feature_columns == ["temperature", "pressure"]
+    assert result.dataset.target_columns == ["yield"]
+
+
+def test_a_column_named_like_a_target_is_the_target_wherever_it_is():
+    rows = [(i % 5, i, i * 0.5) for i in range(8)]
+    result = parse(csv_text(rows, ("target", "x1", "x2")))
+    assert result.dataset.target_columns == ["target"]
+    assert result.dataset.feature_columns == ["x1", "x2"]
+
+
+def test_an_exported_index_column_is_the_id_not_a_feature():
+    rows = [(i, i % 3, i * 0.5) for i in range(8)]
+    result = parse(csv_text(rows, ("Unnamed: 0", "x", "y")))
+    assert result.dataset.id_column == "Unnamed: 0"
+    assert result.dataset.feature_columns == ["x"]
+
+
+def test_header_names_decide_between_formula_and_smiles():
+    values = ["CO", "NO", "CN", "CS", "OS", "NS"]
+    rows = [(v, i) for i, v in enumerate(values)]
+    assert parse(csv_text(rows, ("formula", "y"))).dataset.structure_kind == "composition"
+    assert parse(csv_text(rows, ("smiles", "y"))).dataset.structure_kind == "smiles"
+
+
+def test_without_a_hint_repeated_atoms_read_as_smiles():
+    rows = [(v, i) for i, v in enumerate(["CCO", "CC", "CCC", "OCCO", "CCN", "NCCN"])]
+    assert parse(csv_text(rows, ("structure", "y"))).dataset.structure_kind == "smiles"
+
+
+def test_sample_codes_that_parse_as_elements_are_not_a_structure():
+    rows = [(f"S{i}", i, i * 2 % 5) for i in range(1, 8)]
+    result = parse(csv_text(rows, ("code", "x", "y")))
+    assert result.dataset.structure_column is None
+    assert result.dataset.id_column == "code"
+
+
+def test_words_and_numbers_are_not_formulas():
+    rows = [(w, i, i % 3) for i, w in enumerate(["Water", "Iron", "Salt", "Gold", "Tin", "Lead"])]
+    result = parse(csv_text(rows, ("substance", "x", "y")))
+    assert result.dataset.structure_column is None
+
+
+def test_bad_rows_are_dropped_with_one_warning_per_cell_saying_why():
+    rows = [*GAPS, ("Fe2Ox", 1.0), ("MgO", ""), ("CaO", "nan"), ("BaO", "inf"), ("SrO", "abc")]
+    result = parse(csv_text(rows))
+    assert result.ok
+    messages = [w.message for w in result.warnings]
+    assert messages[:5] == [
+        "row 7, column 'formula': 'Fe2Ox' is not a chemical formula ('Ox' is not an element "
+        "symbol); the row is left out",
+        "row 8, column 'gap (eV)': the cell is empty; the row is left out",
+        "row 9, column 'gap (eV)': 'nan' is not a number (NaN); the row is left out",
+        "row 10, column 'gap (eV)': 'inf' is infinite; the row is left out",
+        "row 11, column 'gap (eV)': 'abc' is not a number; the row is left out",
+    ]
+    assert [(w.row, w.column) for w in result.warnings[:2]] == [(7, "formula"), (8, "gap (eV)")]
+    assert messages[5] == "5 of 11 rows were left out; 6 rows are used."
+    assert result.dataset.rows == len(GAPS)
+
+
+def test_row_numbers_count_blank_lines_like_a_spreadsheet():
+    text = "formula,gap\n\nNaCl,1\nKCl,2\nLiF,3\nNaF,4\nKF,5\nXx,6\n"
+    result = parse(text)
+    assert result.warnings[0].row == 7
+
+
+def test_a_constant_second_target_is_dropped_with_a_warning():
+    rows = [(f, g, 1.0) for f, g in GAPS]
+    result = parse(csv_text(rows, ("formula", "gap", "flag")))
+    assert result.dataset.target_columns == ["gap"]
+    assert "'flag' has the same value (1)" in result.warnings[-1].message
+
+
+def test_duplicate_and_empty_column_names_are_renamed_with_warnings():
+    rows = [(f, g, g, "x") for f, g in GAPS]
+    result = parse(csv_text(rows, ("formula", "gap", "gap", "")))
+    assert list(result.dataset.frame.columns) == ["formula", "gap", "gap (2)", "column 4"]
+    messages = " ".join(w.message for w in result.warnings)
+    assert "'gap' appears more than once; column 3 is called 'gap (2)'" in messages
+    assert "Column 4 has no name; it is called 'column 4'" in messages
+
+
+def test_a_trailing_delimiter_is_not_a_column():
+    text = "formula,gap,\n" + "".join(f"{f},{g},\n" for f, g in GAPS)
+    assert_gap_dataset(parse(text), "gap")
+
+
+def test_cells_with_html_or_formulas_stay_plain_text():
+    rows = [(f"<script>alert({i})</script>", f, g) for i, (f, g) in enumerate(GAPS)]
+    rows[0] = ('=HYPERLINK("http://x")', *rows[0][1:])
+    result = parse(csv_text(rows, ("name", "formula", "gap")))
+    assert result.dataset.frame["name"].tolist()[:2] == [
+        '=HYPERLINK("http://x")',
+        "<script>alert(1)</script>",
+    ]
+
+
+def test_path_like_file_names_only_name_the_dataset():
+    result = parse(csv_text(GAPS), "../../etc/x.csv", dataset_id="ds-7")
+    assert (result.dataset.title, result.dataset.id) == ("x.csv", "ds-7")
+    windows = parse(csv_text(GAPS), "..\\..\\C:\\x.csv")
+    assert windows.dataset.title == "x.csv"
+
+
+def test_the_parser_writes_nothing_and_leaves_logging_as_it_was(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    logs = rdBase.LogStatus()
+    frame = pd.DataFrame({"smiles": [s for s, _ in MOLECULES], "y": [v for _, v in MOLECULES]})
+    inputs = [
+        (csv_text([*MOLECULES, ("not-a-smiles", 1)], ("smiles", "y")).encode(), "m.csv"),
+        (xlsx_bytes({"s": [("formula", "gap"), *GAPS]}), "g.xlsx"),
+        (parquet_bytes(frame), "m.parquet"),
+        (b"\x80\x04junk", "evil.pkl"),
+    ]
+    first = [parse_upload(c, n, LIMITS).to_dict() for c, n in inputs]
+    second = [parse_upload(c, n, LIMITS).to_dict() for c, n in inputs]
+    assert list(tmp_path.iterdir()) == []
+    assert rdBase.LogStatus() == logs
+    assert first == second
+
+
+def test_limits_come_from_the_settings():
+    settings = Settings(upload_max_mb=2, upload_max_rows=10, upload_max_columns=3)
+    limits = UploadLimits.from_settings(settings)
+    assert (limits.max_bytes, limits.max_rows, limits.max_columns) == (2 * 2**20, 10, 3)
+
+
+def test_detected_roles_can_be_edited_and_checked_again():
+    rows = [(f, g, g * 2) for f, g in GAPS]
+    result = parse(csv_text(rows, ("formula", "gap", "twice")))
+    assert result.roles == detect_roles(result.table.frame)
+    edited = Roles(None, "none", ["twice"], ["gap"])
+    again = apply_roles(result.table, edited, dataset_id="edited")
+    assert again.ok
+    assert (again.dataset.feature_columns, again.dataset.target_columns) == (["twice"], ["gap"])
+
+
+def test_editing_a_text_column_into_a_target_is_refused():
+    result = parse(csv_text(GAPS))
+    again = apply_roles(result.table, Roles("formula", "composition", [], ["formula"]))
+    messages = [p.message for p in again.problems]
+    assert "Column 'formula' is given more than one role." in messages
+
+
+def test_a_numeric_column_cannot_hold_structures():
+    result = parse(csv_text(GAPS))
+    again = apply_roles(result.table, Roles("gap (eV)", "smiles", [], ["gap (eV)"]))
+    assert "more than one role" in again.problems[0].message
+    again = apply_roles(result.table, Roles("gap (eV)", "smiles", [], []))
+    assert "Column 'gap (eV)' holds numbers, not formulas or SMILES." in again.problems[0].message
+
+
+def test_rows_dropped_for_one_role_come_back_when_the_role_changes():
+    rows = [(f, g, "" if i == 0 else i) for i, (f, g) in enumerate(GAPS)]
+    result = parse(csv_text(rows, ("formula", "gap", "other")))
+    assert result.dataset.rows == len(GAPS) - 1
+    only_gap = apply_roles(result.table, Roles("formula", "composition", [], ["gap"]))
+    assert only_gap.dataset.rows == len(GAPS)
+
+
+def test_roles_can_be_checked_on_the_frame_of_a_stored_dataset():
+    data = parse(csv_text([(f, g, g + 1) for f, g in GAPS], ("formula", "a", "b"))).dataset
+    again = apply_roles(Table(data.frame, data.title), Roles("formula", "composition", [], ["b"]))
+    assert again.dataset.target_columns == ["b"]
+    assert again.dataset.frame["formula"].tolist() == data.frame["formula"].tolist()
+
+
+@pytest.mark.parametrize("dataset_id", ["expt-gap", "qm9", "freesolv"])
+def test_detected_roles_agree_with_the_builtin_datasets(dataset_id):
+    datasets = pytest.importorskip("dashboard.engine.datasets")
+    data = datasets.load(dataset_id)
+    roles = detect_roles(data.frame)
+    assert (roles.structure_column, roles.structure_kind) == (
+        data.structure_column,
+        data.structure_kind,
+    )
+    assert (roles.target_columns, roles.id_column) == (data.target_columns, data.id_column)
+
+
+def test_roles_round_trip_through_a_dict():
+    roles = Roles("smiles", "smiles", [], ["y"], "name", {"y": "eV"})
+    assert Roles.from_dict(roles.to_dict()) == roles
+
+
+def test_a_saved_dataset_loads_back(tmp_path):
+    rows = [(f"id{i}", f, g) for i, (f, g) in enumerate(GAPS)]
+    data = parse(csv_text(rows, ("id", "formula", "gap"))).dataset
+    data.save(tmp_path / "d")
+    again = type(data).load_saved(tmp_path / "d")
+    assert again.content_hash() == data.content_hash()
