@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from dashboard.engine.dataset import Dataset
@@ -245,6 +246,30 @@ class SessionStore:
         _check_key(kind)
         _check_key(name)
         (self._folder(self.require(sid)) / kind / f"{name}.json").unlink(missing_ok=True)
+
+    def save_arrays(self, sid: str, kind: str, name: str, arrays: dict[str, np.ndarray]) -> None:
+        """Write named numeric arrays as one .npz (no pickled objects) atomically."""
+        folder = self.folder(sid, kind)
+        _check_key(name)
+        handle, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=folder)
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                np.savez(stream, **arrays)
+            os.replace(temp, folder / f"{name}.npz")
+        except OSError as err:
+            Path(temp).unlink(missing_ok=True)
+            raise StorageError(_storage_message(err)) from err
+
+    def load_arrays(self, sid: str, kind: str, name: str) -> dict[str, np.ndarray] | None:
+        """The arrays saved by `save_arrays`, or None when there are none."""
+        _check_key(kind)
+        _check_key(name)
+        path = self._folder(self.require(sid)) / kind / f"{name}.npz"
+        try:
+            with np.load(path, allow_pickle=False) as saved:
+                return {key: saved[key] for key in saved.files}
+        except FileNotFoundError:
+            return None
 
     # internals ------------------------------------------------------------------------------
     def _folder(self, sid: str) -> Path:

@@ -12,7 +12,7 @@ import importlib
 
 from dashboard import __version__
 
-COMMAND_MODULES = ("serve", "datasets", "featurize", "check")
+COMMAND_MODULES = ("serve", "datasets", "featurize", "check", "campaign", "transfer")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,155 @@
+"""A session's active-learning campaign in the store: start, load, change, save, and its view.
+
+The campaign itself is saved as its JSON (`Campaign.to_dict`); beside it an .npz keeps what the
+plots of the current step need (predictions, the pool map, the random-search baseline), so that
+showing the page again never refits a model. Callers hold the session lock while they change it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from dashboard import catalog, runtime
+from dashboard.engine.campaign import FORMAT, Campaign, Snapshot
+from dashboard.engine.campaign_config import SIMULATED, CampaignConfig
+from dashboard.engine.campaign_data import CampaignData
+from dashboard.engine.dataset import Dataset
+from dashboard.engine.goals import best_value, utility
+
+KIND = "campaigns"
+NAME = "current"
+BASELINE_SEEDS = 10
+
+
+@dataclass
+class View:
+    """What the page draws for one step; arrays are per pool row."""
+
+    config: CampaignConfig
+    history: list[dict]
+    step: int
+    mean: np.ndarray
+    std: np.ndarray
+    score: np.ndarray
+    measured: np.ndarray
+    truth: np.ndarray
+    picks: np.ndarray
+    acquisition: str
+    pool_rows: np.ndarray
+    coords: np.ndarray
+    random_best: np.ndarray | None
+    random_recall: np.ndarray | None
+
+    @property
+    def steps(self) -> int:
+        return len(self.history) - 1
+
+    @property
+    def utility(self) -> np.ndarray:
+        """Predicted means mapped so that higher is better for the goal."""
+        return utility(self.mean, self.config.goal)
+
+    @property
+    def true_best(self) -> float | None:
+        known = self.truth[np.isfinite(self.truth)]
+        if self.config.mode != SIMULATED or known.size == 0:
+            return None
+        return float(best_value(known, self.config.goal))
+
+
+def campaign_data(dataset: Dataset, target: str, model: str) -> CampaignData:
+    """Features (cached on disk by content) and target values of a dataset."""
+    return CampaignData.from_dataset(dataset, target, model, cache_dir=runtime.current().cache_dir)
+
+
+def start(sid: str, config: CampaignConfig) -> Campaign:
+    """A new campaign on the session's dataset `config.dataset_id` (a catalog key), saved."""
+    dataset = catalog.load(sid, config.dataset_id)
+    campaign = Campaign(config, campaign_data(dataset, config.target, config.model))
+    save(sid, campaign, new=True)
+    return campaign
+
+
+def saved(sid: str) -> dict | None:
+    """The session's saved campaign as JSON, or None."""
+    return runtime.current().store.load_json(sid, KIND, NAME)
+
+
+def load(sid: str, document: dict | None = None) -> Campaign:
+    """The session's campaign (or `document`) bound to its dataset; ValueError when impossible."""
+    document = saved(sid) if document is None else document
+    if document is None:
+        raise ValueError("There is no campaign yet: choose the settings and press Start.")
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise ValueError("this is not a saved MI Dashboard campaign")
+    try:
+        config = document["config"]
+        dataset = catalog.load(sid, config["dataset_id"])
+        data = campaign_data(dataset, config["target"], config["model"])
+    except (KeyError, TypeError) as err:
+        raise ValueError(
+            f"this campaign cannot be loaded: its dataset is not available ({err})"
+        ) from err
+    return Campaign.from_dict(document, data)
+
+
+def save(sid: str, campaign: Campaign, new: bool = False) -> None:
+    """Write the campaign and the plot arrays of its current step."""
+    store = runtime.current().store
+    arrays = _snapshot_arrays(campaign.snapshot(), campaign.pool_rows)
+    old = None if new else store.load_arrays(sid, KIND, NAME)
+    arrays["coords"] = old["coords"] if old is not None and "coords" in old else campaign.pool_map()
+    if campaign.config.mode == SIMULATED:
+        baseline = campaign.random_baseline(BASELINE_SEEDS)
+        arrays["random_best"], arrays["random_recall"] = (
+            baseline["best_so_far"],
+            baseline["top_k_recall"],
+        )
+    store.save_arrays(sid, KIND, NAME, arrays)
+    store.save_json(sid, KIND, NAME, campaign.to_dict())
+
+
+def view(sid: str, step: int | None = None) -> View:
+    """The plots' data for `step` (default: the current one) of the session's campaign."""
+    document = saved(sid)
+    if document is None:
+        raise ValueError("There is no campaign yet: choose the settings and press Start.")
+    arrays = runtime.current().store.load_arrays(sid, KIND, NAME)
+    current = len(document["history"]) - 1
+    step = current if step is None else max(0, min(int(step), current))
+    if arrays is None or step != int(arrays["step"]):
+        campaign = load(sid, document)
+        arrays = {**(arrays or {}), **_snapshot_arrays(campaign.snapshot(step), campaign.pool_rows)}
+        arrays.setdefault("coords", campaign.pool_map())
+    return View(
+        config=CampaignConfig.from_dict(document["config"]),
+        history=document["history"],
+        step=step,
+        mean=arrays["mean"],
+        std=arrays["std"],
+        score=arrays["score"],
+        measured=arrays["measured"],
+        truth=arrays["truth"],
+        picks=arrays["picks"],
+        acquisition=str(arrays["acquisition"]),
+        pool_rows=arrays["pool_rows"],
+        coords=arrays["coords"],
+        random_best=arrays.get("random_best"),
+        random_recall=arrays.get("random_recall"),
+    )
+
+
+def _snapshot_arrays(snapshot: Snapshot, pool_rows: np.ndarray) -> dict[str, np.ndarray]:
+    return {
+        "step": np.asarray(snapshot.step),
+        "mean": snapshot.mean,
+        "std": snapshot.std,
+        "score": snapshot.score,
+        "measured": snapshot.measured,
+        "truth": snapshot.truth,
+        "picks": np.isin(pool_rows, snapshot.picks),
+        "acquisition": np.asarray(snapshot.acquisition),
+        "pool_rows": pool_rows,
+    }

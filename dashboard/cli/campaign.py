@@ -1,0 +1,311 @@
+"""`python -m dashboard campaign ...`: a simulated active-learning campaign from the command line;
+`python -m dashboard bench al`: several methods over several seeds, with random search.
+
+A dataset is a built-in id (`python -m dashboard datasets`) or a data file, read by the same
+parser as the Data page's upload. Features are cached under MI_STORAGE_DIR/cache/features.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+from pathlib import Path
+
+from dashboard.cli.check import check_file
+from dashboard.engine import datasets
+from dashboard.engine.acquisition import PARAMETERS
+from dashboard.engine.campaign import Campaign
+from dashboard.engine.campaign_config import AUTO, BATCH_METHODS, STRATEGIES, CampaignConfig
+from dashboard.engine.campaign_data import CampaignData
+from dashboard.engine.dataset import Dataset
+from dashboard.engine.design import DESIGNS
+from dashboard.engine.surrogates import ALIASES, MODELS
+from dashboard.engine.upload import UploadLimits
+from dashboard.settings import Settings
+
+BENCH_METHODS = {
+    "default": {},
+    "default+believer": {"batch_method": "believer"},
+    "gp-tanimoto-rbf+ei": {"model": "gp-tanimoto-rbf", "acquisition": "ei"},
+    "gp-tanimoto+ucb": {"model": "gp-tanimoto", "acquisition": "ucb"},
+    "gp-tanimoto+ei": {"model": "gp-tanimoto", "acquisition": "ei"},
+    "gp-matern52+ucb": {"model": "gp-matern52", "acquisition": "ucb"},
+    "gp-matern32+ei": {"model": "gp-matern32", "acquisition": "ei"},
+    "gp-matern12+ei": {"model": "gp-matern12", "acquisition": "ei"},
+    "rf+ei": {"model": "rf", "acquisition": "ei"},
+    "rf+ucb": {"model": "rf", "acquisition": "ucb"},
+    "seed-study": {"model": "gp-matern12", "acquisition": "seed-switch"},
+    "random": {"acquisition": "random"},
+}
+"""Methods of `bench al` by name: changes to the default campaign settings (auto model and
+acquisition). "seed-study" is the seed study's GP Matern-½ (on ECFP bits for molecules) with
+its switch rule; rf+ucb takes about 1.5 s a step on qm9, so it is not in the default list."""
+DEFAULT_BENCH = ("default", "gp-tanimoto-rbf+ei", "gp-tanimoto+ei", "seed-study", "random")
+SPEED_STEPS = 10
+
+
+def register(commands: argparse._SubParsersAction, bench: argparse._SubParsersAction) -> None:
+    """Add the `campaign` command and the `bench al` benchmark."""
+    parser = commands.add_parser("campaign", help="run a simulated active-learning campaign")
+    _data_arguments(parser)
+    parser.add_argument("--goal", default="max", help="max, min or value:V (default: max)")
+    parser.add_argument("--model", default="auto", choices=["auto", *ALIASES, *MODELS])
+    parser.add_argument(
+        "--acquisition",
+        default=AUTO,
+        choices=[AUTO, *STRATEGIES],
+        help="auto: ucb to maximise or minimise, ei for a target value",
+    )
+    parser.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="an acquisition parameter, e.g. kappa=2 (ucb), xi=0.01 (ei, pi), tol=0.1 (target)",
+    )
+    parser.add_argument("--batch-method", default="top-q", choices=BATCH_METHODS)
+    parser.add_argument("--design", default="random", choices=DESIGNS, help="initial design")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.set_defaults(func=run_campaign)
+
+    bench_parser = bench.add_parser("al", help="active learning: methods x seeds, with random")
+    _data_arguments(bench_parser, dataset="qm9", target="lumo")
+    bench_parser.add_argument("--goal", default="max", help="max, min or value:V (default: max)")
+    bench_parser.add_argument("--seeds", default="0-9", help="e.g. 0-9 or 0,3,5 (default 0-9)")
+    bench_parser.add_argument(
+        "--methods",
+        default=",".join(DEFAULT_BENCH),
+        help=f"comma-separated, from {', '.join(BENCH_METHODS)}",
+    )
+    bench_parser.add_argument(
+        "--speed-measured",
+        type=int,
+        default=1000,
+        metavar="N",
+        help="also time the default model with N rows measured (0: skip; default 1000)",
+    )
+    bench_parser.set_defaults(func=run_bench)
+
+
+def _data_arguments(
+    parser: argparse.ArgumentParser, dataset: str | None = None, target: str | None = None
+) -> None:
+    parser.add_argument(
+        "--dataset", default=dataset, required=dataset is None, help="built-in id or data file"
+    )
+    parser.add_argument("--target", default=target, required=target is None, help="target column")
+    parser.add_argument("--init", type=int, default=50, help="initial design size (default 50)")
+    parser.add_argument("--batch", type=int, default=10, help="rows measured per step (default 10)")
+    parser.add_argument("--steps", type=int, default=50, help="steps to run (default 50)")
+    parser.add_argument("--top-k", type=int, default=100, help="k of top-k recall (default 100)")
+    parser.add_argument("--cache-dir", type=Path, help="feature cache (default: under storage)")
+
+
+def run_campaign(args: argparse.Namespace) -> int:
+    """Run the campaign and print its summary; 2 with a message for bad input."""
+    try:
+        dataset = load_dataset(args.dataset)
+        config = CampaignConfig(
+            dataset_id=dataset.id,
+            target=args.target,
+            goal=args.goal,
+            model=args.model,
+            acquisition=args.acquisition,
+            params=parse_params(args.param),
+            batch_method=args.batch_method,
+            initial_design=args.design,
+            initial_size=args.init,
+            batch_size=args.batch,
+            seed=args.seed,
+            top_k=args.top_k,
+        )
+        data = CampaignData.from_dataset(dataset, args.target, args.model, _cache(args))
+        campaign = Campaign(config, data)
+        campaign.run(args.steps)
+    except ValueError as err:
+        print(f"campaign: {err}", file=sys.stderr)
+        return 2
+    summary = campaign.summary()
+    print(json.dumps(summary) if args.json else in_words(summary))
+    return 0
+
+
+def run_bench(args: argparse.Namespace) -> int:
+    """Run each method for each seed and print a table of medians; 2 for bad arguments."""
+    try:
+        seeds = parse_seeds(args.seeds)
+        methods = [m.strip() for m in args.methods.split(",") if m.strip()]
+        unknown = [m for m in methods if m not in BENCH_METHODS]
+        if unknown:
+            raise ValueError(f"unknown method(s) {unknown}; choose from {list(BENCH_METHODS)}")
+        dataset = load_dataset(args.dataset)
+    except ValueError as err:
+        print(f"bench al: {err}", file=sys.stderr)
+        return 2
+    data: dict[str, CampaignData] = {}
+    print(
+        f"active learning on {dataset.id}, target {args.target}, goal {args.goal}: "
+        f"{args.init} initial, {args.batch} per step, {args.steps} steps, top-{args.top_k} "
+        f"recall; seeds {args.seeds}; wall-clock seconds (shared machines make them noisy)"
+    )
+    print(
+        _row(
+            "method",
+            "model",
+            "recall@25",
+            "recall@50 median [min-max]",
+            f"seed {seeds[0]}",
+            "best found",
+            "s/step",
+        )
+    )
+    for method in methods:
+        settings = {"model": "auto", **BENCH_METHODS[method]}
+        try:
+            if settings["model"] not in data:
+                data[settings["model"]] = _data(dataset, args, settings["model"])
+            runs = [
+                _bench_run(dataset.id, args, settings, seed, data[settings["model"]])
+                for seed in seeds
+            ]
+        except ValueError as err:
+            print(f"{method}: cannot run here: {err}", flush=True)
+            continue
+        print(_bench_line(method, runs, args.steps), flush=True)
+    if args.speed_measured:
+        print(_speed_line(dataset.id, args, data.get("auto") or _data(dataset, args, "auto")))
+    return 0
+
+
+def _speed_line(dataset_id: str, args: argparse.Namespace, data: CampaignData) -> str:
+    """Seconds per step of the default method with `--speed-measured` rows already measured."""
+    config = CampaignConfig(
+        dataset_id=dataset_id,
+        target=args.target,
+        goal=args.goal,
+        initial_size=args.speed_measured,
+        batch_size=args.batch,
+        top_k=args.top_k,
+    )
+    campaign = Campaign(config, data)
+    campaign.run(SPEED_STEPS)
+    seconds = campaign.summary()["step_seconds"]
+    candidates = campaign.pool_rows.size - args.speed_measured
+    return (
+        f"speed of the default model with {args.speed_measured:,} measured and {candidates:,} "
+        f"candidates: first fit {campaign.history[0]['seconds']:.2f} s, then "
+        f"{statistics.mean(seconds):.3f} s per step (max {max(seconds):.3f}, {SPEED_STEPS} steps)"
+    )
+
+
+def _data(dataset: Dataset, args: argparse.Namespace, model: str) -> CampaignData:
+    return CampaignData.from_dataset(dataset, args.target, model, _cache(args))
+
+
+def _bench_run(
+    dataset_id: str, args: argparse.Namespace, settings: dict, seed: int, data: CampaignData
+) -> dict:
+    config = CampaignConfig(
+        dataset_id=dataset_id,
+        target=args.target,
+        goal=args.goal,
+        initial_size=args.init,
+        batch_size=args.batch,
+        seed=seed,
+        top_k=args.top_k,
+        **settings,
+    )
+    campaign = Campaign(config, data)
+    campaign.run(args.steps)
+    return campaign.summary()
+
+
+def _bench_line(method: str, runs: list[dict], steps: int) -> str:
+    """One table row: medians over seeds, recall@50 of the first seed, the median step that found
+    the dataset's best (steps + 1 for a seed that never found it, counted in brackets), and the
+    mean seconds per step (model fit, predictions, acquisition and metrics)."""
+    at_25 = [r["top_k_recall"][min(25, steps)] for r in runs]
+    at_50 = [r["top_k_recall"][min(50, steps)] for r in runs]
+    found = [r["found_best_at"] for r in runs]
+    never = sum(f is None for f in found)
+    found_text = f"{statistics.median([steps + 1 if f is None else f for f in found]):g}"
+    found_text += f" ({never} never)" if never else ""
+    seconds = statistics.mean(s for r in runs for s in r["step_seconds"])
+    return _row(
+        method,
+        runs[0]["model"],
+        f"{statistics.median(at_25):.2f}",
+        f"{statistics.median(at_50):.2f} [{min(at_50):.2f}-{max(at_50):.2f}]",
+        f"{at_50[0]:.2f}",
+        found_text,
+        f"{seconds:.3f}",
+    )
+
+
+def _row(*cells: str) -> str:
+    widths = (20, 16, 10, 27, 7, 14, 7)
+    return "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True)).rstrip()
+
+
+def load_dataset(id_or_file: str) -> Dataset:
+    """A built-in dataset by id, or a data file read like an upload; ValueError saying why not."""
+    if id_or_file in {info.id for info in datasets.list_datasets()}:
+        return datasets.load(id_or_file)
+    path = Path(id_or_file)
+    if not path.exists():
+        known = ", ".join(info.id for info in datasets.list_datasets())
+        raise ValueError(f"{id_or_file!r} is neither a built-in dataset ({known}) nor a file")
+    result = check_file(path, UploadLimits.from_settings(Settings.from_env()))
+    if not result.ok:
+        raise ValueError(f"{path} cannot be used: " + " ".join(p.message for p in result.problems))
+    return result.dataset
+
+
+def parse_params(items: list[str]) -> dict[str, float]:
+    """['kappa=2'] -> {'kappa': 2.0}; ValueError for anything else."""
+    params = {}
+    known = sorted({name for names in PARAMETERS.values() for name in names} | {"threshold"})
+    for item in items:
+        name, _, value = item.partition("=")
+        try:
+            params[name.strip()] = float(value)
+        except ValueError:
+            raise ValueError(f"--param {item!r}: write NAME=NUMBER, NAME one of {known}") from None
+    return params
+
+
+def parse_seeds(text: str) -> list[int]:
+    """'0-9' -> [0, ..., 9]; '0,3,5' -> [0, 3, 5]."""
+    try:
+        if "-" in text:
+            first, last = (int(part) for part in text.split("-", 1))
+            seeds = list(range(first, last + 1))
+        else:
+            seeds = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise ValueError(f"--seeds {text!r}: write e.g. 0-9 or 0,3,5") from None
+    if not seeds or min(seeds) < 0:
+        raise ValueError(f"--seeds {text!r} names no seeds (they are whole numbers from 0)")
+    return seeds
+
+
+def in_words(summary: dict) -> str:
+    """The summary as a few lines for a terminal."""
+    steps, recall = summary["steps"], summary["top_k_recall"]
+    found = summary["found_best_at"]
+    lines = [
+        f"{summary['dataset']}: {summary['target']} ({summary['goal']}), model {summary['model']}, "
+        f"acquisition {summary['acquisition']}, pool {summary['pool']:,}",
+        f"best so far after {steps} steps: {summary['best_so_far'][-1]:g}",
+        f"top-{summary['top_k']} recall: {recall[0]:.2f} at step 0, {recall[-1]:.2f} at step {steps}",
+        "dataset's best: " + (f"found at step {found}" if found is not None else "not found"),
+        f"seconds per step: {statistics.mean(summary['step_seconds'] or [0.0]):.3f} on average",
+    ]
+    return "\n".join(lines)
+
+
+def _cache(args: argparse.Namespace) -> Path:
+    return args.cache_dir or Settings.from_env().storage_dir / "cache" / "features"

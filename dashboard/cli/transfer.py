@@ -1,0 +1,231 @@
+"""`python -m dashboard transfer ...`: one transfer run (latent variable or fine-tuning) against
+its baseline; `python -m dashboard bench transfer`: baseline, LV and FT over five splits, per
+target model, with the time of a first (cold cache) and a cached run.
+
+A dataset is a built-in id (`python -m dashboard datasets`) or a data file, read by the same
+parser as the Data page's upload. Features, source models and results are cached under
+MI_STORAGE_DIR/cache/transfer unless --cache-dir says otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from dashboard.cli.campaign import load_dataset, parse_seeds
+from dashboard.engine.transfer import (
+    APPROACHES,
+    AUTO_GROUPS,
+    MLP,
+    TARGET_MODELS,
+    NetworkSpec,
+    TransferConfig,
+    TransferResult,
+    run_transfer,
+)
+from dashboard.settings import Settings
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+BENCH_SOURCE = SHARED_DATA / "matbench_mp_gap.csv"
+BENCH_TARGET = SHARED_DATA / "matbench_expt_gap.csv"
+BENCH_SEEDS = "42-46"
+
+
+def register(commands: argparse._SubParsersAction, bench: argparse._SubParsersAction) -> None:
+    """Add the `transfer` command and the `bench transfer` benchmark."""
+    parser = commands.add_parser("transfer", help="transfer learning from a source to a target")
+    parser.add_argument("--source", required=True, metavar="ID_OR_FILE")
+    parser.add_argument("--source-column", required=True, metavar="COL")
+    parser.add_argument("--target", required=True, metavar="ID_OR_FILE")
+    parser.add_argument("--target-column", required=True, metavar="COL")
+    parser.add_argument("--approach", default="lv", choices=list(APPROACHES))
+    parser.add_argument(
+        "--model",
+        choices=[*TARGET_MODELS, MLP],
+        help="target model (default: et for lv, mlp for ft)",
+    )
+    parser.add_argument("--test-size", type=float, default=0.2, metavar="SHARE")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument(
+        "--freeze", type=int, default=0, metavar="K", help="ft: keep the first K layers fixed"
+    )
+    parser.add_argument(
+        "--group-by",
+        default=AUTO_GROUPS,
+        metavar="COLUMN",
+        help="per-group metrics by this target column (default: target = 0 against the rest "
+        "when it has enough zeros, as metals among band gaps)",
+    )
+    parser.add_argument("--learning-curve", action="store_true", help="also the learning curve")
+    _common_arguments(parser)
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.set_defaults(func=run_command)
+
+    bench_parser = bench.add_parser("transfer", help="transfer: baseline, LV and FT over splits")
+    bench_parser.add_argument("--source", default=str(BENCH_SOURCE), metavar="ID_OR_FILE")
+    bench_parser.add_argument("--source-column", default="target", metavar="COL")
+    bench_parser.add_argument("--target", default=str(BENCH_TARGET), metavar="ID_OR_FILE")
+    bench_parser.add_argument("--target-column", default="target", metavar="COL")
+    bench_parser.add_argument("--seeds", default=BENCH_SEEDS, help="split seeds (default 42-46)")
+    bench_parser.add_argument(
+        "--models",
+        default=",".join(TARGET_MODELS),
+        help=f"comma-separated target models for LV, from {', '.join(TARGET_MODELS)}",
+    )
+    bench_parser.add_argument("--no-ft", action="store_true", help="skip fine-tuning")
+    _common_arguments(bench_parser, cold_default=True)
+    bench_parser.set_defaults(func=run_bench)
+
+
+def _common_arguments(parser: argparse.ArgumentParser, cold_default: bool = False) -> None:
+    where = "a new temporary folder (a cold start)" if cold_default else "MI_STORAGE_DIR/cache"
+    parser.add_argument(
+        "--cache-dir", type=Path, metavar="DIR", help=f"cache folder (default: {where})"
+    )
+    parser.add_argument("--n-jobs", type=int, default=2, metavar="N", help="cores for forests")
+
+
+def default_cache_dir() -> Path:
+    """Where the command line caches features, source models and results."""
+    return Settings.from_env().storage_dir / "cache" / "transfer"
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Run one transfer and print it; exit code 2 with a message for bad input."""
+    try:
+        source = load_dataset(args.source)
+        target = source if args.target == args.source else load_dataset(args.target)
+        config = TransferConfig(
+            approach=args.approach,
+            model=args.model,
+            test_size=args.test_size,
+            seed=args.seed,
+            n_jobs=args.n_jobs,
+            network=NetworkSpec(frozen_layers=args.freeze),
+            group_by=None if args.group_by in ("", "none") else args.group_by,
+            learning_curve=args.learning_curve,
+        )
+        result = run_transfer(
+            source,
+            args.source_column,
+            target,
+            args.target_column,
+            config,
+            cache_dir=args.cache_dir or default_cache_dir(),
+        )
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    print(json.dumps(result.summary(), indent=1) if args.json else in_words(result))
+    return 0
+
+
+def in_words(result: TransferResult) -> str:
+    """A run as a few lines for a terminal."""
+    name = "fine-tuning" if result.approach == "ft" else "latent variable"
+    lines = [
+        f"{name} transfer, target model {result.model}: {result.n_source:,} source rows, "
+        f"{result.n_train:,} training and {result.n_test:,} test rows of the target "
+        f"({result.n_overlap:,} target rows also in the source"
+        + (
+            "; one table: its test rows were withheld from the source)"
+            if result.same_dataset
+            else ")"
+        ),
+        f"  {'':10}{'R²':>8}{'MAE':>10}{'RMSE':>10}",
+    ]
+    for label, metrics in (("baseline", result.baseline), ("transfer", result.transfer)):
+        lines.append(f"  {label:10}{metrics.r2:8.3f}{metrics.mae:10.4f}{metrics.rmse:10.4f}")
+    for row in result.group_metrics:
+        m = row.metrics
+        lines.append(
+            f"  {result.group_by} {row.group} ({m.n}), {row.model}: "
+            f"R² {m.r2:.3f}, MAE {m.mae:.4f}, RMSE {m.rmse:.4f}"
+        )
+    if result.lv_ranks:
+        ranks = ", ".join(f"{k} #{v}" for k, v in result.lv_ranks.items())
+        lines.append(f"  rank among {len(result.feature_names)} features: {ranks}")
+    if result.learning_curve is not None:
+        curve = result.learning_curve
+        lines.append("  learning curve, test MAE (mean ± sd over repeats):")
+        for i, share in enumerate(curve.shares):
+            cells = ", ".join(
+                f"{m} {curve.mean(m)[i]:.4f} ± {curve.sd(m)[i]:.4f}" for m in curve.mae
+            )
+            lines.append(f"    {share:4.0%} ({curve.n_train[i]:,} rows): {cells}")
+    lines.append(
+        f"  {result.seconds:.1f} s" + (" (source from cache)" if result.source_cached else "")
+    )
+    return "\n".join(lines)
+
+
+def run_bench(args: argparse.Namespace) -> int:
+    """Baseline and transfer over several splits and target models; timings of cold and cached
+    runs. Returns 2 with a message when the data cannot be read."""
+    try:
+        seeds = parse_seeds(args.seeds)
+        models = [m.strip() for m in args.models.split(",") if m.strip()]
+        source = load_dataset(args.source)
+        target = load_dataset(args.target)
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="mi-transfer-bench-") as temporary:
+        cache = args.cache_dir or Path(temporary)
+        print(
+            f"transfer benchmark: {args.source} [{args.source_column}] -> {args.target} "
+            f"[{args.target_column}], 80/20 splits with seeds {seeds}, cache {cache}"
+        )
+        print(
+            "timings are wall-clock on this machine; other work running at the same time slows them"
+        )
+
+        def run(approach: str, model: str, seed: int) -> TransferResult:
+            config = TransferConfig(approach=approach, model=model, seed=seed, n_jobs=args.n_jobs)
+            return run_transfer(
+                source, args.source_column, target, args.target_column, config, cache_dir=cache
+            )
+
+        first = run("lv", models[0], seeds[0])
+        again = run("lv", models[0], seeds[0])
+        print(
+            f"first run ({models[0]}, seed {seeds[0]}): {first.seconds:.1f} s "
+            f"(features {first.timings['features']:.1f} s, source {first.timings['source']:.1f} s, "
+            f"target models {first.timings['target']:.1f} s); "
+            f"the same again: {again.seconds:.2f} s"
+        )
+        print(f"source rows {first.n_source:,}, target rows also in the source {first.n_overlap:,}")
+        print(
+            f"\n{'model':18}{'baseline MAE':>18}{'transfer MAE':>18}{'baseline R²':>16}{'transfer R²':>16}"
+        )
+        runs = [("lv", model) for model in models] + ([] if args.no_ft else [("ft", MLP)])
+        for approach, model in runs:
+            started = time.perf_counter()
+            results = [run(approach, model, seed) for seed in seeds]
+            label = f"{approach}: {model}"
+            print(_bench_line(label, results, time.perf_counter() - started), flush=True)
+    return 0
+
+
+def _bench_line(label: str, results: list[TransferResult], seconds: float) -> str:
+    def spread(values: list[float]) -> str:
+        sd = statistics.stdev(values) if len(values) > 1 else 0.0
+        return f"{statistics.mean(values):.4f} ± {sd:.4f}"
+
+    cells = [
+        spread([r.baseline.mae for r in results]),
+        spread([r.transfer.mae for r in results]),
+        spread([r.baseline.r2 for r in results]),
+        spread([r.transfer.r2 for r in results]),
+    ]
+    first = results[0]
+    return (
+        f"{label:18}{cells[0]:>18}{cells[1]:>18}{cells[2]:>16}{cells[3]:>16}"
+        f"   seed {first.seed}: MAE {first.baseline.mae:.4f} -> {first.transfer.mae:.4f}, "
+        f"R² {first.baseline.r2:.3f} -> {first.transfer.r2:.3f}; {seconds:.0f} s"
+    )

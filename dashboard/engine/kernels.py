@@ -1,0 +1,135 @@
+"""Kernel parts of the Gaussian process, each acting on one block of feature columns.
+
+A part splits its kernel in two: a *base* matrix that does not depend on hyperparameters
+(Tanimoto similarity, or squared distance) and that the GP computes once per pair of rows and
+keeps between campaign steps, and a cheap elementwise map from base to kernel value given the
+lengthscale, with its derivative for the marginal-likelihood gradient.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import sparse
+
+MATERN_NUS = (0.5, 1.5, 2.5)
+_MEDIAN_SAMPLE_ROWS = 1000
+
+
+class Tanimoto:
+    """k(x, x') = <x, x'> / (|x|² + |x'|² - <x, x'>) (Ralaivola et al. 2005), for fingerprints.
+
+    Two all-zero fingerprints count as identical (k = 1), which keeps the kernel positive definite.
+    """
+
+    label = "tanimoto"
+    has_lengthscale = False
+
+    def __init__(self, block: slice) -> None:
+        self.block = block
+
+    def fit(self, X: np.ndarray) -> None:
+        """Nothing to learn: fingerprints are used as they are."""
+
+    def transform(self, X: np.ndarray) -> sparse.csr_matrix:
+        """The block as a sparse float32 matrix (fingerprint bits are mostly zero)."""
+        return sparse.csr_matrix(np.asarray(X[:, self.block], dtype=np.float32))
+
+    def base(self, A: sparse.csr_matrix, B: sparse.csr_matrix) -> np.ndarray:
+        """Tanimoto similarities between the rows of A and of B, float32 (len A, len B)."""
+        if A.shape[0] <= B.shape[0]:
+            dots = np.asarray(B @ A.T.toarray()).T
+        else:
+            dots = np.asarray(A @ B.T.toarray())
+        norms_a = np.asarray(A.multiply(A).sum(axis=1), dtype=np.float32).ravel()
+        norms_b = np.asarray(B.multiply(B).sum(axis=1), dtype=np.float32).ravel()
+        union = norms_a[:, None] + norms_b[None, :] - dots
+        both_empty = union <= 0
+        return np.where(both_empty, 1.0, dots / np.where(both_empty, 1.0, union)).astype(np.float32)
+
+    def kernel(
+        self, base: np.ndarray, lengthscale: float | None, with_grad: bool = False
+    ) -> tuple[np.ndarray, None]:
+        """The similarity is the kernel value; there is no lengthscale, hence no gradient."""
+        return np.asarray(base, dtype=float), None
+
+
+class Stationary:
+    """Matern (ν = ½, 3/2, 5/2) or RBF (ν = inf) kernel on Euclidean distance, isotropic.
+
+    With `standardize`, columns are centred and scaled to unit variance (constant ones dropped)
+    and clipped to ±`clip`, so that one heavy-tailed descriptor cannot dominate the distance.
+    Distances are divided by the median pairwise distance of the rows seen in `fit`, so a
+    lengthscale of 1 means "a typical distance" whatever the features.
+    """
+
+    has_lengthscale = True
+
+    def __init__(
+        self, block: slice, nu: float, standardize: bool = True, clip: float | None = None
+    ) -> None:
+        if nu not in MATERN_NUS and nu != np.inf:
+            raise ValueError(f"nu must be one of {MATERN_NUS} or inf, got {nu!r}")
+        self.block, self.nu, self.standardize, self.clip = block, nu, standardize, clip
+        self.label = "rbf" if nu == np.inf else f"matern{int(2 * nu)}2"
+
+    def fit(self, X: np.ndarray) -> None:
+        """Learn column scaling and the median squared distance from the rows of X."""
+        Z = np.asarray(X[:, self.block], dtype=float)
+        self._columns = np.arange(Z.shape[1])
+        self._center, self._scale = np.zeros(Z.shape[1]), np.ones(Z.shape[1])
+        if self.standardize:
+            spread = Z.std(axis=0)
+            self._columns = np.flatnonzero(spread > 0)
+            self._center, self._scale = Z.mean(axis=0)[self._columns], spread[self._columns]
+        self._distance_scale = 1.0
+        sample = self.transform(X[_sample_rows(X.shape[0])])
+        squared = self.base(sample, sample)[np.triu_indices(sample.shape[0], k=1)]
+        median = float(np.median(squared)) if squared.size else 0.0
+        self._distance_scale = np.sqrt(median) if median > 0 else 1.0
+
+    def transform(self, X: np.ndarray) -> np.ndarray:
+        """Scaled features as float32, with distances in units of the median distance."""
+        Z = np.asarray(X[:, self.block], dtype=float)[:, self._columns] - self._center
+        Z /= self._scale
+        if self.clip is not None:
+            np.clip(Z, -self.clip, self.clip, out=Z)
+        return (Z / self._distance_scale).astype(np.float32)
+
+    def base(self, A: np.ndarray, B: np.ndarray) -> np.ndarray:
+        """Squared distances between the rows of A and of B, float32 (len A, len B)."""
+        squared = (A * A).sum(axis=1)[:, None] + (B * B).sum(axis=1)[None, :] - 2.0 * (A @ B.T)
+        return np.maximum(squared, 0.0).astype(np.float32)
+
+    def kernel(
+        self, base: np.ndarray, lengthscale: float, with_grad: bool = False
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Kernel values (float64) from squared distances, and d value / d log(lengthscale)."""
+        if self.nu == np.inf and not with_grad:
+            value = np.asarray(base, dtype=float) * (-0.5 / lengthscale**2)
+            return np.exp(value, out=value), None
+        if self.nu == np.inf:
+            r2 = np.asarray(base, dtype=float) / lengthscale**2
+            value = np.exp(-0.5 * r2)
+            return value, r2 * value
+        r = np.sqrt(np.asarray(base, dtype=float)) / lengthscale
+        if self.nu == 0.5:
+            decay = np.exp(-r)
+            return decay, (r * decay if with_grad else None)
+        if self.nu == 1.5:
+            decay = np.exp(-np.sqrt(3.0) * r)
+            value = (1.0 + np.sqrt(3.0) * r) * decay
+            return value, (3.0 * r * r * decay if with_grad else None)
+        decay = np.exp(-np.sqrt(5.0) * r)
+        value = (1.0 + np.sqrt(5.0) * r + 5.0 / 3.0 * r * r) * decay
+        grad = 5.0 / 3.0 * r * r * (1.0 + np.sqrt(5.0) * r) * decay if with_grad else None
+        return value, grad
+
+
+Part = Tanimoto | Stationary
+
+
+def _sample_rows(n: int) -> np.ndarray:
+    """A fixed subset of row positions for the median distance (all rows when few)."""
+    if n <= _MEDIAN_SAMPLE_ROWS:
+        return np.arange(n)
+    return np.sort(np.random.default_rng(0).choice(n, _MEDIAN_SAMPLE_ROWS, replace=False))

@@ -1,0 +1,167 @@
+"""The latent variables: what source models say about every usable target row.
+
+A source regressor learns the source column from the structure features of the source rows;
+its prediction is the first latent variable. When the source column is zero-inflated (band
+gaps, where metals are exactly 0), a classifier's probability of "≠ 0" is a second one.
+When source and target are different tables, the source models train on all usable source rows;
+target materials that also occur in the source are legitimate (the source holds another
+fidelity of the property) and are counted in `n_overlap`. When both are one table (two columns
+of one file), the target's test rows are withheld from the source models and the other target
+rows get out-of-fold predictions, so training and test rows see latent variables of equal
+quality and no test row leaks into the source.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.model_selection import KFold
+
+from dashboard.engine.transfer.cache import TransferCache, cache_key
+from dashboard.engine.transfer.data import MIN_SOURCE_ROWS, TransferData
+from dashboard.engine.transfer.models import (
+    SOURCE_PARAMS,
+    is_zero_inflated,
+    make_source_classifier,
+    make_source_regressor,
+)
+
+SOURCE_SEED = 0
+"""The source models' own seed, kept apart from the split seed so a new split reuses them."""
+OUT_OF_FOLD_SPLITS = 5
+
+
+@dataclass(frozen=True)
+class LatentVariable:
+    """Source-model outputs for the usable target rows: `values` (rows, len(names))."""
+
+    values: np.ndarray
+    names: list[str]
+    n_source: int
+    n_overlap: int
+    cached: bool
+    seconds: float
+
+
+class SourceModels:
+    """The source regressor and, for a zero-inflated source column, the "≠ 0" classifier."""
+
+    def __init__(self, n_rows: int, zero_inflated: bool, n_jobs: int) -> None:
+        self.regressor = make_source_regressor(n_rows, SOURCE_SEED, n_jobs)
+        self.classifier = (
+            make_source_classifier(n_rows, SOURCE_SEED, n_jobs) if zero_inflated else None
+        )
+
+    def fit(self, X: np.ndarray, y: np.ndarray) -> SourceModels:
+        self.regressor.fit(X, y)
+        if self.classifier is not None:
+            self.classifier.fit(X, y != 0.0)
+        return self
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """(rows, 1 or 2): the predicted source value, then P(source value ≠ 0) if classified."""
+        columns = [self.regressor.predict(X)]
+        if self.classifier is not None:
+            columns.append(self.classifier.predict_proba(X)[:, 1])
+        return np.column_stack(columns)
+
+
+def lv_names(source_column: str, zero_inflated: bool) -> list[str]:
+    """Names of the latent-variable features."""
+    names = [f"source model: {source_column}"]
+    if zero_inflated:
+        names.append(f"source model: P({source_column} ≠ 0)")
+    return names
+
+
+def latent_variable(data: TransferData, cache: TransferCache, n_jobs: int = 1) -> LatentVariable:
+    """The latent variables of `data`'s target rows, from the cache or by training the source."""
+    started = time.perf_counter()
+    model_key = cache_key(kind="source-models", params=SOURCE_PARAMS, **source_identity(data))
+    key = cache_key(kind="latent-variable", model=model_key, **data.target_identity())
+    stored = cache.load_arrays("lv", key)
+    cached = stored is not None
+    if stored is None:
+        stored = _compute(data, cache, model_key, n_jobs)
+        cache.save_arrays("lv", key, stored)
+    values = stored["values"]
+    return LatentVariable(
+        values=values,
+        names=lv_names(data.source_column, values.shape[1] == 2),
+        n_source=int(stored["n_source"]),
+        n_overlap=int(stored["n_overlap"]),
+        cached=cached,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def source_training_rows(data: TransferData) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(X, y, frame rows) the source models may learn from: the usable source rows, less the
+    target's test rows when source and target are one table."""
+    X, y, rows = data.source_features
+    if data.same_dataset:
+        keep = ~np.isin(rows, data.test_frame_rows)
+        X, y, rows = X[keep], y[keep], rows[keep]
+    if len(y) < MIN_SOURCE_ROWS:
+        raise ValueError(
+            f"The source '{data.source.title}' has {len(y)} usable rows with a value in "
+            f"'{data.source_column}'; at least {MIN_SOURCE_ROWS} are needed to train on."
+        )
+    return X, y, rows
+
+
+def count_overlap(target_X: np.ndarray, source_X: np.ndarray) -> int:
+    """How many target rows have the features of some source row (the same material)."""
+    source_rows = {row.tobytes() for row in np.ascontiguousarray(source_X)}
+    return sum(row.tobytes() in source_rows for row in np.ascontiguousarray(target_X))
+
+
+def source_identity(data: TransferData) -> dict:
+    """What models trained on the source depend on: its data, and for a shared table the
+    withheld test rows."""
+    identity = data.identity()
+    if data.same_dataset:
+        identity["withheld"] = data.target_identity() | {"test": data.test_frame_rows.tolist()}
+    return identity
+
+
+def _compute(
+    data: TransferData, cache: TransferCache, model_key: str, n_jobs: int
+) -> dict[str, np.ndarray]:
+    X, y, rows = source_training_rows(data)
+    zero_inflated = is_zero_inflated(y)
+    models = cache.load_model("source", model_key)
+    if not isinstance(models, SourceModels):
+        models = SourceModels(len(y), zero_inflated, n_jobs).fit(X, y)
+        cache.save_model("source", model_key, models)
+    values = models.predict(data.X)
+    if data.same_dataset:
+        _out_of_fold(values, data.target_rows, X, y, rows, zero_inflated, n_jobs)
+    return {
+        "values": values,
+        "n_source": np.array(len(y)),
+        "n_overlap": np.array(count_overlap(data.X, X)),
+    }
+
+
+def _out_of_fold(
+    values: np.ndarray,
+    target_rows: np.ndarray,
+    X: np.ndarray,
+    y: np.ndarray,
+    rows: np.ndarray,
+    zero_inflated: bool,
+    n_jobs: int,
+) -> None:
+    """Overwrite the latent variables of target rows the source models were trained on with
+    those of models that did not see them (K-fold over the source rows)."""
+    position = {row: i for i, row in enumerate(target_rows)}
+    folds = KFold(OUT_OF_FOLD_SPLITS, shuffle=True, random_state=SOURCE_SEED)
+    for fit_rows, held_rows in folds.split(X):
+        held = [i for i in held_rows if rows[i] in position]
+        if not held:
+            continue
+        models = SourceModels(len(fit_rows), zero_inflated, n_jobs).fit(X[fit_rows], y[fit_rows])
+        values[[position[rows[i]] for i in held]] = models.predict(X[held])

@@ -1,0 +1,94 @@
+"""The Active Learning page in a browser: start, Step three times, Back, export and import."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from dash.testing.wait import until
+from selenium.webdriver.common.keys import Keys
+
+pytestmark = pytest.mark.browser
+
+
+def status(dash_duo) -> str:
+    return dash_duo.find_element("#al-status").text
+
+
+def click(dash_duo, selector: str) -> None:
+    """Click a button even while plots above it are still changing the page's height."""
+    element = dash_duo.find_element(selector)
+    dash_duo.driver.execute_script(
+        "arguments[0].scrollIntoView({block: 'center'}); arguments[0].click()", element
+    )
+
+
+def choose(dash_duo, dropdown_id: str, text: str) -> None:
+    """Open a dcc.Dropdown and click the first option whose label contains `text`."""
+    dash_duo.find_element(f"#{dropdown_id}").click()
+    dash_duo.wait_for_element(".dash-dropdown-option", timeout=10)
+    option = next(o for o in dash_duo.find_elements(".dash-dropdown-option") if text in o.text)
+    option.click()
+
+
+def start_small_campaign(dash_duo, app) -> None:
+    dash_duo.start_server(app)
+    dash_duo.wait_for_page(url=dash_duo.server_url + "/active-learning")
+    dash_duo.wait_for_element("#al-dataset", timeout=20)
+    choose(dash_duo, "al-dataset", "FreeSolv")
+    dash_duo.wait_for_contains_text("#al-target", "expt", timeout=10)
+    for field, value in (("#al-init", "20"), ("#al-batch", "5")):
+        box = dash_duo.find_element(field)
+        box.clear()
+        box.send_keys(value + Keys.TAB)  # debounced inputs commit on blur
+    click(dash_duo, "#al-start")
+    dash_duo.wait_for_contains_text("#al-status", "20 measured", timeout=120)
+    assert "step 0 of 0" in status(dash_duo)
+
+
+def test_step_three_times_back_once_and_the_plots_follow(dash_duo, app, screenshot):
+    start_small_campaign(dash_duo, app)
+    before = dash_duo.find_element("#al-parity").get_attribute("innerHTML")
+    for expected in (1, 2, 3):
+        click(dash_duo, "#al-step")
+        dash_duo.wait_for_contains_text("#al-status", f"step {expected} of {expected}", timeout=30)
+    assert "35 measured" in status(dash_duo)
+    after = dash_duo.find_element("#al-parity").get_attribute("innerHTML")
+    assert after != before
+    click(dash_duo, "#al-back")
+    dash_duo.wait_for_contains_text("#al-status", "step 2 of 2", timeout=30)
+    assert "30 measured" in status(dash_duo)
+    until(lambda: len(dash_duo.find_elements("#al-suggestions-grid .ag-row")) == 5, timeout=10)
+    screenshot("active-learning")
+    assert dash_duo.get_logs() == []
+
+
+def test_back_at_step_zero_explains_and_keeps_the_campaign(dash_duo, app):
+    start_small_campaign(dash_duo, app)
+    click(dash_duo, "#al-back")
+    dash_duo.wait_for_contains_text("#al-message", "already at step 0", timeout=20)
+    assert "step 0 of 0" in status(dash_duo)
+
+
+def test_export_and_import_restore_the_same_step(dash_duo, app, tmp_path):
+    start_small_campaign(dash_duo, app)
+    for expected in (1, 2):
+        click(dash_duo, "#al-step")
+        dash_duo.wait_for_contains_text("#al-status", f"step {expected} of {expected}", timeout=30)
+    from dashboard import campaigns, runtime
+
+    sid = json.loads(
+        dash_duo.driver.execute_script("return window.localStorage.getItem('session-id')")
+    )
+    exported = tmp_path / "campaign.json"
+    exported.write_text(json.dumps(campaigns.saved(sid)))
+    assert runtime.current().store.exists(sid)
+    click(dash_duo, "#al-reset")
+    dash_duo.wait_for_contains_text("#al-status", "step 0 of 0", timeout=30)
+    dash_duo.find_element("#al-import input[type=file]").send_keys(str(exported))
+    dash_duo.wait_for_contains_text("#al-status", "step 2 of 2", timeout=30)
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"format": "something else"}')
+    dash_duo.find_element("#al-import input[type=file]").send_keys(str(broken))
+    dash_duo.wait_for_contains_text("#al-message", "not a saved MI Dashboard campaign", timeout=20)
+    assert "step 2 of 2" in status(dash_duo)

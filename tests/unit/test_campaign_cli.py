@@ -1,0 +1,76 @@
+"""`python -m dashboard campaign` and `bench al`: JSON output, files, bad input."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from dashboard.cli import main
+from dashboard.engine.datasets import DATA_DIR
+
+
+@pytest.fixture
+def storage(tmp_path, monkeypatch):
+    monkeypatch.setenv("MI_STORAGE_DIR", str(tmp_path / "storage"))
+    return tmp_path
+
+
+@pytest.fixture
+def gap_file(storage):
+    path = storage / "gaps.csv"
+    pd.read_csv(DATA_DIR / "expt-gap.csv").head(120).to_csv(path, index=False)
+    return path
+
+
+def test_campaign_json_has_the_promised_keys_and_lengths(gap_file, capsys):
+    argv = ["campaign", "--dataset", str(gap_file), "--target", "gap", "--goal", "value:1.4"]
+    argv += ["--init", "10", "--batch", "5", "--steps", "3", "--top-k", "10", "--json"]
+    assert main(argv) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert list(result) == [
+        "dataset",
+        "target",
+        "goal",
+        "model",
+        "acquisition",
+        "pool",
+        "steps",
+        "best_so_far",
+        "top_k",
+        "top_k_recall",
+        "found_best_at",
+        "step_seconds",
+    ]
+    assert result["goal"] == "value:1.4" and result["pool"] == 120 and result["steps"] == 3
+    assert len(result["best_so_far"]) == len(result["top_k_recall"]) == 4
+    assert len(result["step_seconds"]) == 3
+
+
+def test_campaign_on_a_built_in_dataset_prints_a_summary(storage, capsys):
+    argv = ["campaign", "--dataset", "expt-gap", "--target", "gap", "--steps", "2"]
+    assert main([*argv, "--model", "gp-matern32", "--acquisition", "ei", "--param", "xi=0.01"]) == 0
+    assert "top-100 recall" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (["--dataset", "no-such-data"], "neither a built-in dataset"),
+        (["--target", "colour"], "no column 'colour'"),
+        (["--goal", "biggest"], "goal"),
+        (["--param", "kappa=two"], "NAME=NUMBER"),
+        (["--init", "200"], "fewer than the initial design plus one batch"),
+    ],
+)
+def test_campaign_explains_bad_input_and_exits_with_2(gap_file, capsys, changes, message):
+    argv = ["campaign", "--dataset", str(gap_file), "--target", "gap", "--steps", "1", *changes]
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_bench_al_prints_one_line_per_method(gap_file, capsys):
+    argv = ["bench", "al", "--dataset", str(gap_file), "--target", "gap", "--init", "10"]
+    argv += ["--batch", "5", "--steps", "2", "--top-k", "10", "--seeds", "0,1"]
+    assert main([*argv, "--methods", "default,random", "--speed-measured", "20"]) == 0
+    out = capsys.readouterr().out
+    assert "default" in out and "random" in out and "speed of the default model" in out

@@ -1,0 +1,103 @@
+"""`python -m dashboard transfer`: the JSON answer and the messages for bad input."""
+
+import json
+
+import numpy as np
+import pytest
+
+from dashboard.cli import main
+from dashboard.engine.datasets import load
+
+
+@pytest.fixture
+def files(tmp_path):
+    """A source (computed) and a target (noisy 'measured') band-gap table from expt-gap rows."""
+    frame = load("expt-gap").frame.sample(260, random_state=0).reset_index(drop=True)
+    rng = np.random.default_rng(0)
+    source = frame.iloc[:200].rename(columns={"gap": "dft_gap"})
+    target = frame.iloc[200:].assign(gap=lambda f: f["gap"] + rng.normal(0, 0.1, len(f)).clip(0))
+    source_path, target_path = tmp_path / "source.csv", tmp_path / "target.csv"
+    source.to_csv(source_path, index=False)
+    target.to_csv(target_path, index=False)
+    return source_path, target_path
+
+
+def test_json_answer_has_exactly_the_documented_keys(files, tmp_path, capsys):
+    source, target = files
+    code = main(
+        [
+            "transfer",
+            "--source",
+            str(source),
+            "--source-column",
+            "dft_gap",
+            "--target",
+            str(target),
+            "--target-column",
+            "gap",
+            "--approach",
+            "lv",
+            "--model",
+            "et",
+            "--json",
+            "--n-jobs",
+            "1",
+            "--cache-dir",
+            str(tmp_path / "cache"),
+        ]
+    )
+    answer = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert answer.keys() == {
+        "approach",
+        "baseline",
+        "transfer",
+        "n_source",
+        "n_train",
+        "n_test",
+        "seconds",
+    }
+    assert answer["approach"] == "lv"
+    assert answer["baseline"].keys() == answer["transfer"].keys() == {"r2", "mae", "rmse"}
+    assert (answer["n_source"], answer["n_train"], answer["n_test"]) == (200, 48, 12)
+
+
+def test_bad_input_prints_the_message_and_exits_with_2(files, tmp_path, capsys):
+    source, target = files
+    code = main(
+        [
+            "transfer",
+            "--source",
+            str(source),
+            "--source-column",
+            "dft_gap",
+            "--target",
+            "freesolv",
+            "--target-column",
+            "expt",
+            "--cache-dir",
+            str(tmp_path / "cache"),
+        ]
+    )
+    assert code == 2
+    assert "holds chemical formulas but the target" in capsys.readouterr().err
+
+
+def test_an_unknown_dataset_is_named(tmp_path, capsys):
+    code = main(
+        [
+            "transfer",
+            "--source",
+            "no-such-thing",
+            "--source-column",
+            "x",
+            "--target",
+            "freesolv",
+            "--target-column",
+            "expt",
+            "--cache-dir",
+            str(tmp_path / "cache"),
+        ]
+    )
+    assert code == 2
+    assert "'no-such-thing' is neither a built-in dataset" in capsys.readouterr().err

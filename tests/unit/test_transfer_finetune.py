@@ -1,0 +1,116 @@
+"""Fine-tuning: the target network starts from the pre-trained weights; freezing keeps layers."""
+
+import numpy as np
+import pytest
+
+from dashboard.engine.dataset import Dataset
+from dashboard.engine.datasets import load
+from dashboard.engine.transfer import NetworkSpec, TransferConfig, run_transfer
+from dashboard.engine.transfer import finetune as ft
+from dashboard.engine.transfer import run as run_module
+
+SPEC = NetworkSpec(
+    hidden=(16, 8), source_epochs=40, source_batch_size=32, target_epochs=5, batch_size=16
+)
+
+
+def make_data(rows, seed):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(rows, 6))
+    return X, X @ np.arange(1.0, 7.0) + 0.1 * rng.normal(size=rows)
+
+
+@pytest.fixture
+def starts(monkeypatch):
+    """Records each network's weights just before it is trained."""
+    recorded = []
+    real_fit = ft._fit
+
+    def spy(mlp, X, y):
+        recorded.append([w.copy() for w in mlp.coefs_] if hasattr(mlp, "coefs_") else None)
+        real_fit(mlp, X, y)
+
+    monkeypatch.setattr(ft, "_fit", spy)
+    return recorded
+
+
+def test_fine_tuning_starts_from_the_pretrained_weights(starts):
+    X_source, y_source = make_data(300, 0)
+    X, y = make_data(40, 1)
+    pretrained = ft.pretrain(X_source, y_source, SPEC, seed=0)
+    tuned = ft.finetune(pretrained, X, y, SPEC, seed=0)
+    assert starts[0] is None  # pre-training starts from a fresh random network
+    start = starts[1]
+    assert all(np.array_equal(a, b) for a, b in zip(start, pretrained.mlp.coefs_, strict=True))
+    assert not np.array_equal(tuned.mlp.coefs_[0], pretrained.mlp.coefs_[0])
+
+
+def test_pretraining_changes_the_start_compared_with_the_target_alone():
+    X_source, y_source = make_data(300, 0)
+    X, y = make_data(40, 1)
+    pretrained = ft.pretrain(X_source, y_source, SPEC, seed=0)
+    tuned = ft.finetune(pretrained, X, y, SPEC, seed=0)
+    scratch = ft.train_scratch(X, y, SPEC, seed=0)
+    assert not np.allclose(tuned.mlp.coefs_[0], scratch.mlp.coefs_[0])
+    # the pre-trained network already knows the shared relation; the scratch one has 5 epochs
+    X_test, y_test = make_data(100, 2)
+    tuned_error = np.abs(tuned.predict(X_test) - y_test).mean()
+    scratch_error = np.abs(scratch.predict(X_test) - y_test).mean()
+    assert tuned_error < scratch_error
+
+
+def test_frozen_layers_keep_their_pretrained_weights():
+    X_source, y_source = make_data(300, 0)
+    X, y = make_data(40, 1)
+    pretrained = ft.pretrain(X_source, y_source, SPEC, seed=0)
+    tuned = ft.finetune(pretrained, X, y, NetworkSpec(**{**SPEC.to_dict(), "frozen_layers": 1}), 0)
+    ((weights, bias),) = tuned.body
+    assert np.array_equal(weights, pretrained.mlp.coefs_[0])
+    assert np.array_equal(bias, pretrained.mlp.intercepts_[0])
+    assert tuned.mlp.coefs_[0].shape == pretrained.mlp.coefs_[1].shape
+    assert not np.array_equal(tuned.mlp.coefs_[0], pretrained.mlp.coefs_[1])
+    assert tuned.predict(X).shape == (40,)
+
+
+def test_freezing_every_hidden_layer_is_refused():
+    X_source, y_source = make_data(100, 0)
+    pretrained = ft.pretrain(X_source, y_source, SPEC, seed=0)
+    with pytest.raises(ValueError, match="frozen_layers"):
+        ft.finetune(pretrained, X_source, y_source, NetworkSpec(hidden=(16, 8), frozen_layers=2), 0)
+
+
+def test_fine_tuning_run_pretrains_once_and_then_reads_the_cache(tmp_path, monkeypatch):
+    frame = load("expt-gap").frame.sample(300, random_state=0).reset_index(drop=True)
+    source = Dataset(
+        id="s",
+        title="s",
+        frame=frame.iloc[:200],
+        structure_column="formula",
+        structure_kind="composition",
+        target_columns=["gap"],
+    )
+    target = Dataset(
+        id="t",
+        title="t",
+        frame=frame.iloc[200:].reset_index(drop=True),
+        structure_column="formula",
+        structure_kind="composition",
+        target_columns=["gap"],
+    )
+    pretrainings = []
+    real_pretrain = run_module.pretrain
+
+    def counting(X, y, spec, seed):
+        pretrainings.append(len(y))
+        return real_pretrain(X, y, spec, seed)
+
+    monkeypatch.setattr(run_module, "pretrain", counting)
+    config = TransferConfig(approach="ft", n_jobs=1, network=SPEC)
+    first = run_transfer(source, "gap", target, "gap", config, tmp_path)
+    other_split = TransferConfig(approach="ft", n_jobs=1, network=SPEC, seed=7)
+    second = run_transfer(source, "gap", target, "gap", other_split, tmp_path)
+    assert pretrainings == [200]
+    assert (first.model, first.approach, first.n_source) == ("mlp", "ft", 200)
+    assert not first.source_cached and second.source_cached
+    assert first.transfer_pred.shape == (20,)
+    assert not np.array_equal(first.transfer_pred, first.baseline_pred)
