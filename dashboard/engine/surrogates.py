@@ -31,6 +31,7 @@ MODELS: dict[str, str] = {
 ALIASES = {"gp": "gp-matern52"}
 FINGERPRINT_BLOCK = "ecfp"
 DESCRIPTOR_BLOCK = "descriptors"
+NUMERIC_BLOCK = "numeric"
 DESCRIPTOR_CLIP = 5.0
 _MATERN_NU = {"gp-matern12": 0.5, "gp-matern32": 1.5, "gp-matern52": 2.5}
 
@@ -159,7 +160,8 @@ def make_surrogate(name: str, blocks: dict[str, slice], random_state: int = 0) -
     """A fresh model by name ("auto", an alias or a key of MODELS) for features with `blocks`.
 
     Matern GPs use the ECFP bits when there are some (as the seed study did), else every
-    column, standardised. ValueError for an unknown name or features the model cannot use.
+    column, standardised. Tanimoto GPs add an RBF part for a dataset's own numeric feature
+    columns, if any. ValueError for an unknown name or features the model cannot use.
     """
     name = ALIASES.get(name, name)
     if name == "auto":
@@ -178,6 +180,8 @@ def make_surrogate(name: str, blocks: dict[str, slice], random_state: int = 0) -
         if DESCRIPTOR_BLOCK not in blocks:
             raise ValueError(f"model {name!r} needs RDKit descriptors; featurise with descriptors")
         parts.append(Stationary(blocks[DESCRIPTOR_BLOCK], np.inf, clip=DESCRIPTOR_CLIP))
+    if NUMERIC_BLOCK in blocks:
+        parts.append(Stationary(blocks[NUMERIC_BLOCK], np.inf, clip=DESCRIPTOR_CLIP))
     return GaussianProcess(parts, name=name, random_state=random_state)
 
 

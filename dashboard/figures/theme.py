@@ -33,6 +33,7 @@ def register_template() -> None:
             "yaxis": axis,
             "margin": {"l": 50, "r": 20, "t": 40, "b": 45},
             "legend": {"bgcolor": "rgba(0,0,0,0)"},
+            "title": {"x": 0.01, "xanchor": "left", "font": {"size": 15}},
             "colorway": ["#4c6ef5", "#d9480f", "#2b8a3e", "#7048e8", "#e8590c", "#1098ad"],
         },
     )

@@ -271,98 +271,108 @@ def layout(**_query) -> html.Div:
                             html.Div(id="al-message", className="mt-2"),
                             html.Div(id="al-status", className="my-2"),
                             html.Div(
-                                dcc.Slider(
-                                    id="al-slider",
-                                    min=0,
-                                    max=0,
-                                    step=1,
-                                    value=0,
-                                    marks=None,
-                                    tooltip={"placement": "bottom", "always_visible": False},
-                                ),
-                                className="mb-2",
-                            ),
-                            dbc.Row(
-                                [
-                                    _graph(
-                                        "al-parity",
-                                        "Each dot is a material: its true value across, the model's "
-                                        "prediction up, with ±σ bars. Measured rows (orange) should lie near the "
-                                        "diagonal; long bars mean the model is unsure.",
+                                id="al-results",
+                                children=[
+                                    html.Div(
+                                        dcc.Slider(
+                                            id="al-slider",
+                                            min=0,
+                                            max=0,
+                                            step=1,
+                                            value=0,
+                                            marks=None,
+                                            tooltip={
+                                                "placement": "bottom",
+                                                "always_visible": False,
+                                            },
+                                        ),
+                                        className="mb-2",
                                     ),
-                                    _graph(
-                                        "al-ranked",
-                                        "All candidates from best to worst predicted, with the ±σ "
-                                        "band and the acquisition score; stars are the next picks. An explorer "
-                                        "picks far down the list where σ is large.",
-                                    ),
-                                ]
-                            ),
-                            dbc.Row(
-                                [
-                                    dbc.Col(
+                                    dbc.Row(
                                         [
-                                            dbc.RadioItems(
-                                                id="al-map-colour",
-                                                value="mean",
-                                                inline=True,
-                                                options=[
-                                                    {"label": v, "value": k}
-                                                    for k, v in COLOUR_BY.items()
+                                            _graph(
+                                                "al-parity",
+                                                "Each dot is a material: its true value across, the model's "
+                                                "prediction up, with ±σ bars. Measured rows (orange) should lie near the "
+                                                "diagonal; long bars mean the model is unsure.",
+                                            ),
+                                            _graph(
+                                                "al-ranked",
+                                                "All candidates from best to worst predicted, with the ±σ "
+                                                "band and the acquisition score; stars are the next picks. An explorer "
+                                                "picks far down the list where σ is large.",
+                                            ),
+                                        ]
+                                    ),
+                                    dbc.Row(
+                                        [
+                                            dbc.Col(
+                                                [
+                                                    dbc.RadioItems(
+                                                        id="al-map-colour",
+                                                        value="mean",
+                                                        inline=True,
+                                                        options=[
+                                                            {"label": v, "value": k}
+                                                            for k, v in COLOUR_BY.items()
+                                                        ],
+                                                    ),
+                                                    dcc.Graph(
+                                                        id="al-map", config={"displaylogo": False}
+                                                    ),
+                                                    html.P(
+                                                        "The pool drawn in the two main directions of its features (PCA): "
+                                                        "where the measured points sit, and where the model is sure.",
+                                                        className="mi-explain",
+                                                    ),
                                                 ],
+                                                lg=6,
                                             ),
-                                            dcc.Graph(id="al-map", config={"displaylogo": False}),
-                                            html.P(
-                                                "The pool drawn in the two main directions of its features (PCA): "
-                                                "where the measured points sit, and where the model is sure.",
-                                                className="mi-explain",
+                                            _graph(
+                                                "al-best",
+                                                "The best value found so far, and the share of the dataset's "
+                                                "top k that has been measured, against random search over 10 seeds.",
                                             ),
-                                        ],
-                                        lg=6,
+                                        ]
                                     ),
-                                    _graph(
-                                        "al-best",
-                                        "The best value found so far, and the share of the dataset's "
-                                        "top k that has been measured, against random search over 10 seeds.",
+                                    dbc.Row(
+                                        [
+                                            _graph(
+                                                "al-quality",
+                                                "R² and MAE on the not-yet-measured pool, and how often "
+                                                "the truth falls within ±1σ and ±2σ: a calibrated model sits near 68 % "
+                                                "and 95 %.",
+                                            )
+                                        ]
                                     ),
-                                ]
+                                    html.H2("Next to measure", className="h5 mt-2"),
+                                    html.P(id="al-suggestions-help", className="mi-explain"),
+                                    dag.AgGrid(
+                                        id="al-suggestions-grid",
+                                        rowData=[],
+                                        columnDefs=[],
+                                        defaultColDef={"flex": 1, "minWidth": 90},
+                                        dashGridOptions={"domLayout": "autoHeight"},
+                                        className="ag-theme-alpine",
+                                    ),
+                                    dbc.Button(
+                                        "Enter these values and step",
+                                        id="al-enter",
+                                        size="sm",
+                                        color="primary",
+                                        className="mt-2 me-2",
+                                    ),
+                                    dbc.Button(
+                                        "Download suggestions (CSV)",
+                                        id="al-suggestions-csv",
+                                        size="sm",
+                                        color="secondary",
+                                        outline=True,
+                                        className="mt-2",
+                                    ),
+                                    dcc.Download(id="al-suggestions-download"),
+                                ],
                             ),
-                            dbc.Row(
-                                [
-                                    _graph(
-                                        "al-quality",
-                                        "R² and MAE on the not-yet-measured pool, and how often "
-                                        "the truth falls within ±1σ and ±2σ: a calibrated model sits near 68 % "
-                                        "and 95 %.",
-                                    )
-                                ]
-                            ),
-                            html.H2("Next to measure", className="h5 mt-2"),
-                            html.P(id="al-suggestions-help", className="mi-explain"),
-                            dag.AgGrid(
-                                id="al-suggestions-grid",
-                                rowData=[],
-                                columnDefs=[],
-                                defaultColDef={"flex": 1, "minWidth": 90},
-                                dashGridOptions={"domLayout": "autoHeight"},
-                                className="ag-theme-alpine",
-                            ),
-                            dbc.Button(
-                                "Enter these values and step",
-                                id="al-enter",
-                                size="sm",
-                                color="primary",
-                                className="mt-2 me-2",
-                            ),
-                            dbc.Button(
-                                "Download suggestions (CSV)",
-                                id="al-suggestions-csv",
-                                size="sm",
-                                color="secondary",
-                                outline=True,
-                                className="mt-2",
-                            ),
-                            dcc.Download(id="al-suggestions-download"),
                         ],
                         lg=9,
                     ),
@@ -455,6 +465,7 @@ def _register_callbacks(app: Dash) -> None:
         Output("al-suggestions-grid", "columnDefs"),
         Output("al-suggestions-help", "children"),
         Output("al-enter", "style"),
+        Output("al-results", "style"),
         Input("al-state", "data"),
         Input("al-slider", "value"),
         Input("al-map-colour", "value"),
@@ -727,8 +738,9 @@ def render(_state, step, colour_by, sid):
     try:
         view = campaigns.view(sid, None if dash.ctx.triggered_id != "al-slider" else step)
     except (ValueError, KeyError, SessionError) as err:
-        empty = figures._empty("", str(err.args[0] if err.args else err))
-        return (empty,) * 5 + ("", 0, 0, [], [], "", {"display": "none"})
+        note = dbc.Alert(str(err.args[0] if err.args else err), color="info")
+        hidden = {"display": "none"}
+        return (no_update,) * 5 + (note, 0, 0, [], [], "", hidden, hidden)
     label = view.config.target
     colour = {"mean": view.mean, "std": view.std, "score": view.score}[colour_by or "mean"]
     record = view.history[view.step]
@@ -754,6 +766,7 @@ def render(_state, step, colour_by, sid):
         *_suggestion_grid(view, sid),
         _suggestion_help(view),
         {} if view.config.mode == REAL and view.step == view.steps else {"display": "none"},
+        {},
     )
 
 

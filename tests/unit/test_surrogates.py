@@ -140,6 +140,8 @@ def test_factory_builds_each_model_and_picks_a_default_per_kind_of_features():
     assert make_surrogate("auto", molecules).name == "gp-tanimoto-rbf"
     assert make_surrogate("gp", {"numeric": slice(0, 2)}).name == "gp-matern52"
     assert make_surrogate("rf", molecules).name == "rf"
+    with_numbers = make_surrogate("gp-tanimoto", {"ecfp": slice(0, 8), "numeric": slice(8, 9)})
+    assert [part.label for part in with_numbers.parts] == ["tanimoto", "rbf"]
 
 
 def test_factory_explains_what_a_model_needs():

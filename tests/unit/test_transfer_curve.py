@@ -90,6 +90,7 @@ def test_bad_shares_are_refused():
         learning_curve({"a": mean_of_training}, Y, TRAIN, TEST, seed=0, shares=(0.0, 0.5))
 
 
+@pytest.mark.slow
 def test_transfer_run_gives_a_deterministic_curve_of_baseline_and_lv(tmp_path):
     frame = load("expt-gap").frame.sample(260, random_state=1).reset_index(drop=True)
     source = Dataset(
@@ -109,7 +110,7 @@ def test_transfer_run_gives_a_deterministic_curve_of_baseline_and_lv(tmp_path):
         target_columns=["gap"],
     )
     config = TransferConfig(
-        n_jobs=1, model="gbr", learning_curve=True, curve_shares=(0.25, 1.0), curve_repeats=2
+        n_jobs=1, model="et", learning_curve=True, curve_shares=(0.25, 1.0), curve_repeats=2
     )
     first = run_transfer(source, "gap", target, "gap", config, tmp_path / "a")
     again = run_transfer(source, "gap", target, "gap", config, tmp_path / "b")

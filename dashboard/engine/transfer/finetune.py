@@ -25,6 +25,9 @@ from sklearn.neural_network import MLPRegressor
 # More epochs without improvement than any training runs: every network trains max_iter epochs
 # (a fine-tuned network also inherits the source's count of epochs without improvement).
 _NO_EARLY_STOP = 1_000_000
+INPUT_CLIP = 5.0
+"""Scaled inputs are clipped to ±5 standard deviations: a feature almost constant among the
+training rows would otherwise reach huge values on a test row and wreck the prediction."""
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,7 @@ class Network:
         return scaled * self.y_scale + self.y_mean
 
     def _inputs(self, X: np.ndarray) -> np.ndarray:
-        hidden = (X - self.x_mean) / self.x_scale
+        hidden = np.clip((X - self.x_mean) / self.x_scale, -INPUT_CLIP, INPUT_CLIP)
         for weights, bias in self.body:
             hidden = np.maximum(hidden @ weights + bias, 0.0)
         return hidden

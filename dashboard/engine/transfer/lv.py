@@ -113,9 +113,14 @@ def source_training_rows(data: TransferData) -> tuple[np.ndarray, np.ndarray, np
 
 
 def count_overlap(target_X: np.ndarray, source_X: np.ndarray) -> int:
-    """How many target rows have the features of some source row (the same material)."""
-    source_rows = {row.tobytes() for row in np.ascontiguousarray(source_X)}
-    return sum(row.tobytes() in source_rows for row in np.ascontiguousarray(target_X))
+    """How many target rows have the features of some source row (the same material, e.g.
+    Fe2O3 and Fe4O6), compared after rounding away floating-point noise."""
+    source_rows = {row.tobytes() for row in _rounded(source_X)}
+    return sum(row.tobytes() in source_rows for row in _rounded(target_X))
+
+
+def _rounded(X: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(np.round(X, 6) + 0.0)  # + 0.0 turns -0.0 into 0.0
 
 
 def source_identity(data: TransferData) -> dict:
