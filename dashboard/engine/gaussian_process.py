@@ -227,6 +227,7 @@ class GaussianProcess:
             self._extend(rows[kept:], theta)
 
     def _factor_full(self, rows: np.ndarray, theta: np.ndarray) -> None:
+        """Cholesky factor and V from scratch (new hyperparameters or rows)."""
         noise = self._unpack(theta)[2]
         n = rows.size
         K = self._kernel_rows(rows, theta)

@@ -94,6 +94,7 @@ def prepare(
     _check_columns(source, source_column, "source")
     _check_columns(target, target_column, "target")
     _check_kinds(source, target)
+    numeric_column(source, source_column)
     if not 0.0 < test_size < 1.0:
         raise ValueError(f"The test share must lie between 0 and 1, not {test_size}.")
     feature_params = dict(feature_params or {})

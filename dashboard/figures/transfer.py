@@ -1,0 +1,148 @@
+"""Plots of the Transfer Learning page, from a TransferResult's JSON (`TransferResult.to_dict`)."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from dashboard.figures.theme import COLORS
+
+TOP_FEATURES = 15
+CURVE_COLORS = {"baseline": COLORS["baseline"], "lv": COLORS["transfer"], "ft": COLORS["measured"]}
+CURVE_NAMES = {"baseline": "no transfer", "lv": "latent variable", "ft": "fine-tuned"}
+
+
+def parity(result: dict, show_transfer: bool, label: str) -> go.Figure:
+    """Predicted against measured on the same test points: baseline, and transfer when shown."""
+    truth = np.asarray(result["y_test"])
+    fig = go.Figure()
+    series = [("without transfer", result["baseline_pred"], COLORS["baseline"])]
+    if show_transfer:
+        series.append(("with transfer", result["transfer_pred"], COLORS["transfer"]))
+    for name, predicted, color in series:
+        fig.add_scattergl(
+            x=truth,
+            y=predicted,
+            mode="markers",
+            name=name,
+            marker={"color": color, "size": 6, "opacity": 0.65},
+            hovertemplate="measured %{x:.3g}<br>predicted %{y:.3g}<extra></extra>",
+        )
+    low, high = float(truth.min()), float(truth.max())
+    fig.add_scatter(
+        x=[low, high],
+        y=[low, high],
+        mode="lines",
+        name="perfect",
+        hoverinfo="skip",
+        line={"dash": "dash", "color": COLORS["baseline"], "width": 1},
+    )
+    fig.update_layout(
+        title=f"Test set: predicted vs measured ({truth.size} points)",
+        height=400,
+        legend={"orientation": "h", "y": -0.2},
+    )
+    fig.update_xaxes(title=f"measured {label}")
+    fig.update_yaxes(title=f"predicted {label}")
+    return fig
+
+
+def error_histogram(result: dict, show_transfer: bool, label: str) -> go.Figure:
+    """Distribution of prediction errors (predicted − measured) of both models."""
+    truth = np.asarray(result["y_test"])
+    fig = go.Figure()
+    series = [("without transfer", result["baseline_pred"], COLORS["baseline"])]
+    if show_transfer:
+        series.append(("with transfer", result["transfer_pred"], COLORS["transfer"]))
+    for name, predicted, color in series:
+        fig.add_histogram(
+            x=np.asarray(predicted) - truth, name=name, opacity=0.6, nbinsx=40, marker_color=color
+        )
+    fig.update_layout(
+        title="Errors on the test set",
+        barmode="overlay",
+        height=400,
+        legend={"orientation": "h", "y": -0.2},
+    )
+    fig.update_xaxes(title=f"predicted − measured {label}")
+    fig.update_yaxes(title="test points")
+    return fig
+
+
+def learning_curve(curve: dict | None) -> go.Figure:
+    """Test MAE against the number of target training rows: mean ± sd over the repeats."""
+    fig = go.Figure()
+    if not curve:
+        fig.add_annotation(
+            text="Tick 'learning curve' and train to draw it.",
+            showarrow=False,
+            x=0.5,
+            y=0.5,
+            xref="paper",
+            yref="paper",
+        )
+        fig.update_xaxes(visible=False)
+        fig.update_yaxes(visible=False)
+        fig.update_layout(title="Learning curve", height=400)
+        return fig
+    x = np.asarray(curve["n_train"])
+    for method, values in curve["mae"].items():
+        mean, sd = np.asarray(values["mean"]), np.asarray(values["sd"])
+        color = CURVE_COLORS.get(method, COLORS["candidate"])
+        fig.add_scatter(
+            x=np.concatenate([x, x[::-1]]),
+            y=np.concatenate([mean + sd, (mean - sd)[::-1]]),
+            fill="toself",
+            line={"width": 0},
+            fillcolor=color,
+            opacity=0.2,
+            showlegend=False,
+            hoverinfo="skip",
+        )
+        fig.add_scatter(
+            x=x,
+            y=mean,
+            mode="lines+markers",
+            name=CURVE_NAMES.get(method, method),
+            line={"color": color},
+        )
+    fig.update_layout(
+        title="Learning curve: test MAE (mean ± sd over repeats)",
+        height=400,
+        legend={"orientation": "h", "y": -0.2},
+    )
+    fig.update_xaxes(title="target training rows", type="log")
+    fig.update_yaxes(title="MAE")
+    return fig
+
+
+def importances(result: dict) -> go.Figure:
+    """The transfer model's most important features, latent-variable features highlighted."""
+    values = result.get("importances")
+    fig = go.Figure()
+    if values is None:
+        fig.add_annotation(
+            text="This model reports no feature importances.",
+            showarrow=False,
+            x=0.5,
+            y=0.5,
+            xref="paper",
+            yref="paper",
+        )
+        fig.update_layout(title="Feature importance", height=400)
+        return fig
+    names = np.asarray(result["feature_names"])
+    order = np.argsort(values)[::-1]
+    lv = set(result.get("lv_ranks", {}))
+    keep = [i for i in order[:TOP_FEATURES]] + [i for i in order[TOP_FEATURES:] if names[i] in lv]
+    keep = keep[::-1]
+    colors = [COLORS["transfer"] if names[i] in lv else COLORS["candidate"] for i in keep]
+    labels = [f"{names[i]} (#{int(np.flatnonzero(order == i)[0]) + 1})" for i in keep]
+    fig.add_bar(x=np.asarray(values)[keep], y=labels, orientation="h", marker_color=colors)
+    fig.update_layout(
+        title="Feature importance of the transfer model (purple: from the source)",
+        height=400,
+        margin={"l": 220},
+    )
+    fig.update_xaxes(title="importance")
+    return fig

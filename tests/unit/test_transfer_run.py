@@ -1,0 +1,73 @@
+"""run_transfer as the page uses it: progress, cancellation and a cache that needs no unpickling."""
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+
+from dashboard.engine.dataset import Dataset
+from dashboard.engine.transfer import TransferConfig, run_transfer
+
+
+def table(rows: int, slope: float, seed: int, title: str) -> Dataset:
+    rng = np.random.default_rng(seed)
+    a, b = rng.uniform(-1, 1, rows), rng.uniform(-1, 1, rows)
+    frame = pd.DataFrame(
+        {"a": a, "b": b, "y": slope * (a + np.sin(3 * b)) + 0.05 * rng.normal(size=rows)}
+    )
+    return Dataset(
+        id=title, title=title, frame=frame, feature_columns=["a", "b"], target_columns=["y"]
+    )
+
+
+SOURCE = table(300, 1.0, 0, "source")
+TARGET = table(60, 1.2, 1, "target")
+CONFIG = TransferConfig(n_jobs=1)
+
+
+def test_progress_reports_the_stages_in_order_and_ends_at_one(tmp_path):
+    seen = []
+    run_transfer(
+        SOURCE, "y", TARGET, "y", CONFIG, tmp_path, progress=lambda f, m: seen.append((f, m))
+    )
+    fractions = [f for f, _ in seen]
+    assert fractions == sorted(fractions)
+    assert seen[0] == (0.0, "features of the target")
+    assert seen[-1] == (1.0, "done")
+    assert "source model" in [m for _, m in seen]
+
+
+def test_raising_from_progress_cancels_the_run_before_training(tmp_path):
+    class Cancelled(Exception):
+        pass
+
+    def cancel(fraction, message):
+        if message == "source model":
+            raise Cancelled
+
+    with pytest.raises(Cancelled):
+        run_transfer(SOURCE, "y", TARGET, "y", CONFIG, tmp_path, progress=cancel)
+    assert not list(tmp_path.glob("lv-*")) and not list(tmp_path.glob("result-*"))
+
+
+def test_a_cached_rerun_reads_only_npz_files(tmp_path, monkeypatch):
+    first = run_transfer(SOURCE, "y", TARGET, "y", CONFIG, tmp_path)
+    assert len(list(tmp_path.glob("lv-*.npz"))) == len(list(tmp_path.glob("result-*.npz"))) == 1
+    assert len(list(tmp_path.glob("source-*.joblib"))) == 1
+
+    def no_unpickling(*args, **kwargs):
+        raise AssertionError("the cached path unpickled a file")
+
+    monkeypatch.setattr(joblib, "load", no_unpickling)
+    again = run_transfer(SOURCE, "y", TARGET, "y", CONFIG, tmp_path)
+    assert again.source_cached
+    assert np.array_equal(again.transfer_pred, first.transfer_pred)
+    assert again.transfer.mae == first.transfer.mae
+
+
+def test_numeric_features_transfer_and_the_lv_ranks_among_them(tmp_path):
+    result = run_transfer(SOURCE, "y", TARGET, "y", CONFIG, tmp_path)
+    assert result.feature_names == ["a", "b", "source model: y"]
+    assert result.transfer.mae < result.baseline.mae
+    assert result.lv_ranks == {"source model: y": 1}
+    assert result.n_overlap == 0 and not result.same_dataset
