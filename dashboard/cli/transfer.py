@@ -83,11 +83,15 @@ def register(commands: argparse._SubParsersAction, bench: argparse._SubParsersAc
 
 
 def _common_arguments(parser: argparse.ArgumentParser, cold_default: bool = False) -> None:
-    where = "a new temporary folder (a cold start)" if cold_default else "MI_STORAGE_DIR/cache"
+    where = (
+        "a new temporary folder (a cold start)" if cold_default else "MI_STORAGE_DIR/cache/transfer"
+    )
     parser.add_argument(
         "--cache-dir", type=Path, metavar="DIR", help=f"cache folder (default: {where})"
     )
-    parser.add_argument("--n-jobs", type=int, default=2, metavar="N", help="cores for forests")
+    parser.add_argument(
+        "--n-jobs", type=int, default=2, metavar="N", help="threads the models may use"
+    )
 
 
 def default_cache_dir() -> Path:

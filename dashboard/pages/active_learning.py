@@ -20,6 +20,7 @@ from dashboard.engine.campaign_config import REAL, SIMULATED, CampaignConfig
 from dashboard.engine.export import to_safe_csv
 from dashboard.engine.surrogates import MODELS
 from dashboard.figures import active_learning as figures
+from dashboard.jobs import reports_failures
 from dashboard.store import SessionError, StorageError
 
 DEFAULT_DATASET = catalog.BUILTIN + "qm9"
@@ -599,6 +600,7 @@ def _error(err: Exception) -> dbc.Alert:
     return dbc.Alert(text, color="danger", dismissable=True)
 
 
+@reports_failures(message_output=1, outputs=2)
 def start_campaign(set_progress, _clicks, sid, *controls):
     """Featurise the dataset, fit the first model and save the new campaign (a background job)."""
     set_progress((5, "reading the settings"))
@@ -615,6 +617,7 @@ def start_campaign(set_progress, _clicks, sid, *controls):
     return _changed(), dbc.Alert(note, color="success", duration=5000)
 
 
+@reports_failures(message_output=1, outputs=2)
 def run_steps(set_progress, _clicks, n, sid):
     """Take n simulated steps, saving after each so that Cancel keeps the finished ones."""
     try:

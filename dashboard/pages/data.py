@@ -20,6 +20,7 @@ from dashboard.engine.dataset import Dataset
 from dashboard.engine.export import to_safe_csv
 from dashboard.engine.upload import Roles, Table, UploadLimits, apply_roles, parse_upload
 from dashboard.figures import data as figures
+from dashboard.jobs import reports_failures
 from dashboard.store import SessionError, StorageError
 
 DEFAULT_KEY = catalog.BUILTIN + "expt-gap"
@@ -332,6 +333,7 @@ def grid_rows(request: dict | None, key: str, sid: str):
     return {"rowData": _records(block), "rowCount": len(frame)}
 
 
+@reports_failures(message_output=0, outputs=2)
 def upload(set_progress, contents: str | None, filename: str | None, sid: str | None):
     """Parse the dropped file; store it only when it is usable, else list its problems."""
     set_progress((10, "reading the file"))

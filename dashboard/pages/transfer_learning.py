@@ -12,6 +12,7 @@ from components.job_progress import JobProgress
 from dashboard import catalog, runtime
 from dashboard.engine.transfer import MLP, TARGET_MODELS, TransferConfig, run_transfer
 from dashboard.figures import transfer as figures
+from dashboard.jobs import reports_failures
 from dashboard.store import SessionError, StorageError
 
 KIND = "transfer"
@@ -262,6 +263,7 @@ def column_options_for(side: str):
     return column_options
 
 
+@reports_failures(message_output=1, outputs=2)
 def train(
     set_progress,
     _clicks,

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from dash.testing.wait import until
 
+from dashboard.pages import data as data_page
+
 pytestmark = pytest.mark.browser
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
 MAX_INDEX = (
@@ -77,17 +79,23 @@ def test_an_oversized_file_is_refused_in_the_browser(dash_duo, app, tmp_path):
     assert "4,895 rows" in dash_duo.find_element("#data-headline").text
 
 
-def test_a_slow_upload_shows_progress_and_can_be_cancelled(dash_duo, app, tmp_path):
-    source = SHARED / "matbench_mp_gap.csv"
-    if not source.is_file():
-        pytest.skip(f"needs {source} (the shared reference data)")
+def test_a_slow_upload_shows_progress_and_can_be_cancelled(dash_duo, app, tmp_path, monkeypatch):
+    real_parse = data_page.parse_upload
+
+    def slow_parse(*args, **kwargs):
+        time.sleep(20)  # the job runs in a forked process, which inherits this patch
+        return real_parse(*args, **kwargs)
+
+    monkeypatch.setattr(data_page, "parse_upload", slow_parse)
     open_data_page(dash_duo, app)
-    path = tmp_path / "mp_gap.csv"
-    path.write_bytes(source.read_bytes()[:2_000_000])
+    path = tmp_path / "slow.csv"
+    path.write_text(GOOD)
     upload(dash_duo, path)
     dash_duo.wait_for_style_to_equal("#data-upload-job", "display", "block", timeout=20)
+    dash_duo.wait_for_contains_text("#data-upload-job-bar", "reading the file", timeout=10)
     dash_duo.find_element("#data-upload-job-cancel").click()
-    dash_duo.wait_for_style_to_equal("#data-upload-job", "display", "none", timeout=20)
+    dash_duo.wait_for_style_to_equal("#data-upload-job", "display", "none", timeout=10)
+    time.sleep(1)
     assert "Added" not in dash_duo.find_element("#data-upload-message").text
     assert "4,895 rows" in dash_duo.find_element("#data-headline").text
 
