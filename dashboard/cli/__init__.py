@@ -12,7 +12,7 @@ import importlib
 
 from dashboard import __version__
 
-COMMAND_MODULES = ("serve", "datasets", "featurize", "check", "campaign", "transfer")
+COMMAND_MODULES = ("serve", "datasets", "featurize", "check", "campaign", "transfer", "load")
 
 
 def build_parser() -> argparse.ArgumentParser:

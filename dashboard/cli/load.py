@@ -1,0 +1,45 @@
+"""`bench load`: concurrent sessions stepping active-learning campaigns against a real server."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+from pathlib import Path
+
+from dashboard.loadtest import figures, run_load, served
+
+
+def register(commands, bench) -> None:
+    load = bench.add_parser(
+        "load", help="concurrent sessions through the HTTP callbacks of a real server"
+    )
+    load.add_argument("--sessions", type=int, default=20, help="simultaneous users (default 20)")
+    load.add_argument(
+        "--steps", type=int, default=20, help="active-learning steps each (default 20)"
+    )
+    load.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
+    load.add_argument("--json", action="store_true", help="print the figures as JSON")
+    load.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    with (
+        tempfile.TemporaryDirectory(prefix="mi-load-") as folder,
+        served(Path(folder), args.workers) as base,
+    ):
+        reports = run_load(base, args.sessions, args.steps)
+    result = figures(reports)
+    result["errors_seen"] = sorted({e for r in reports for e in r.errors})[:10]
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print(
+            f"load test: {result['sessions']} sessions x {args.steps} steps, {args.workers} gunicorn workers"
+        )
+        print(f"  steps done   {result['steps']} of {args.sessions * args.steps}")
+        print(f"  errors       {result['errors']}")
+        print(f"  step latency p50 {result['p50_seconds']} s, p95 {result['p95_seconds']} s")
+        for error in result["errors_seen"]:
+            print(f"  error: {error}")
+    return 0 if result["errors"] == 0 and result["steps"] == args.sessions * args.steps else 1

@@ -1,0 +1,232 @@
+"""A load test through the app's own HTTP callback endpoints, as a browser drives them.
+
+Each simulated user opens the page (for Dash's signed per-page token), gets a session id from
+the server, starts a small active-learning campaign on a built-in dataset (a background job,
+polled like the browser does) and presses Step a fixed number of times; a step's latency is the
+Step callback plus the callback that redraws the plots. The traffic goes to the
+given 127.0.0.1 address only; every loop is bounded in count and time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode, urlparse
+
+CONFIG_PATTERN = re.compile(
+    r'<script id="_dash-config" type="application/json">(.*?)</script>', re.S
+)
+START_SETTINGS = {
+    "al-dataset": "builtin:freesolv",
+    "al-target": "expt",
+    "al-goal": "max",
+    "al-goal-value": None,
+    "al-mode": "simulated",
+    "al-model": "gp-tanimoto",
+    "al-acquisition": "ucb",
+    "al-param": None,
+    "al-init": 20,
+    "al-batch": 5,
+    "al-seed": 0,
+    "al-batch-method": "top-q",
+    "al-design": "random",
+}
+JOB_TIMEOUT_SECONDS = 300
+
+
+@dataclass
+class SessionReport:
+    """What one simulated user saw."""
+
+    sid: str | None = None
+    steps: int = 0
+    latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+class Client:
+    """One browser tab's worth of Dash callback traffic against `base` (127.0.0.1 only)."""
+
+    def __init__(self, base: str, timeout: float = 60.0) -> None:
+        if urlparse(base).hostname not in ("127.0.0.1", "localhost"):
+            raise ValueError("the load test only sends traffic to 127.0.0.1")
+        self.base, self.timeout = base.rstrip("/"), timeout
+        page = self._get("/active-learning").decode()
+        self.end_id = json.loads(CONFIG_PATTERN.search(page).group(1))["end_id"]
+        self.callbacks = json.loads(self._get("/_dash-dependencies"))
+        self.values: dict[str, object] = {}
+
+    def _get(self, path: str) -> bytes:
+        with urllib.request.urlopen(self.base + path, timeout=self.timeout) as response:
+            return response.read()
+
+    def _post(self, query: dict, body: dict) -> dict:
+        request = urllib.request.Request(
+            f"{self.base}/_dash-update-component?{urlencode(query)}",
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            raw = response.read()
+        return json.loads(raw) if raw else {}
+
+    def fire(self, trigger: str, value: object = 1) -> dict:
+        """Run the callback whose inputs include `trigger` ("id.prop"); returns its outputs."""
+        callback = next(
+            c
+            for c in self.callbacks
+            if any(f"{i['id']}.{i['property']}" == trigger for i in c["inputs"])
+        )
+        self.values[trigger] = value
+        body = {
+            "output": callback["output"],
+            "outputs": _outputs(callback["output"]),
+            "inputs": [self._value(i) for i in callback["inputs"]],
+            "state": [self._value(s) for s in callback["state"]],
+            "changedPropIds": [trigger],
+        }
+        query = {"endId": self.end_id}
+        answer = self._post(query, body)
+        deadline = time.time() + JOB_TIMEOUT_SECONDS
+        while "cacheKey" in answer or ("response" not in answer and "job" in query):
+            if time.time() > deadline:
+                raise TimeoutError(f"{trigger}: the background job did not finish in time")
+            if "cacheKey" in answer:
+                query = {"endId": self.end_id, "cacheKey": answer["cacheKey"], "job": answer["job"]}
+            time.sleep(0.2)
+            answer = self._post(query, body)
+        return answer.get("response", {})
+
+    def _value(self, dependency: dict) -> dict:
+        key = f"{dependency['id']}.{dependency['property']}"
+        value = self.values.get(
+            key, START_SETTINGS.get(dependency["id"]) if dependency["property"] == "value" else None
+        )
+        return {"id": dependency["id"], "property": dependency["property"], "value": value}
+
+
+def _outputs(spec: str) -> dict | list[dict]:
+    """The request's `outputs`: one dict for a single output, a list for "..a.b...c.d.."."""
+    if not spec.startswith(".."):
+        component, prop = spec.rsplit(".", 1)
+        return {"id": component, "property": prop}
+    return [_outputs(part) for part in spec.strip(".").split("...")]
+
+
+def run_session(base: str, steps: int, report: SessionReport) -> None:
+    """One user: session, campaign, `steps` Step presses; errors are recorded, not raised."""
+    try:
+        client = Client(base)
+        report.sid = client.fire("url.pathname", "/active-learning")["session-id"]["data"]
+        client.values["session-id.data"] = report.sid
+        started = client.fire("al-start.n_clicks")
+        if "al-state" not in started:
+            raise RuntimeError(f"start failed: {json.dumps(started)[:300]}")
+        for press in range(1, steps + 1):
+            began = time.perf_counter()
+            answer = client.fire("al-step.n_clicks", press)
+            message = answer.get("al-message", {}).get("children")
+            if message or "al-state" not in answer:
+                raise RuntimeError(f"step {press}: {json.dumps(answer)[:300]}")
+            shown = client.fire(
+                "al-state.data", answer["al-state"]["data"]
+            )  # the plots, as a browser asks
+            report.latencies.append(time.perf_counter() - began)
+            if f"step {report.steps + 1} of" not in json.dumps(shown.get("al-status", {})):
+                raise RuntimeError(f"step {press}: the page did not show the new step")
+            report.steps += 1
+    except Exception as err:  # a load test counts every failure instead of stopping
+        report.errors.append(f"{type(err).__name__}: {err}")
+
+
+def run_load(base: str, sessions: int, steps: int) -> list[SessionReport]:
+    """`sessions` users at once, each taking `steps` steps."""
+    reports = [SessionReport() for _ in range(sessions)]
+    threads = [threading.Thread(target=run_session, args=(base, steps, r)) for r in reports]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=JOB_TIMEOUT_SECONDS + 60 * steps)
+    return reports
+
+
+def figures(reports: list[SessionReport]) -> dict:
+    """Sessions, steps, errors and the p50/p95 step latency in seconds."""
+    latencies = sorted(t for r in reports for t in r.latencies)
+
+    def percentile(q: float) -> float | None:
+        return (
+            round(latencies[min(len(latencies) - 1, int(q * len(latencies)))], 3)
+            if latencies
+            else None
+        )
+
+    return {
+        "sessions": len(reports),
+        "steps": sum(r.steps for r in reports),
+        "errors": sum(len(r.errors) for r in reports),
+        "p50_seconds": percentile(0.50),
+        "p95_seconds": percentile(0.95),
+        "mean_seconds": round(statistics.mean(latencies), 3) if latencies else None,
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def served(storage: Path, workers: int, port: int | None = None) -> Iterator[str]:
+    """`python -m dashboard serve` (gunicorn) on 127.0.0.1 for the duration; yields its URL."""
+    port = port or free_port()
+    env = {**os.environ, "MI_STORAGE_DIR": str(storage)}
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "dashboard",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ],
+        cwd=Path(__file__).resolve().parents[1],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 90
+        while True:
+            try:
+                urllib.request.urlopen(base + "/", timeout=5).read()
+                break
+            except OSError:
+                if time.time() > deadline or server.poll() is not None:
+                    raise RuntimeError("the server did not start") from None
+                time.sleep(0.5)
+        yield base
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
