@@ -32,6 +32,7 @@ ALIASES = {"gp": "gp-matern52"}
 FINGERPRINT_BLOCK = "ecfp"
 DESCRIPTOR_BLOCK = "descriptors"
 NUMERIC_BLOCK = "numeric"
+COMPOSITION_BLOCK = "magpie"
 DESCRIPTOR_CLIP = 5.0
 _MATERN_NU = {"gp-matern12": 0.5, "gp-matern32": 1.5, "gp-matern52": 2.5}
 
@@ -148,11 +149,14 @@ def uses_descriptors(name: str) -> bool:
 
 
 def default_model(blocks: dict[str, slice]) -> str:
-    """The benchmark's best model for these features: molecules with descriptors get the
-    Tanimoto + RBF GP, molecules without them the Tanimoto GP, anything else Matern 5/2.
+    """The best model of `bench al` for these features: for molecules (qm9 LUMO) the Tanimoto +
+    RBF GP (the Tanimoto GP without descriptors), for compositions (expt-gap, 1.4 eV) the random
+    forest on Magpie features; a GP Matern 5/2 for numeric features only (not benchmarked).
     """
     if FINGERPRINT_BLOCK in blocks:
         return "gp-tanimoto-rbf" if DESCRIPTOR_BLOCK in blocks else "gp-tanimoto"
+    if COMPOSITION_BLOCK in blocks:
+        return "rf"
     return "gp-matern52"
 
 

@@ -11,7 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard.figures.theme import COLORS
+from dashboard.figures.theme import COLORS, note_figure
 
 MAX_POINTS = 2500
 TOP_RANKED = 400
@@ -25,15 +25,6 @@ def thinned(candidates: np.ndarray, limit: int = MAX_POINTS) -> np.ndarray:
     return candidates[np.linspace(0, candidates.size - 1, limit).round().astype(int)]
 
 
-def _empty(title: str, note: str) -> go.Figure:
-    fig = go.Figure()
-    fig.add_annotation(text=note, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    fig.update_layout(title=title, height=380)
-    return fig
-
-
 def parity(
     mean: np.ndarray,
     std: np.ndarray,
@@ -45,7 +36,7 @@ def parity(
     """Predicted against true value with ±σ bars: measured rows, other candidates, next picks."""
     known = np.isfinite(truth) & np.isfinite(mean)
     if not known.any():
-        return _empty("Predicted vs true", "No model yet: measure a few candidates first.")
+        return note_figure("Predicted vs true", "No model yet: measure a few candidates first.")
     others = thinned(np.flatnonzero(known & ~measured & ~picks))
     fig = go.Figure()
     groups = (
@@ -96,7 +87,7 @@ def ranked_candidates(
     """Candidates ranked by predicted mean (best first) with a ±σ ribbon and their scores."""
     candidates = np.flatnonzero(np.isfinite(score) & np.isfinite(mean))
     if candidates.size == 0:
-        return _empty("Candidates ranked by prediction", "No model yet.")
+        return note_figure("Candidates ranked by prediction", "No model yet.")
     order = candidates[np.argsort(-utility[candidates], kind="stable")]
     ranks = np.arange(1, order.size + 1)
     keep = np.zeros(order.size, dtype=bool)

@@ -6,34 +6,23 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.theme import COLORS
+from dashboard.figures.theme import COLORS, note_figure
 
 
 def missing_values(frame: pd.DataFrame) -> go.Figure:
     """Share of missing cells per column (only columns that have any, or a note that none do)."""
     missing = frame.isna().sum()
     missing = missing[missing > 0].sort_values(ascending=False)
-    fig = go.Figure()
     if missing.empty:
-        fig.add_annotation(
-            text="No missing values",
-            showarrow=False,
-            x=0.5,
-            y=0.5,
-            xref="paper",
-            yref="paper",
-            font={"size": 16},
-        )
-        fig.update_xaxes(visible=False)
-        fig.update_yaxes(visible=False)
-    else:
-        fig.add_bar(
-            x=missing.index.astype(str),
-            y=missing.to_numpy(),
-            marker_color=COLORS["measured"],
-            hovertemplate="%{x}: %{y} missing<extra></extra>",
-        )
-        fig.update_yaxes(title="missing cells")
+        return note_figure("Missing values per column", "No missing values", 300)
+    fig = go.Figure()
+    fig.add_bar(
+        x=missing.index.astype(str),
+        y=missing.to_numpy(),
+        marker_color=COLORS["measured"],
+        hovertemplate="%{x}: %{y} missing<extra></extra>",
+    )
+    fig.update_yaxes(title="missing cells")
     fig.update_layout(title="Missing values per column", height=300)
     return fig
 

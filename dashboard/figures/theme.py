@@ -37,3 +37,13 @@ def register_template() -> None:
             "colorway": ["#4c6ef5", "#d9480f", "#2b8a3e", "#7048e8", "#e8590c", "#1098ad"],
         },
     )
+
+
+def note_figure(title: str, note: str, height: int = 380) -> go.Figure:
+    """An empty plot that says in its middle why there is nothing to draw yet."""
+    fig = go.Figure()
+    fig.add_annotation(text=note, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    fig.update_layout(title=title, height=height)
+    return fig

@@ -5,21 +5,26 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from dashboard.figures.theme import COLORS
+from dashboard.figures.theme import COLORS, note_figure
 
 TOP_FEATURES = 15
 CURVE_COLORS = {"baseline": COLORS["baseline"], "lv": COLORS["transfer"], "ft": COLORS["measured"]}
 CURVE_NAMES = {"baseline": "no transfer", "lv": "latent variable", "ft": "fine-tuned"}
 
 
+def _series(result: dict, show_transfer: bool) -> list[tuple[str, list[float], str]]:
+    """(name, test predictions, colour) of the baseline, and of the transfer model when shown."""
+    series = [("without transfer", result["baseline_pred"], COLORS["baseline"])]
+    if show_transfer:
+        series.append(("with transfer", result["transfer_pred"], COLORS["transfer"]))
+    return series
+
+
 def parity(result: dict, show_transfer: bool, label: str) -> go.Figure:
     """Predicted against measured on the same test points: baseline, and transfer when shown."""
     truth = np.asarray(result["y_test"])
     fig = go.Figure()
-    series = [("without transfer", result["baseline_pred"], COLORS["baseline"])]
-    if show_transfer:
-        series.append(("with transfer", result["transfer_pred"], COLORS["transfer"]))
-    for name, predicted, color in series:
+    for name, predicted, color in _series(result, show_transfer):
         fig.add_scattergl(
             x=truth,
             y=predicted,
@@ -51,10 +56,7 @@ def error_histogram(result: dict, show_transfer: bool, label: str) -> go.Figure:
     """Distribution of prediction errors (predicted − measured) of both models."""
     truth = np.asarray(result["y_test"])
     fig = go.Figure()
-    series = [("without transfer", result["baseline_pred"], COLORS["baseline"])]
-    if show_transfer:
-        series.append(("with transfer", result["transfer_pred"], COLORS["transfer"]))
-    for name, predicted, color in series:
+    for name, predicted, color in _series(result, show_transfer):
         fig.add_histogram(
             x=np.asarray(predicted) - truth, name=name, opacity=0.6, nbinsx=40, marker_color=color
         )
@@ -71,20 +73,9 @@ def error_histogram(result: dict, show_transfer: bool, label: str) -> go.Figure:
 
 def learning_curve(curve: dict | None) -> go.Figure:
     """Test MAE against the number of target training rows: mean ± sd over the repeats."""
-    fig = go.Figure()
     if not curve:
-        fig.add_annotation(
-            text="Tick 'learning curve' and train to draw it.",
-            showarrow=False,
-            x=0.5,
-            y=0.5,
-            xref="paper",
-            yref="paper",
-        )
-        fig.update_xaxes(visible=False)
-        fig.update_yaxes(visible=False)
-        fig.update_layout(title="Learning curve", height=400)
-        return fig
+        return note_figure("Learning curve", "Tick 'learning curve' and train to draw it.", 400)
+    fig = go.Figure()
     x = np.asarray(curve["n_train"])
     for method, values in curve["mae"].items():
         mean, sd = np.asarray(values["mean"]), np.asarray(values["sd"])
@@ -119,18 +110,9 @@ def learning_curve(curve: dict | None) -> go.Figure:
 def importances(result: dict) -> go.Figure:
     """The transfer model's most important features, latent-variable features highlighted."""
     values = result.get("importances")
-    fig = go.Figure()
     if values is None:
-        fig.add_annotation(
-            text="This model reports no feature importances.",
-            showarrow=False,
-            x=0.5,
-            y=0.5,
-            xref="paper",
-            yref="paper",
-        )
-        fig.update_layout(title="Feature importance", height=400)
-        return fig
+        return note_figure("Feature importance", "This model reports no feature importances.", 400)
+    fig = go.Figure()
     names = np.asarray(result["feature_names"])
     order = np.argsort(values)[::-1]
     lv = set(result.get("lv_ranks", {}))

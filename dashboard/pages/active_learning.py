@@ -13,6 +13,7 @@ import dash_bootstrap_components as dbc
 import numpy as np
 from dash import Dash, Input, Output, State, dcc, html, no_update
 
+from components.fields import labelled
 from components.job_progress import JobProgress
 from dashboard import campaigns, catalog, runtime
 from dashboard.engine.acquisition import PARAMETERS
@@ -53,17 +54,6 @@ def register(app: Dash) -> None:
     _register_callbacks(app)
 
 
-def _field(label: str, control, help_text: str) -> html.Div:
-    return html.Div(
-        [
-            dbc.Label(label, className="mb-0 small fw-semibold"),
-            control,
-            dbc.FormText(help_text, className="d-block"),
-        ],
-        className="mb-2",
-    )
-
-
 def _controls() -> dbc.Card:
     model_options = [{"label": "auto: the benchmark's best for the data", "value": "auto"}] + [
         {"label": f"{name}: {text}", "value": name} for name, text in MODELS.items()
@@ -73,19 +63,19 @@ def _controls() -> dbc.Card:
         dbc.CardBody(
             [
                 html.H2("Campaign", className="h5"),
-                _field(
+                labelled(
                     "Dataset",
                     dcc.Dropdown(
                         id="al-dataset", clearable=False, persistence=True, persistence_type="local"
                     ),
                     "Built-in or one of your uploads.",
                 ),
-                _field(
+                labelled(
                     "Target",
                     dcc.Dropdown(id="al-target", clearable=False),
                     "The property to optimise.",
                 ),
-                _field(
+                labelled(
                     "Goal",
                     dbc.RadioItems(
                         id="al-goal",
@@ -105,7 +95,7 @@ def _controls() -> dbc.Card:
                     className="mb-2",
                     **number,
                 ),
-                _field(
+                labelled(
                     "Mode",
                     dbc.RadioItems(
                         id="al-mode",
@@ -118,7 +108,7 @@ def _controls() -> dbc.Card:
                     ),
                     "Simulated reveals the dataset's known values; real waits for your measurements.",
                 ),
-                _field(
+                labelled(
                     "Model",
                     dcc.Dropdown(
                         id="al-model",
@@ -129,7 +119,7 @@ def _controls() -> dbc.Card:
                     ),
                     "The surrogate that predicts a mean and σ.",
                 ),
-                _field(
+                labelled(
                     "Acquisition",
                     dcc.Dropdown(
                         id="al-acquisition",
@@ -141,26 +131,26 @@ def _controls() -> dbc.Card:
                 ),
                 html.Div(id="al-acquisition-help", className="mi-explain mb-2"),
                 html.Div(
-                    _field("Parameter", dbc.Input(id="al-param", **number), ""), id="al-param-box"
+                    labelled("Parameter", dbc.Input(id="al-param", **number), ""), id="al-param-box"
                 ),
                 dbc.Row(
                     [
                         dbc.Col(
-                            _field(
+                            labelled(
                                 "Initial",
                                 dbc.Input(id="al-init", value=50, min=1, **number),
                                 "rows to start",
                             )
                         ),
                         dbc.Col(
-                            _field(
+                            labelled(
                                 "Batch",
                                 dbc.Input(id="al-batch", value=10, min=1, **number),
                                 "rows a step",
                             )
                         ),
                         dbc.Col(
-                            _field(
+                            labelled(
                                 "Seed",
                                 dbc.Input(id="al-seed", value=0, min=0, **number),
                                 "repeatable",
@@ -169,7 +159,7 @@ def _controls() -> dbc.Card:
                     ],
                     className="g-2",
                 ),
-                _field(
+                labelled(
                     "Batch method",
                     dbc.RadioItems(
                         id="al-batch-method",
@@ -182,7 +172,7 @@ def _controls() -> dbc.Card:
                     ),
                     "Top-q takes the q best scores; the believer refits after each pick to spread them out.",
                 ),
-                _field(
+                labelled(
                     "Initial design",
                     dbc.RadioItems(
                         id="al-design",
@@ -531,7 +521,7 @@ def acquisition_help(name: str):
     if not params:
         return ACQUISITIONS.get(name, ""), {"display": "none"}, no_update
     ((param, default),) = params.items()
-    control = _field(
+    control = labelled(
         PARAM_LABELS[param],
         dbc.Input(id="al-param", type="number", size="sm", value=default, debounce=True),
         f"default {default:g}",

@@ -8,6 +8,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, dcc, html, no_update
 
+from components.fields import labelled
 from components.job_progress import JobProgress
 from dashboard import catalog, runtime
 from dashboard.engine.transfer import MLP, TARGET_MODELS, TransferConfig, run_transfer
@@ -33,17 +34,6 @@ def register(app: Dash) -> None:
     _register_callbacks(app)
 
 
-def _field(label: str, control, help_text: str = "") -> html.Div:
-    return html.Div(
-        [
-            dbc.Label(label, className="mb-0 small fw-semibold"),
-            control,
-            dbc.FormText(help_text, className="d-block"),
-        ],
-        className="mb-2",
-    )
-
-
 def layout(**_query) -> html.Div:
     model_options = [{"label": f"{k}: {v}", "value": k} for k, v in TARGET_MODELS.items()]
     model_options.append({"label": "mlp: a neural network (needed for fine-tuning)", "value": MLP})
@@ -51,19 +41,19 @@ def layout(**_query) -> html.Div:
         dbc.CardBody(
             [
                 html.H2("Source and target", className="h5"),
-                _field(
+                labelled(
                     "Source dataset",
                     dcc.Dropdown(id="tl-source", clearable=False),
                     "Large and cheaper, e.g. computed values.",
                 ),
-                _field("Source column", dcc.Dropdown(id="tl-source-column", clearable=False)),
-                _field(
+                labelled("Source column", dcc.Dropdown(id="tl-source-column", clearable=False)),
+                labelled(
                     "Target dataset",
                     dcc.Dropdown(id="tl-target", clearable=False),
                     "Small and accurate, e.g. measured values; same kind of structure.",
                 ),
-                _field("Target column", dcc.Dropdown(id="tl-target-column", clearable=False)),
-                _field(
+                labelled("Target column", dcc.Dropdown(id="tl-target-column", clearable=False)),
+                labelled(
                     "Approach",
                     dbc.RadioItems(
                         id="tl-approach",
@@ -76,7 +66,7 @@ def layout(**_query) -> html.Div:
                     "LV: the source model's prediction becomes a feature. FT: a network pre-trained on the "
                     "source is trained on with the target.",
                 ),
-                _field(
+                labelled(
                     "Target model",
                     dcc.Dropdown(
                         id="tl-model",

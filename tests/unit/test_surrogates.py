@@ -136,7 +136,8 @@ def test_factory_builds_each_model_and_picks_a_default_per_kind_of_features():
     molecules = {"ecfp": slice(0, 8), "descriptors": slice(8, 12)}
     assert default_model(molecules) == "gp-tanimoto-rbf"
     assert default_model({"ecfp": slice(0, 8)}) == "gp-tanimoto"
-    assert default_model({"magpie": slice(0, 5)}) == "gp-matern52"
+    assert default_model({"magpie": slice(0, 5)}) == "rf"
+    assert default_model({"numeric": slice(0, 5)}) == "gp-matern52"
     assert make_surrogate("auto", molecules).name == "gp-tanimoto-rbf"
     assert make_surrogate("gp", {"numeric": slice(0, 2)}).name == "gp-matern52"
     assert make_surrogate("rf", molecules).name == "rf"
