@@ -51,7 +51,7 @@ def test_model_quality_marks_the_gaussian_expectations():
 
 def test_transfer_parity_hides_the_transfer_model_when_switched_off():
     result = {"y_test": [1.0, 2.0], "baseline_pred": [1.1, 2.2], "transfer_pred": [1.0, 2.1]}
-    assert [t.name for t in transfer.parity(result, True, "y")][:2] == [
+    assert [t.name for t in transfer.parity(result, True, "y").data][:2] == [
         "without transfer",
         "with transfer",
     ]
