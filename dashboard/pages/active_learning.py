@@ -28,6 +28,7 @@ DEFAULT_DATASET = catalog.BUILTIN + "qm9"
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 PLAY_INTERVAL_MS = 1500
 ACQUISITIONS = {
+    "auto": "The benchmark's best: UCB (κ = 2.5) to maximise or minimise, EI to reach a value.",
     "ucb": "Upper confidence bound μ + κσ: balances a good mean against uncertainty (κ sets how much).",
     "ei": "Expected improvement: the expected gain over the best so far (ξ demands a margin).",
     "pi": "Probability of improvement: the chance to beat the best so far (exploit).",
@@ -123,7 +124,7 @@ def _controls() -> dbc.Card:
                     "Acquisition",
                     dcc.Dropdown(
                         id="al-acquisition",
-                        value="ucb",
+                        value="auto",
                         clearable=False,
                         options=[{"label": k, "value": k} for k in ACQUISITIONS],
                     ),
