@@ -60,7 +60,7 @@ def assert_dataset_or_problems(result) -> None:
 
 @FUZZ
 @given(content=st.binary(max_size=3000), name=NAMES)
-def test_fuzz_any_bytes_give_a_dataset_or_problems(content, name):
+def test_hostile_fuzz_any_bytes_give_a_dataset_or_problems(content, name):
     assert_dataset_or_problems(parse_upload(content, name, LIMITS))
 
 
@@ -74,7 +74,7 @@ def test_fuzz_any_bytes_give_a_dataset_or_problems(content, name):
     encoding=ENCODINGS,
     name=NAMES,
 )
-def test_fuzz_table_like_text_gives_a_dataset_or_problems(rows, header, sep, encoding, name):
+def test_hostile_fuzz_table_like_text_gives_a_dataset_or_problems(rows, header, sep, encoding, name):
     text = "\n".join(sep.join(r) for r in ([header] if header else []) + rows)
     content = text.encode(encoding, errors="replace")
     assert_dataset_or_problems(parse_upload(content, name, LIMITS))
@@ -87,7 +87,7 @@ def test_fuzz_table_like_text_gives_a_dataset_or_problems(rows, header, sep, enc
     cut=st.integers(0, 10**6),
     name=st.sampled_from(["x.xlsx", "x.parquet"]),
 )
-def test_fuzz_damaged_workbooks_and_parquet_give_a_dataset_or_problems(kind, edits, cut, name):
+def test_hostile_fuzz_damaged_workbooks_and_parquet_give_a_dataset_or_problems(kind, edits, cut, name):
     data = bytearray(WORKBOOK if kind == "xlsx" else PARQUET)
     for position, value in edits:
         data[position % len(data)] = value
@@ -103,7 +103,7 @@ def test_fuzz_damaged_workbooks_and_parquet_give_a_dataset_or_problems(kind, edi
         max_size=4,
     )
 )
-def test_fuzz_a_hand_damaged_sheet_gives_a_dataset_or_problems(edits):
+def test_hostile_fuzz_a_hand_damaged_sheet_gives_a_dataset_or_problems(edits):
     xml = SHEET_XML
     for position, text in edits:
         at = position % len(xml)
@@ -118,6 +118,6 @@ def test_fuzz_a_hand_damaged_sheet_gives_a_dataset_or_problems(edits):
         st.tuples(st.sampled_from([f for f, _ in GAPS] + ["Xx", ""]), CELLS), max_size=30
     ),
 )
-def test_fuzz_a_formula_column_with_messy_targets(rows):
+def test_hostile_fuzz_a_formula_column_with_messy_targets(rows):
     content = csv_text(rows, ("formula", "gap")).encode()
     assert_dataset_or_problems(parse_upload(content, "x.csv", LIMITS))
