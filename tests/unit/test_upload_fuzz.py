@@ -74,7 +74,9 @@ def test_hostile_fuzz_any_bytes_give_a_dataset_or_problems(content, name):
     encoding=ENCODINGS,
     name=NAMES,
 )
-def test_hostile_fuzz_table_like_text_gives_a_dataset_or_problems(rows, header, sep, encoding, name):
+def test_hostile_fuzz_table_like_text_gives_a_dataset_or_problems(
+    rows, header, sep, encoding, name
+):
     text = "\n".join(sep.join(r) for r in ([header] if header else []) + rows)
     content = text.encode(encoding, errors="replace")
     assert_dataset_or_problems(parse_upload(content, name, LIMITS))
@@ -87,7 +89,9 @@ def test_hostile_fuzz_table_like_text_gives_a_dataset_or_problems(rows, header, 
     cut=st.integers(0, 10**6),
     name=st.sampled_from(["x.xlsx", "x.parquet"]),
 )
-def test_hostile_fuzz_damaged_workbooks_and_parquet_give_a_dataset_or_problems(kind, edits, cut, name):
+def test_hostile_fuzz_damaged_workbooks_and_parquet_give_a_dataset_or_problems(
+    kind, edits, cut, name
+):
     data = bytearray(WORKBOOK if kind == "xlsx" else PARQUET)
     for position, value in edits:
         data[position % len(data)] = value
