@@ -147,3 +147,18 @@ def test_download_neutralises_spreadsheet_formulas(rt, sid):
     _, key = page.receive_upload(data_url(csv), "names.csv", sid)
     sent = page.download(1, catalog.UPLOAD + key, sid)
     assert "'=HYPERLINK(1)" in sent["content"]
+
+
+def test_csv_files_of_the_data_folder_are_offered_as_datasets(tmp_path, sid):
+    from dashboard import runtime
+
+    folder = tmp_path / "shared-data"
+    folder.mkdir()
+    (folder / "gaps.csv").write_bytes(GOOD_CSV)
+    (folder / "notes.csv").write_bytes(b"just words\nno table here\n")
+    runtime.configure(
+        runtime.current().settings.__class__(storage_dir=tmp_path / "storage", data_dir=folder)
+    )
+    keys = [option["value"] for option in catalog.options(sid)]
+    assert catalog.FOLDER + "gaps.csv" in keys and catalog.FOLDER + "notes.csv" not in keys
+    assert catalog.load(sid, catalog.FOLDER + "gaps.csv").rows == 6

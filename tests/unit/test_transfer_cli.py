@@ -22,30 +22,17 @@ def files(tmp_path):
     return source_path, target_path
 
 
+def transfer(source, source_column, target, target_column, cache, *options) -> int:
+    """Run `python -m dashboard transfer` with these data and options; its exit code."""
+    data = ["--source", str(source), "--source-column", source_column]
+    data += ["--target", str(target), "--target-column", target_column]
+    return main(["transfer", *data, "--cache-dir", str(cache), *options])
+
+
 def test_json_answer_has_exactly_the_documented_keys(files, tmp_path, capsys):
     source, target = files
-    code = main(
-        [
-            "transfer",
-            "--source",
-            str(source),
-            "--source-column",
-            "dft_gap",
-            "--target",
-            str(target),
-            "--target-column",
-            "gap",
-            "--approach",
-            "lv",
-            "--model",
-            "et",
-            "--json",
-            "--n-jobs",
-            "1",
-            "--cache-dir",
-            str(tmp_path / "cache"),
-        ]
-    )
+    options = ["--approach", "lv", "--model", "et", "--json", "--n-jobs", "1"]
+    code = transfer(source, "dft_gap", target, "gap", tmp_path / "cache", *options)
     answer = json.loads(capsys.readouterr().out)
     assert code == 0
     assert answer.keys() == {
@@ -64,40 +51,12 @@ def test_json_answer_has_exactly_the_documented_keys(files, tmp_path, capsys):
 
 def test_bad_input_prints_the_message_and_exits_with_2(files, tmp_path, capsys):
     source, target = files
-    code = main(
-        [
-            "transfer",
-            "--source",
-            str(source),
-            "--source-column",
-            "dft_gap",
-            "--target",
-            "freesolv",
-            "--target-column",
-            "expt",
-            "--cache-dir",
-            str(tmp_path / "cache"),
-        ]
-    )
+    code = transfer(source, "dft_gap", "freesolv", "expt", tmp_path / "cache")
     assert code == 2
     assert "holds chemical formulas but the target" in capsys.readouterr().err
 
 
 def test_an_unknown_dataset_is_named(tmp_path, capsys):
-    code = main(
-        [
-            "transfer",
-            "--source",
-            "no-such-thing",
-            "--source-column",
-            "x",
-            "--target",
-            "freesolv",
-            "--target-column",
-            "expt",
-            "--cache-dir",
-            str(tmp_path / "cache"),
-        ]
-    )
+    code = transfer("no-such-thing", "x", "freesolv", "expt", tmp_path / "cache")
     assert code == 2
     assert "'no-such-thing' is neither a built-in dataset" in capsys.readouterr().err

@@ -3,11 +3,8 @@
 import numpy as np
 import pytest
 
-from dashboard.engine.dataset import Dataset
-from dashboard.engine.datasets import load
-from dashboard.engine.transfer import NetworkSpec, TransferConfig, run_transfer
+from dashboard.engine.transfer import NetworkSpec
 from dashboard.engine.transfer import finetune as ft
-from dashboard.engine.transfer import run as run_module
 
 SPEC = NetworkSpec(
     hidden=(16, 8), source_epochs=40, source_batch_size=32, target_epochs=5, batch_size=16
@@ -77,40 +74,3 @@ def test_freezing_every_hidden_layer_is_refused():
     pretrained = ft.pretrain(X_source, y_source, SPEC, seed=0)
     with pytest.raises(ValueError, match="frozen_layers"):
         ft.finetune(pretrained, X_source, y_source, NetworkSpec(hidden=(16, 8), frozen_layers=2), 0)
-
-
-def test_fine_tuning_run_pretrains_once_and_then_reads_the_cache(tmp_path, monkeypatch):
-    frame = load("expt-gap").frame.sample(300, random_state=0).reset_index(drop=True)
-    source = Dataset(
-        id="s",
-        title="s",
-        frame=frame.iloc[:200],
-        structure_column="formula",
-        structure_kind="composition",
-        target_columns=["gap"],
-    )
-    target = Dataset(
-        id="t",
-        title="t",
-        frame=frame.iloc[200:].reset_index(drop=True),
-        structure_column="formula",
-        structure_kind="composition",
-        target_columns=["gap"],
-    )
-    pretrainings = []
-    real_pretrain = run_module.pretrain
-
-    def counting(X, y, spec, seed):
-        pretrainings.append(len(y))
-        return real_pretrain(X, y, spec, seed)
-
-    monkeypatch.setattr(run_module, "pretrain", counting)
-    config = TransferConfig(approach="ft", n_jobs=1, network=SPEC)
-    first = run_transfer(source, "gap", target, "gap", config, tmp_path)
-    other_split = TransferConfig(approach="ft", n_jobs=1, network=SPEC, seed=7)
-    second = run_transfer(source, "gap", target, "gap", other_split, tmp_path)
-    assert pretrainings == [200]
-    assert (first.model, first.approach, first.n_source) == ("mlp", "ft", 200)
-    assert not first.source_cached and second.source_cached
-    assert first.transfer_pred.shape == (20,)
-    assert not np.array_equal(first.transfer_pred, first.baseline_pred)

@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 from dashboard.engine.dataset import Dataset
-from dashboard.engine.transfer import TransferConfig, run_transfer
+from dashboard.engine.transfer import NetworkSpec, TransferConfig, run_transfer
+from dashboard.engine.transfer import run as run_module
 
 
 def table(rows: int, slope: float, seed: int, title: str) -> Dataset:
@@ -71,3 +72,26 @@ def test_numeric_features_transfer_and_the_lv_ranks_among_them(tmp_path):
     assert result.transfer.mae < result.baseline.mae
     assert result.lv_ranks == {"source model: y": 1}
     assert result.n_overlap == 0 and not result.same_dataset
+
+
+def test_fine_tuning_pretrains_once_and_a_new_split_reads_the_cache(tmp_path, monkeypatch):
+    pretrainings = []
+    real_pretrain = run_module.pretrain
+
+    def counting(X, y, spec, seed):
+        pretrainings.append(len(y))
+        return real_pretrain(X, y, spec, seed)
+
+    monkeypatch.setattr(run_module, "pretrain", counting)
+    network = NetworkSpec(hidden=(16, 8), source_epochs=20, source_batch_size=32, target_epochs=20)
+    first = run_transfer(
+        SOURCE, "y", TARGET, "y", TransferConfig(approach="ft", n_jobs=1, network=network), tmp_path
+    )
+    other_split = TransferConfig(approach="ft", n_jobs=1, network=network, seed=7)
+    second = run_transfer(SOURCE, "y", TARGET, "y", other_split, tmp_path)
+    assert pretrainings == [300]
+    assert (first.model, first.approach, first.n_source) == ("mlp", "ft", 300)
+    assert not first.source_cached and second.source_cached
+    assert first.transfer_pred.shape == (12,)
+    assert first.importances is None and first.lv_ranks == {}
+    assert not np.array_equal(first.transfer_pred, first.baseline_pred)

@@ -6,7 +6,10 @@ install (its default Linux build brings CUDA) for networks this small.
 Freezing the first k hidden layers: those layers become a fixed feature map (computed once
 with the pre-trained weights) and a network made of the remaining layers, starting from their
 pre-trained weights, is trained on its output. That is exact freezing, and cheaper than
-training the whole network.
+training the whole network (restoring frozen weights after each partial_fit epoch would not be:
+the later layers would spend the epoch adapting to early layers that drift and are reset).
+Every network trains a fixed number of epochs: with warm_start, scikit-learn's early stopping
+would compare the target's validation score with the best one kept from pre-training.
 The target network starts from the source network's input and output scaling, so that the
 pre-trained weights see inputs on the scale they were trained on; the network trained on the
 target alone scales by the target's training rows instead.

@@ -42,7 +42,7 @@ SOURCE_PARAMS: dict[str, dict[str, object]] = {
         "min_samples_leaf": 5,
     },
     "large-classifier": {"max_iter": 300, "learning_rate": 0.1, "max_leaf_nodes": 63},
-    "small": {"n_estimators": 100, "max_features": 0.3},
+    "small": {"n_estimators": 100, "max_features": 1.0},
 }
 """Settings of the source models (part of their cache key)."""
 
