@@ -104,6 +104,12 @@ def layout(**_query) -> html.Div:
                     dbc.Col(
                         [
                             html.Div(id="tl-message"),
+                            dbc.Alert(
+                                "Choose a source and a target, then press Train. The built-in pair learns "
+                                "experimental hydration free energies with help from the simulated ones.",
+                                id="tl-empty",
+                                color="info",
+                            ),
                             dbc.Switch(
                                 id="tl-use-transfer",
                                 value=True,
@@ -213,6 +219,7 @@ def _register_callbacks(app: Dash) -> None:
         **JobProgress.callback_kwargs("tl-train"),
     )(train)
     app.callback(
+        Output("tl-empty", "style"),
         Output("tl-results", "style"),
         Output("tl-cards", "children"),
         Output("tl-facts", "children"),
@@ -315,10 +322,11 @@ def render(_state, use_transfer: bool, sid):
     except SessionError:
         result = None
     if result is None:
-        return ({"display": "none"},) + (no_update,) * 7
+        return ({}, {"display": "none"}) + (no_update,) * 7
     label = result["target_column"] + (f" ({result['unit']})" if result.get("unit") else "")
     shown = bool(use_transfer)
     return (
+        {"display": "none"},
         {},
         _cards(result, shown),
         _facts(result),
