@@ -21,3 +21,13 @@ def problem_alert(title: str, problems: list[dict], color: str = "danger") -> db
         color=color,
         dismissable=True,
     )
+
+
+def reason(err: Exception) -> str:
+    """The sentence an exception was raised with (KeyError's repr quotes would only confuse)."""
+    return err.args[0] if err.args and isinstance(err.args[0], str) else str(err)
+
+
+def error_alert(err: Exception, color: str = "danger") -> dbc.Alert:
+    """An exception's sentence as a dismissable alert, shown as text."""
+    return dbc.Alert(reason(err), color=color, dismissable=True)

@@ -15,6 +15,7 @@ from dash import Dash, Input, Output, State, dcc, html, no_update
 
 from components.fields import labelled
 from components.job_progress import JobProgress
+from components.problems import error_alert, reason
 from dashboard import campaigns, catalog, runtime
 from dashboard.engine.acquisition import PARAMETERS
 from dashboard.engine.campaign_config import REAL, SIMULATED, CampaignConfig
@@ -586,11 +587,6 @@ def _changed() -> dict:
     return {"t": time.time()}
 
 
-def _error(err: Exception) -> dbc.Alert:
-    text = err.args[0] if err.args and isinstance(err.args[0], str) else str(err)
-    return dbc.Alert(text, color="danger", dismissable=True)
-
-
 @reports_failures(message_output=1, outputs=2)
 def start_campaign(set_progress, _clicks, sid, *controls):
     """Featurise the dataset, fit the first model and save the new campaign (a background job)."""
@@ -602,7 +598,7 @@ def start_campaign(set_progress, _clicks, sid, *controls):
         with store.lock(store.require(sid)):
             campaign = campaigns.start(sid, config)
     except (ValueError, KeyError, SessionError, StorageError) as err:
-        return no_update, _error(err)
+        return no_update, error_alert(err)
     set_progress((100, "done"))
     note = f"Started: {campaign.pool_rows.size:,} candidates, model {campaign.model_name}."
     return _changed(), dbc.Alert(note, color="success", duration=5000)
@@ -629,7 +625,7 @@ def run_steps(set_progress, _clicks, n, sid):
                 (int(100 * (done + 1) / n), f"step {campaign.step_index} ({done + 1} of {n})")
             )
     except (ValueError, KeyError, SessionError, StorageError) as err:
-        return _changed(), _error(err)
+        return _changed(), error_alert(err)
     return _changed(), None
 
 
@@ -648,7 +644,7 @@ def act(_step, _back, _reset, _tick, sid):
                 campaign.reset()
             campaigns.save(sid, campaign)
     except (ValueError, KeyError, SessionError, StorageError) as err:
-        return no_update, _error(err)
+        return no_update, error_alert(err)
     return _changed(), None
 
 
@@ -672,7 +668,7 @@ def enter_measurements(_clicks, rows: list[dict] | None, sid):
             campaign.step()
             campaigns.save(sid, campaign)
     except (ValueError, KeyError, SessionError, StorageError) as err:
-        return no_update, _error(err)
+        return no_update, error_alert(err)
     return _changed(), dbc.Alert(
         f"{len(values)} value(s) taken in.", color="success", duration=4000
     )
@@ -709,7 +705,7 @@ def import_campaign(contents: str | None, filename: str | None, sid):
             campaign = campaigns.load(sid, document if isinstance(document, dict) else [])
             campaigns.save(sid, campaign, new=True)
     except (ValueError, KeyError, binascii.Error, SessionError, StorageError) as err:
-        return no_update, _error(err)
+        return no_update, error_alert(err)
     return _changed(), dbc.Alert(
         f"Imported: step {campaign.step_index}.", color="success", duration=4000
     )
@@ -732,7 +728,7 @@ def render(_state, step, colour_by, sid):
     try:
         view = campaigns.view(sid, None if dash.ctx.triggered_id != "al-slider" else step)
     except (ValueError, KeyError, SessionError) as err:
-        note = dbc.Alert(str(err.args[0] if err.args else err), color="info")
+        note = dbc.Alert(reason(err), color="info")
         hidden = {"display": "none"}
         return (no_update,) * 5 + (note, 0, 0, [], [], "", hidden, hidden)
     label = view.config.target

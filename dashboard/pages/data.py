@@ -13,7 +13,7 @@ import pandas as pd
 from dash import Dash, Input, Output, State, dcc, html, no_update
 
 from components.job_progress import JobProgress
-from components.problems import problem_alert
+from components.problems import problem_alert, reason
 from dashboard import catalog, runtime
 from dashboard.engine import summary
 from dashboard.engine.dataset import Dataset
@@ -291,7 +291,7 @@ def show_dataset(key: str | None, sid: str | None):
     try:
         dataset = catalog.load(sid, key)
     except (KeyError, ValueError, SessionError) as err:
-        message = dbc.Alert(_reason(err), color="warning")
+        message = dbc.Alert(reason(err), color="warning")
         return (message, "", None, None, True, *([[]] * 4), *([None] * 5))
     columns = [{"label": str(c), "value": c} for c in dataset.frame.columns]
     return (
@@ -375,7 +375,7 @@ def apply_role_edits(_clicks, structure, kind, targets, features, id_column, key
                 copy = edited.with_roles(title=f"{dataset.title} (your roles)")
                 new_key = store.save_dataset(sid, copy, {}, table)
     except (KeyError, ValueError, SessionError, StorageError) as err:
-        return dbc.Alert(_reason(err), color="danger"), no_update
+        return dbc.Alert(reason(err), color="danger"), no_update
     note = dbc.Alert(f"Roles saved: {edited.rows:,} rows used.", color="success", duration=5000)
     if result.warnings:
         warned = [w.to_dict() for w in result.warnings]
@@ -437,7 +437,7 @@ def receive_upload(
         rt.store.require(sid)
         content = _decode(contents)
     except (SessionError, ValueError) as err:
-        return dbc.Alert(_reason(err), color="danger"), None
+        return dbc.Alert(reason(err), color="danger"), None
     result = parse_upload(content, filename or "upload", UploadLimits.from_settings(rt.settings))
     if result.problems:
         return problem_alert(
@@ -479,10 +479,6 @@ def _safe_name(filename: str | None) -> str:
     """The file's base name, for messages only (never used as a path)."""
     name = (filename or "the file").replace("\\", "/").rsplit("/", 1)[-1]
     return name[:120] or "the file"
-
-
-def _reason(err: Exception) -> str:
-    return err.args[0] if err.args and isinstance(err.args[0], str) else str(err)
 
 
 def _headline(dataset: Dataset) -> list:

@@ -10,6 +10,7 @@ from dash import Dash, Input, Output, State, dcc, html, no_update
 
 from components.fields import labelled
 from components.job_progress import JobProgress
+from components.problems import error_alert
 from dashboard import catalog, runtime
 from dashboard.engine.transfer import MLP, TARGET_MODELS, TransferConfig, run_transfer
 from dashboard.figures import transfer as figures
@@ -307,8 +308,7 @@ def train(
         with store.lock(sid):
             store.save_json(sid, KIND, NAME, _json_safe(document))
     except (ValueError, KeyError, SessionError, StorageError) as err:
-        text = err.args[0] if err.args and isinstance(err.args[0], str) else str(err)
-        return no_update, dbc.Alert(text, color="danger", dismissable=True)
+        return no_update, error_alert(err)
     note = f"Trained in {result.seconds:.1f} s" + (
         " (source model from the cache)." if result.source_cached else "."
     )
