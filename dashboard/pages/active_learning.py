@@ -13,6 +13,7 @@ import dash_bootstrap_components as dbc
 import numpy as np
 from dash import Dash, Input, Output, State, dcc, html, no_update
 
+from components.explained_graph import explained_graph
 from components.fields import labelled
 from components.job_progress import JobProgress
 from components.problems import error_alert, reason
@@ -233,16 +234,6 @@ def _buttons() -> html.Div:
     )
 
 
-def _graph(graph_id: str, explanation: str) -> dbc.Col:
-    return dbc.Col(
-        [
-            dcc.Graph(id=graph_id, config={"displaylogo": False}),
-            html.P(explanation, className="mi-explain"),
-        ],
-        lg=6,
-    )
-
-
 def layout(**_query) -> html.Div:
     return html.Div(
         [
@@ -283,13 +274,13 @@ def layout(**_query) -> html.Div:
                                     ),
                                     dbc.Row(
                                         [
-                                            _graph(
+                                            explained_graph(
                                                 "al-parity",
                                                 "Each dot is a material: its true value across, the model's "
                                                 "prediction up, with ±σ bars. Measured rows (orange) should lie near the "
                                                 "diagonal; long bars mean the model is unsure.",
                                             ),
-                                            _graph(
+                                            explained_graph(
                                                 "al-ranked",
                                                 "All candidates from best to worst predicted, with the ±σ "
                                                 "band and the acquisition score; stars are the next picks. An explorer "
@@ -321,7 +312,7 @@ def layout(**_query) -> html.Div:
                                                 ],
                                                 lg=6,
                                             ),
-                                            _graph(
+                                            explained_graph(
                                                 "al-best",
                                                 "The best value found so far, and the share of the dataset's "
                                                 "top k that has been measured, against random search over 10 seeds.",
@@ -330,7 +321,7 @@ def layout(**_query) -> html.Div:
                                     ),
                                     dbc.Row(
                                         [
-                                            _graph(
+                                            explained_graph(
                                                 "al-quality",
                                                 "R² and MAE on the not-yet-measured pool, and how often "
                                                 "the truth falls within ±1σ and ±2σ: a calibrated model sits near 68 % "

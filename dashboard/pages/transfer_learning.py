@@ -8,6 +8,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, dcc, html, no_update
 
+from components.explained_graph import explained_graph
 from components.fields import labelled
 from components.job_progress import JobProgress
 from components.problems import error_alert
@@ -125,52 +126,28 @@ def layout(**_query) -> html.Div:
                                     html.P(id="tl-facts", className="mi-explain"),
                                     dbc.Row(
                                         [
-                                            dbc.Col(
-                                                [
-                                                    dcc.Graph(id="tl-parity"),
-                                                    html.P(
-                                                        "Each dot is a test material the models never saw. Closer to the diagonal "
-                                                        "is better; purple (with transfer) against grey (without).",
-                                                        className="mi-explain",
-                                                    ),
-                                                ],
-                                                lg=6,
+                                            explained_graph(
+                                                "tl-parity",
+                                                "Each dot is a test material the models never saw. Closer to the diagonal "
+                                                "is better; purple (with transfer) against grey (without).",
                                             ),
-                                            dbc.Col(
-                                                [
-                                                    dcc.Graph(id="tl-errors"),
-                                                    html.P(
-                                                        "How far off the predictions are: a narrower peak around 0 is better.",
-                                                        className="mi-explain",
-                                                    ),
-                                                ],
-                                                lg=6,
+                                            explained_graph(
+                                                "tl-errors",
+                                                "How far off the predictions are: a narrower peak around 0 is better.",
                                             ),
                                         ]
                                     ),
                                     dbc.Row(
                                         [
-                                            dbc.Col(
-                                                [
-                                                    dcc.Graph(id="tl-curve-graph"),
-                                                    html.P(
-                                                        "Error against the number of target rows used for training: transfer "
-                                                        "usually helps most when the target data are few.",
-                                                        className="mi-explain",
-                                                    ),
-                                                ],
-                                                lg=6,
+                                            explained_graph(
+                                                "tl-curve-graph",
+                                                "Error against the number of target rows used for training: transfer "
+                                                "usually helps most when the target data are few.",
                                             ),
-                                            dbc.Col(
-                                                [
-                                                    dcc.Graph(id="tl-importance"),
-                                                    html.P(
-                                                        "Which inputs the transfer model leans on; the rank of the source "
-                                                        "model's prediction shows how much it borrowed.",
-                                                        className="mi-explain",
-                                                    ),
-                                                ],
-                                                lg=6,
+                                            explained_graph(
+                                                "tl-importance",
+                                                "Which inputs the transfer model leans on; the rank of the source "
+                                                "model's prediction shows how much it borrowed.",
                                             ),
                                         ]
                                     ),
