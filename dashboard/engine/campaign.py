@@ -26,13 +26,13 @@ import numpy as np
 import pandas as pd
 
 from dashboard.engine import acquisition
-from dashboard.engine.campaign_config import REAL, SIMULATED, CampaignConfig
+from dashboard.engine.campaign_config import AUTO, REAL, SIMULATED, CampaignConfig
 from dashboard.engine.campaign_data import CampaignData
 from dashboard.engine.campaign_metrics import model_metrics, recall, top_k
 from dashboard.engine.design import initial_design, principal_components
 from dashboard.engine.export import to_safe_csv
 from dashboard.engine.goals import best_value, goal_text, utility
-from dashboard.engine.surrogates import Surrogate, make_surrogate
+from dashboard.engine.surrogates import Surrogate, default_batch_method, make_surrogate
 
 FORMAT = "mi-dashboard-campaign"
 VERSION = 1
@@ -128,6 +128,13 @@ class Campaign:
     def model_name(self) -> str:
         """The surrogate actually used ("auto" resolved)."""
         return self._surrogate.name
+
+    @property
+    def batch_method(self) -> str:
+        """The batch method actually used ("auto" resolved for the model)."""
+        if self.config.batch_method == AUTO:
+            return default_batch_method(self.model_name, self.config.acquisition)
+        return self.config.batch_method
 
     # moving ------------------------------------------------------------------------------------
 
@@ -282,6 +289,7 @@ class Campaign:
             "goal": goal_text(self.config.goal),
             "model": self.model_name,
             "acquisition": self.config.acquisition,
+            "batch_method": self.batch_method,
             "pool": int(self._pool.size),
             "steps": self.step_index,
             "best_so_far": [r["best_so_far"] for r in self._history],
@@ -456,7 +464,7 @@ class Campaign:
             return acquisition.score(name, m, s, b, goal, **params)
 
         promise = utility(mean, goal)
-        if self.config.batch_method == "believer" and q > 1:
+        if self.batch_method == "believer" and q > 1:
             if self._live_step != snapshot.step:
                 self._refit(self._surrogate, snapshot.step)
             believe = self._surrogate.believer(candidates)

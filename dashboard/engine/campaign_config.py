@@ -12,8 +12,8 @@ from dashboard.engine.surrogates import ALIASES, MODELS
 
 SIMULATED, REAL = "simulated", "real"
 MODES = (SIMULATED, REAL)
-BATCH_METHODS = ("top-q", "believer")
 AUTO = "auto"
+BATCH_METHODS = (AUTO, "top-q", "believer")
 STRATEGIES = (*acquisition.ACQUISITIONS, acquisition.SEED_SWITCH)
 """Every acquisition name a campaign accepts: the score functions plus the seed-switch rule."""
 
@@ -31,7 +31,8 @@ class CampaignConfig:
     `acquisition` "auto" becomes the default for the goal (see `default_acquisition`).
     `params` are the acquisition's parameters (see acquisition.PARAMETERS; the seed-switch rule
     takes "xi" for its PI and "threshold" for the R² that switches it). `batch_method` is
-    "top-q" or "believer" (kriging believer); `initial_design` "random" or "space-filling".
+    "top-q", "believer" (kriging believer) or "auto" (see `surrogates.default_batch_method`);
+    `initial_design` "random" or "space-filling".
     """
 
     dataset_id: str
@@ -40,7 +41,7 @@ class CampaignConfig:
     model: str = "auto"
     acquisition: str = AUTO
     params: dict[str, float] = field(default_factory=dict)
-    batch_method: str = "top-q"
+    batch_method: str = AUTO
     initial_design: str = "random"
     initial_size: int = 50
     batch_size: int = 10

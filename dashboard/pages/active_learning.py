@@ -166,14 +166,16 @@ def _controls() -> dbc.Card:
                     "Batch method",
                     dbc.RadioItems(
                         id="al-batch-method",
-                        value="top-q",
+                        value="auto",
                         inline=True,
                         options=[
+                            {"label": "auto", "value": "auto"},
                             {"label": "top-q", "value": "top-q"},
                             {"label": "kriging believer", "value": "believer"},
                         ],
                     ),
-                    "Top-q takes the q best scores; the believer refits after each pick to spread them out.",
+                    "Top-q takes the q best scores; the believer updates σ after each pick to spread them "
+                    "out; auto: the believer for GPs, top-q for the forest.",
                 ),
                 labelled(
                     "Initial design",

@@ -362,3 +362,34 @@ def test_back_in_a_real_campaign_keeps_the_values_as_entered():
     campaign.back()
     assert campaign.entered == {row: 0.5}
     assert row not in campaign.measured_rows
+
+
+@pytest.mark.parametrize(
+    ("model", "acquisition", "batch_method", "expected"),
+    [
+        ("gp-matern52", "ucb", "auto", "believer"),
+        ("gp-matern52", "max-sigma", "auto", "believer"),
+        ("gp-matern52", "random", "auto", "top-q"),
+        ("gp-matern52", "greedy", "auto", "top-q"),
+        ("rf", "ucb", "auto", "top-q"),
+        ("gp-matern52", "ucb", "top-q", "top-q"),
+        ("rf", "ucb", "believer", "believer"),
+    ],
+)
+def test_auto_batch_method_is_the_believer_for_gps_that_use_sigma(
+    data, model, acquisition, batch_method, expected
+):
+    settings = {"model": model, "acquisition": acquisition, "batch_method": batch_method}
+    campaign = Campaign(config(**settings), data)
+    assert campaign.batch_method == expected
+    campaign.step()
+    assert campaign.summary()["batch_method"] == expected
+
+
+def test_believer_batches_differ_from_top_q_on_the_same_model(data):
+    picks = {}
+    for method in ("top-q", "believer"):
+        picks[method] = Campaign(config(batch_method=method), data).history[0]["picks"]
+    assert len(set(picks["believer"])) == 5
+    assert picks["believer"][0] == picks["top-q"][0]
+    assert picks["believer"] != picks["top-q"]

@@ -33,6 +33,7 @@ def test_campaign_json_has_the_promised_keys_and_lengths(gap_file, capsys):
         "goal",
         "model",
         "acquisition",
+        "batch_method",
         "pool",
         "steps",
         "best_so_far",
@@ -42,6 +43,7 @@ def test_campaign_json_has_the_promised_keys_and_lengths(gap_file, capsys):
         "step_seconds",
     ]
     assert result["goal"] == "value:1.4" and result["pool"] == 120 and result["steps"] == 3
+    assert result["model"] == "rf" and result["batch_method"] == "top-q"
     assert len(result["best_so_far"]) == len(result["top_k_recall"]) == 4
     assert len(result["step_seconds"]) == 3
 

@@ -11,7 +11,12 @@ from rdkit.Chem import Descriptors, rdFingerprintGenerator
 
 from dashboard.engine.datasets import load
 from dashboard.engine.features import ecfp, ecfp_names, rdkit_descriptors
-from dashboard.engine.features.molecules import DESCRIPTOR_LIMIT, sanitise_descriptors
+from dashboard.engine.features.molecules import (
+    DESCRIPTOR_LIMIT,
+    ring_count_names,
+    ring_counts,
+    sanitise_descriptors,
+)
 
 SMILES = ["CCO", "c1ccccc1O", "CC(=O)Nc1ccc(O)cc1", "O=C=O", "[Na+].[Cl-]", "C1CC1C#N"]
 INVALID = ["", "not a smiles", "C1CC", "c1cccc1", "Xx", None, 42]
@@ -51,7 +56,7 @@ def test_ecfp_of_10000_qm9_molecules_takes_under_3_seconds():
 
 def test_descriptors_are_rdkits_with_their_names():
     values, names, valid = rdkit_descriptors(["CCO", "not a smiles"])
-    assert names == [name for name, _ in Descriptors._descList]
+    assert names == [name for name, _ in Descriptors._descList] + ring_count_names()
     assert valid.tolist() == [True, False]
     assert values[0, names.index("MolWt")] == pytest.approx(46.069, abs=1e-3)
     assert np.isfinite(values[0]).all() and np.isnan(values[1]).all()
@@ -70,3 +75,20 @@ def test_unusable_descriptor_values_become_their_column_median():
     assert clean[:, 0].tolist() == [1.0, 3.0, 2.0, 2.0]
     assert clean[:, 1].tolist() == [0.0] * 4
     assert clean[:, 2].tolist() == [5.0, 6.0, 6.0, 7.0]
+
+
+@pytest.mark.parametrize(
+    ("smiles", "expected"),
+    [
+        ("CCO", [0, 0, 0, 0, 0, 0]),
+        ("C1CC1", [1, 0, 0, 0, 0, 0]),
+        ("C1CC2CC12", [1, 1, 0, 0, 0, 2]),  # bicyclo[2.1.0]pentane: a 3- and a 4-ring, fused
+        ("C1CCC2CCCCC2C1", [0, 0, 0, 2, 0, 2]),  # decalin
+        ("C1CCCCCCC1", [0, 0, 0, 0, 1, 0]),  # cyclooctane counts as 7+
+        ("c1ccccc1", [0, 0, 0, 1, 0, 0]),
+    ],
+)
+def test_ring_counts_by_size_and_fused_atoms(smiles, expected):
+    assert ring_counts(Chem.MolFromSmiles(smiles)) == expected
+    values, names, _ = rdkit_descriptors([smiles])
+    assert values[0, [names.index(n) for n in ring_count_names()]].tolist() == expected

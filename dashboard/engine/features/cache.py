@@ -21,7 +21,7 @@ import numpy as np
 from dashboard.engine.features.matrix import FeatureMatrix
 
 # Bump when a change to this package changes the features it computes.
-FEATURES_VERSION = 1
+FEATURES_VERSION = 2
 
 _LIBRARIES = ("numpy", "matminer", "pymatgen", "rdkit")
 

@@ -1,4 +1,5 @@
-"""SMILES -> ECFP bits (RDKit's Morgan fingerprint generator) or RDKit's 2-D descriptors."""
+"""SMILES -> ECFP bits (RDKit's Morgan fingerprint generator) or 2-D descriptors: RDKit's own
+plus a few ring-topology counts that RDKit's list lacks."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from rdkit.rdBase import BlockLogs
 # Descriptor values beyond this size (e.g. Ipc of large molecules) are treated as missing: they
 # carry no usable scale for the models and overflow float32 in some of them.
 DESCRIPTOR_LIMIT = 1e12
+RING_SIZES = (3, 4, 5, 6)
 
 
 def parse_smiles(smiles: Sequence[object]) -> list[Chem.Mol | None]:
@@ -49,25 +51,50 @@ def ecfp_names(radius: int = 2, n_bits: int = 2048) -> list[str]:
 
 
 def descriptor_names() -> list[str]:
-    """Names of RDKit's 2-D descriptors, in the order `rdkit_descriptors` returns them."""
-    return [name for name, _ in Descriptors._descList]
+    """Names of the descriptors `rdkit_descriptors` returns, in order: RDKit's 2-D descriptors,
+    then the ring-topology counts of `ring_counts`."""
+    return [name for name, _ in Descriptors._descList] + ring_count_names()
+
+
+def ring_count_names() -> list[str]:
+    """Names of `ring_counts`' columns."""
+    return [f"Rings{size}" for size in RING_SIZES] + ["Rings7plus", "FusedRingAtoms"]
+
+
+def ring_counts(mol: Chem.Mol) -> list[int]:
+    """Rings of 3, 4, 5, 6 and 7+ atoms (RDKit's smallest set of smallest rings) and the atoms
+    shared by two or more rings.
+
+    Why: RDKit's descriptors count rings but not their sizes, so a strained three- or
+    four-membered ring looks like any other ring. On qm9's LUMO the highest values are cages
+    with small rings, and adding these counts raised the median top-100 recall of `bench al`'s
+    GP with top-q batches from 0.85 to 0.88 (seeds 0-19).
+    """
+    info = mol.GetRingInfo()
+    sizes = [len(ring) for ring in info.AtomRings()]
+    counts = [sizes.count(size) for size in RING_SIZES]
+    counts.append(sum(size > RING_SIZES[-1] for size in sizes))
+    counts.append(sum(info.NumAtomRings(atom.GetIdx()) > 1 for atom in mol.GetAtoms()))
+    return counts
 
 
 def rdkit_descriptors(smiles: Sequence[object]) -> tuple[np.ndarray, list[str], np.ndarray]:
-    """RDKit's 2-D descriptors (about 200): (X float64 (n, d), names, valid (n,)).
+    """RDKit's 2-D descriptors (about 200) and the ring counts: (X float64 (n, d), names,
+    valid (n,)).
 
     Sanitised for models: a value that RDKit cannot compute, that is not finite or whose size
     exceeds DESCRIPTOR_LIMIT becomes the median of its column over the valid rows (0 when no
     valid row has a usable value). Invalid rows are NaN.
     """
     mols = parse_smiles(smiles)
+    rdkit_names = [name for name, _ in Descriptors._descList]
     names = descriptor_names()
     values = np.full((len(mols), len(names)), np.nan)
     with BlockLogs():
         for row, mol in enumerate(mols):
             if mol is not None:
                 computed = Descriptors.CalcMolDescriptors(mol, missingVal=np.nan)
-                values[row] = [computed[name] for name in names]
+                values[row] = [computed[name] for name in rdkit_names] + ring_counts(mol)
     valid = np.array([m is not None for m in mols], dtype=bool)
     values[valid] = sanitise_descriptors(values[valid])
     return values, names, valid
