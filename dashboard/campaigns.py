@@ -7,6 +7,7 @@ showing the page again never refits a model. Callers hold the session lock while
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -59,15 +60,23 @@ class View:
         return float(best_value(known, self.config.goal))
 
 
-def campaign_data(dataset: Dataset, target: str, model: str) -> CampaignData:
-    """Features (cached on disk by content) and target values of a dataset."""
-    return CampaignData.from_dataset(dataset, target, model, cache_dir=runtime.current().cache_dir)
+def campaign_data(
+    dataset: Dataset, target: str, model: str, progress: Callable[[float], None] | None = None
+) -> CampaignData:
+    """Features (cached on disk by content) and target values of a dataset; `progress` hears
+    how far a first featurisation has come."""
+    cache_dir = runtime.current().cache_dir
+    return CampaignData.from_dataset(dataset, target, model, cache_dir, progress)
 
 
-def start(sid: str, config: CampaignConfig) -> Campaign:
-    """A new campaign on the session's dataset `config.dataset_id` (a catalog key), saved."""
+def start(
+    sid: str, config: CampaignConfig, progress: Callable[[float], None] | None = None
+) -> Campaign:
+    """A new campaign on the session's dataset `config.dataset_id` (a catalog key), saved;
+    `progress` as in `campaign_data`."""
     dataset = catalog.load(sid, config.dataset_id)
-    campaign = Campaign(config, campaign_data(dataset, config.target, config.model))
+    data = campaign_data(dataset, config.target, config.model, progress)
+    campaign = Campaign(config, data)
     save(sid, campaign, new=True)
     return campaign
 

@@ -195,7 +195,7 @@ def free_port() -> int:
 def served(storage: Path, workers: int, port: int | None = None) -> Iterator[str]:
     """`python -m dashboard serve` (gunicorn) on 127.0.0.1 for the duration; yields its URL."""
     port = port or free_port()
-    env = {**os.environ, "MI_STORAGE_DIR": str(storage)}
+    env = {**os.environ, "MI_STORAGE_DIR": str(storage), "MI_WARM_CACHE": "0"}
     server = subprocess.Popen(
         [
             sys.executable,

@@ -20,7 +20,7 @@ class Runtime:
     @property
     def cache_dir(self):
         """Shared cache of features and models, keyed by content hashes."""
-        return self.settings.storage_dir / "cache"
+        return self.settings.cache_dir
 
 
 _current: Runtime | None = None

@@ -38,6 +38,13 @@ class Settings:
     """MI_WORKERS: gunicorn worker processes of `serve`."""
     debug: bool = False
     """MI_DEBUG: Flask development server with reloading and Dash dev tools (never in production)."""
+    warm_cache: bool = True
+    """MI_WARM_CACHE: `serve` computes the built-in datasets' features in a background process."""
+
+    @property
+    def cache_dir(self) -> Path:
+        """Shared cache of features and models, keyed by content hashes."""
+        return self.storage_dir / "cache"
 
     @property
     def upload_max_bytes(self) -> int:

@@ -9,7 +9,6 @@ so a crash leaves the previous version intact.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import re
@@ -25,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.engine.dataset import Dataset
+from dashboard.engine.filelock import held
 
 SESSION_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{32}$")
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -123,12 +123,8 @@ class SessionStore:
     def lock(self, sid: str) -> Iterator[None]:
         """Hold the session's exclusive lock (across processes) for a read-modify-write."""
         self.require(sid)
-        with open(self._folder(sid) / ".lock", "a") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        with held(self._folder(sid) / ".lock"):
+            yield
 
     def folder(self, sid: str, *parts: str) -> Path:
         """A folder inside the session for a module's own files (created); parts must be keys."""

@@ -322,4 +322,4 @@ def in_words(summary: dict) -> str:
 
 
 def _cache(args: argparse.Namespace) -> Path:
-    return args.cache_dir or Settings.from_env().storage_dir / "cache" / "features"
+    return args.cache_dir or Settings.from_env().cache_dir

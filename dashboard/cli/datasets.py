@@ -1,4 +1,5 @@
-"""`python -m dashboard datasets [--json]`: the built-in datasets, as a table or as JSON."""
+"""`python -m dashboard datasets [--json] [--warm]`: the built-in datasets, as a table or as
+JSON; `--warm` computes their features into the storage folder's cache."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import argparse
 import json
 
 from dashboard.engine.datasets import DatasetInfo, list_datasets
+from dashboard.settings import Settings
+from dashboard.warmup import warm
 
 JSON_FIELDS = ("id", "title", "rows", "structure_column", "structure_kind", "targets", "source")
 
@@ -14,11 +17,19 @@ def register(commands: argparse._SubParsersAction, bench: argparse._SubParsersAc
     """Add the `datasets` command."""
     parser = commands.add_parser("datasets", help="list the built-in datasets")
     parser.add_argument("--json", action="store_true", help="print a JSON list instead of a table")
+    parser.add_argument(
+        "--warm",
+        action="store_true",
+        help="compute the datasets' features into the cache (what `serve` starts by itself)",
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print the built-in datasets; always succeeds."""
+    """Print the built-in datasets, or with --warm cache their features; always succeeds."""
+    if args.warm:
+        warm(Settings.from_env().cache_dir)
+        return 0
     infos = list_datasets()
     print(json.dumps([as_json(i) for i in infos], indent=1) if args.json else table(infos))
     return 0

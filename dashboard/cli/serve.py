@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
+import subprocess
+import sys
 
 from gunicorn.app.base import BaseApplication
 
@@ -47,17 +50,32 @@ def register(commands, bench) -> None:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    """Serve on host:port: gunicorn with N workers, or the Flask debug server."""
+    """Serve on host:port: gunicorn with N workers, or the Flask debug server; with
+    MI_WARM_CACHE, a low-priority process computes the built-in datasets' features meanwhile."""
     settings = dataclasses.replace(
         Settings.from_env(), host=args.host, port=args.port, workers=args.workers, debug=args.debug
     )
-    if settings.debug:
-        from dashboard.app import create_app
+    warming = start_warming() if settings.warm_cache else None
+    try:
+        if settings.debug:
+            from dashboard.app import create_app
 
-        create_app(settings).run(host=settings.host, port=settings.port, debug=True)
-        return 0
-    _Gunicorn(settings).run()
+            create_app(settings).run(host=settings.host, port=settings.port, debug=True)
+        else:
+            _Gunicorn(settings).run()
+    finally:
+        if warming is not None and warming.poll() is None:
+            warming.terminate()
     return 0
+
+
+def start_warming() -> subprocess.Popen:
+    """`python -m dashboard datasets --warm` at the lowest CPU priority, so that it only takes
+    time nobody else wants; it reads the same MI_* environment."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "dashboard", "datasets", "--warm"],
+        preexec_fn=lambda: os.nice(19),
+    )
 
 
 def run_worker(args: argparse.Namespace) -> int:

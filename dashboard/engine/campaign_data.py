@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,13 +29,18 @@ class CampaignData:
 
     @classmethod
     def from_dataset(
-        cls, dataset: Dataset, target: str, model: str = "auto", cache_dir: Path | None = None
+        cls,
+        dataset: Dataset,
+        target: str,
+        model: str = "auto",
+        cache_dir: Path | None = None,
+        progress: Callable[[float], None] | None = None,
     ) -> CampaignData:
-        """Featurise `dataset` (with RDKit descriptors when the model uses them) and read the
-        target column; ValueError if the column is missing or holds text."""
+        """Featurise `dataset` (with RDKit descriptors when the model uses them; `progress` as
+        in `featurize`) and read the target column; ValueError if it is missing or holds text."""
         y = target_values(dataset, target)
         descriptors = dataset.structure_kind == "smiles" and uses_descriptors(model)
-        features = featurize(dataset, cache_dir=cache_dir, descriptors=descriptors)
+        features = featurize(dataset, cache_dir, descriptors=descriptors, progress=progress)
         return cls(features.X, y, features.blocks, features.valid, dataset.content_hash())
 
     @classmethod

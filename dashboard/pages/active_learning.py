@@ -586,10 +586,17 @@ def start_campaign(set_progress, _clicks, sid, *controls):
     set_progress((5, "reading the settings"))
     try:
         config = build_config(*controls)
-        set_progress((20, "computing features and fitting the first model"))
+        set_progress((10, "computing features and fitting the first model"))
+
+        def featurising(fraction: float) -> None:
+            message = f"RDKit descriptors of {fraction:.0%} of the rows (kept for next time)"
+            if fraction >= 1:
+                message = "fitting the first model"
+            set_progress((10 + int(80 * fraction), message))
+
         store = runtime.current().store
         with store.lock(store.require(sid)):
-            campaign = campaigns.start(sid, config)
+            campaign = campaigns.start(sid, config, featurising)
     except (ValueError, KeyError, SessionError, StorageError) as err:
         return no_update, error_alert(err)
     set_progress((100, "done"))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -48,9 +51,10 @@ def test_a_cache_hit_returns_equal_arrays_without_recomputing(tmp_path, dataset,
 
 def test_cache_files_are_plain_npz_and_no_temporary_file_is_left(tmp_path, dataset):
     featurize(dataset, cache_dir=tmp_path)
-    files = list(tmp_path.iterdir())
-    assert len(files) == 1 and files[0].suffix == ".npz"
-    with np.load(files[0], allow_pickle=False) as stored:
+    files = sorted(tmp_path.iterdir(), key=lambda path: path.suffix)
+    assert [path.suffix for path in files] == [".lock", ".npz"]
+    assert files[0].stat().st_size == 0
+    with np.load(files[1], allow_pickle=False) as stored:
         assert stored["valid"].tolist() == [True, True, False]
 
 
@@ -92,9 +96,32 @@ def test_the_key_changes_with_parameters_and_code_version(tmp_path, monkeypatch)
 
 def test_an_unreadable_cache_file_is_recomputed_and_replaced(tmp_path, dataset, calls):
     featurize(dataset, cache_dir=tmp_path)
-    (path,) = tmp_path.iterdir()
+    (path,) = tmp_path.glob("*.npz")
     path.write_bytes(b"not an npz file")
     again = featurize(dataset, cache_dir=tmp_path)
     assert calls == [3, 3]
     assert cache.load(path) is not None
     assert again.valid.tolist() == [True, True, False]
+
+
+def test_two_simultaneous_requests_compute_the_features_once(tmp_path, dataset, monkeypatch):
+    counted: list[int] = []
+    original = dispatch.composition_features
+
+    def slow(formulas):
+        counted.append(len(formulas))
+        time.sleep(0.5)
+        return original(formulas)
+
+    monkeypatch.setattr(dispatch, "composition_features", slow)
+    results = []
+    threads = [
+        threading.Thread(target=lambda: results.append(featurize(dataset, cache_dir=tmp_path)))
+        for _ in range(2)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert counted == [3] and len(results) == 2
+    np.testing.assert_array_equal(results[0].X, results[1].X)

@@ -10,7 +10,7 @@ from rdkit import Chem
 from rdkit.Chem import Descriptors, rdFingerprintGenerator
 
 from dashboard.engine.datasets import load
-from dashboard.engine.features import ecfp, ecfp_names, rdkit_descriptors
+from dashboard.engine.features import ecfp, ecfp_names, molecules, rdkit_descriptors
 from dashboard.engine.features.molecules import (
     DESCRIPTOR_LIMIT,
     ring_count_names,
@@ -92,3 +92,10 @@ def test_ring_counts_by_size_and_fused_atoms(smiles, expected):
     assert ring_counts(Chem.MolFromSmiles(smiles)) == expected
     values, names, _ = rdkit_descriptors([smiles])
     assert values[0, [names.index(n) for n in ring_count_names()]].tolist() == expected
+
+
+def test_descriptors_report_their_progress_up_to_the_last_row(monkeypatch):
+    monkeypatch.setattr(molecules, "PROGRESS_ROWS", 2)
+    heard: list[float] = []
+    rdkit_descriptors(["CCO", "CC", "bad", "C1CC1", "O"], heard.append)
+    assert heard == [0.4, 0.8, 1.0]

@@ -53,6 +53,11 @@ def test_serve_answers_every_page_with_gunicorn(tmp_path):
             assert status == 200 and b"dash_renderer" in body, path
         status, layout = get(f"http://127.0.0.1:{port}/_dash-layout")
         assert status == 200 and b"session-id" in layout
+        cache = tmp_path / "storage" / "cache"
+        deadline = time.time() + 60
+        while not list(cache.glob("*-magpie-*.npz")) and time.time() < deadline:
+            time.sleep(0.5)
+        assert list(cache.glob("*-magpie-*.npz")), "the warm-up did not cache expt-gap's features"
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         output = server.communicate(timeout=20)[0].decode(errors="replace")

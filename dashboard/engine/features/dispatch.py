@@ -3,6 +3,7 @@ feature columns, cached on disk when a cache folder is given."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,7 @@ from dashboard.engine.features import cache
 from dashboard.engine.features.composition import composition_features
 from dashboard.engine.features.matrix import FeatureMatrix
 from dashboard.engine.features.molecules import ecfp, ecfp_names, rdkit_descriptors
+from dashboard.engine.filelock import held
 
 
 def featurize(
@@ -21,6 +23,7 @@ def featurize(
     descriptors: bool = False,
     radius: int = 2,
     n_bits: int = 2048,
+    progress: Callable[[float], None] | None = None,
 ) -> FeatureMatrix:
     """Features of every row of `dataset` (see FeatureMatrix).
 
@@ -28,19 +31,32 @@ def featurize(
     (block "ecfp", Morgan `radius`, `n_bits` bits) and, with `descriptors`, RDKit's 2-D
     descriptors (block "descriptors"); the dataset's numeric `feature_columns` follow as they
     are (block "numeric"; scaling belongs to the models). With `cache_dir`, the result is read
-    from or written to a .npz file keyed by the dataset's content and these parameters.
+    from or written to a .npz file keyed by the dataset's content and these parameters; while
+    one process computes a file, others asking for the same one wait and then read it.
+    `progress(fraction)` hears how far the slow part (RDKit descriptors) has come.
     """
     featuriser, params = _featuriser_and_params(dataset, descriptors, radius, n_bits)
-    path = None
-    if cache_dir is not None:
-        path = cache.cache_path(cache_dir, dataset.content_hash(), featuriser, params)
+    if cache_dir is None:
+        return _computed(dataset, params, progress)
+    path = cache.cache_path(cache_dir, dataset.content_hash(), featuriser, params)
+    cached = cache.load(path)
+    if cached is not None:
+        return cached
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with held(path.with_suffix(".lock")):
         cached = cache.load(path)
         if cached is not None:
             return cached
-    matrix = FeatureMatrix.stacked(_structure_parts(dataset, params) + _numeric_parts(dataset))
-    if path is not None:
+        matrix = _computed(dataset, params, progress)
         cache.save(path, matrix)
     return matrix
+
+
+def _computed(
+    dataset: Dataset, params: dict, progress: Callable[[float], None] | None
+) -> FeatureMatrix:
+    parts = _structure_parts(dataset, params, progress) + _numeric_parts(dataset)
+    return FeatureMatrix.stacked(parts)
 
 
 def _featuriser_and_params(
@@ -56,7 +72,9 @@ def _featuriser_and_params(
     return "numeric", {}
 
 
-def _structure_parts(dataset: Dataset, params: dict) -> list[tuple]:
+def _structure_parts(
+    dataset: Dataset, params: dict, progress: Callable[[float], None] | None = None
+) -> list[tuple]:
     """(block, X, names, valid) parts computed from the structure column."""
     if dataset.structure_kind == "none":
         return []
@@ -66,7 +84,7 @@ def _structure_parts(dataset: Dataset, params: dict) -> list[tuple]:
     bits, valid = ecfp(column, radius=params["radius"], n_bits=params["n_bits"])
     parts = [("ecfp", bits, ecfp_names(params["radius"], params["n_bits"]), valid)]
     if params["descriptors"]:
-        parts.append(("descriptors", *rdkit_descriptors(column)))
+        parts.append(("descriptors", *rdkit_descriptors(column, progress)))
     return parts
 
 

@@ -1,0 +1,26 @@
+"""The warm-up caches the built-in datasets' features as a campaign with the default model
+would ask for them, so that the campaign reads them instead of computing."""
+
+from __future__ import annotations
+
+from dashboard.engine import datasets
+from dashboard.engine.campaign_data import CampaignData
+from dashboard.engine.features import dispatch
+from dashboard.warmup import warm
+
+
+def test_warm_caches_what_a_default_campaign_then_reads(tmp_path, monkeypatch):
+    small = [info for info in datasets.list_datasets() if info.id in ("expt-gap", "freesolv")]
+    monkeypatch.setattr(datasets, "list_datasets", lambda: small)
+    heard: list[str] = []
+    warm(tmp_path, heard.append)
+    assert [line.split(":")[0] for line in heard] == [info.id for info in small]
+
+    def not_again(*_args, **_kwargs):
+        raise AssertionError("features were computed again instead of read from the cache")
+
+    monkeypatch.setattr(dispatch, "rdkit_descriptors", not_again)
+    monkeypatch.setattr(dispatch, "composition_features", not_again)
+    molecules = CampaignData.from_dataset(datasets.load("freesolv"), "expt", cache_dir=tmp_path)
+    assert "descriptors" in molecules.blocks and molecules.X.shape[0] == 642
+    CampaignData.from_dataset(datasets.load("expt-gap"), "gap", cache_dir=tmp_path)
