@@ -1,7 +1,7 @@
 """A load test through the app's own HTTP callback endpoints, as a browser drives them.
 
 Each simulated user opens the page (for Dash's signed per-page token), gets a session id from
-the server, starts a small active-learning campaign on a built-in dataset (a background job,
+the server, starts an active-learning campaign on a built-in dataset (a background job,
 polled like the browser does) and presses Step a fixed number of times; a step's latency is the
 Step callback plus the callback that redraws the plots. The traffic goes to the
 given 127.0.0.1 address only; every loop is bounded in count and time.
@@ -29,7 +29,7 @@ from urllib.parse import urlencode, urlparse
 CONFIG_PATTERN = re.compile(
     r'<script id="_dash-config" type="application/json">(.*?)</script>', re.S
 )
-START_SETTINGS = {
+SMALL_CAMPAIGN = {
     "al-dataset": "builtin:freesolv",
     "al-target": "expt",
     "al-goal": "max",
@@ -44,6 +44,20 @@ START_SETTINGS = {
     "al-batch-method": "top-q",
     "al-design": "random",
 }
+QM9_CAMPAIGN = {
+    **SMALL_CAMPAIGN,
+    "al-dataset": "builtin:qm9",
+    "al-target": "lumo",
+    "al-model": "auto",
+    "al-acquisition": "auto",
+    "al-init": 50,
+    "al-batch": 10,
+    "al-batch-method": "auto",
+}
+CAMPAIGNS = {"small": SMALL_CAMPAIGN, "qm9": QM9_CAMPAIGN}
+"""The Active Learning page's settings each user starts with, by name: "small" (freesolv, 20
+initial, 5 a step, Tanimoto GP) for many users at once; "qm9" the page's defaults on qm9 (10,000
+molecules), for one user's step time on the issue's benchmark dataset."""
 JOB_TIMEOUT_SECONDS = 300
 
 
@@ -60,10 +74,11 @@ class SessionReport:
 class Client:
     """One browser tab's worth of Dash callback traffic against `base` (127.0.0.1 only)."""
 
-    def __init__(self, base: str, timeout: float = 60.0) -> None:
+    def __init__(self, base: str, timeout: float = 60.0, settings: dict | None = None) -> None:
         if urlparse(base).hostname not in ("127.0.0.1", "localhost"):
             raise ValueError("the load test only sends traffic to 127.0.0.1")
         self.base, self.timeout = base.rstrip("/"), timeout
+        self.settings = settings or SMALL_CAMPAIGN
         page = self._get("/active-learning").decode()
         self.end_id = json.loads(CONFIG_PATTERN.search(page).group(1))["end_id"]
         self.callbacks = json.loads(self._get("/_dash-dependencies"))
@@ -114,7 +129,7 @@ class Client:
     def _value(self, dependency: dict) -> dict:
         key = f"{dependency['id']}.{dependency['property']}"
         value = self.values.get(
-            key, START_SETTINGS.get(dependency["id"]) if dependency["property"] == "value" else None
+            key, self.settings.get(dependency["id"]) if dependency["property"] == "value" else None
         )
         return {"id": dependency["id"], "property": dependency["property"], "value": value}
 
@@ -127,10 +142,11 @@ def _outputs(spec: str) -> dict | list[dict]:
     return [_outputs(part) for part in spec.strip(".").split("...")]
 
 
-def run_session(base: str, steps: int, report: SessionReport) -> None:
-    """One user: session, campaign, `steps` Step presses; errors are recorded, not raised."""
+def run_session(base: str, steps: int, report: SessionReport, settings: dict | None = None) -> None:
+    """One user: session, campaign (`settings`, see CAMPAIGNS), `steps` Step presses; errors
+    are recorded, not raised."""
     try:
-        client = Client(base)
+        client = Client(base, settings=settings)
         report.sid = client.fire("url.pathname", "/active-learning")["session-id"]["data"]
         client.values["session-id.data"] = report.sid
         started = client.fire("al-start.n_clicks")
@@ -153,10 +169,14 @@ def run_session(base: str, steps: int, report: SessionReport) -> None:
         report.errors.append(f"{type(err).__name__}: {err}")
 
 
-def run_load(base: str, sessions: int, steps: int) -> list[SessionReport]:
-    """`sessions` users at once, each taking `steps` steps."""
+def run_load(
+    base: str, sessions: int, steps: int, settings: dict | None = None
+) -> list[SessionReport]:
+    """`sessions` users at once, each taking `steps` steps of a campaign with `settings`."""
     reports = [SessionReport() for _ in range(sessions)]
-    threads = [threading.Thread(target=run_session, args=(base, steps, r)) for r in reports]
+    threads = [
+        threading.Thread(target=run_session, args=(base, steps, r, settings)) for r in reports
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

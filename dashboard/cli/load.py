@@ -7,7 +7,7 @@ import json
 import tempfile
 from pathlib import Path
 
-from dashboard.loadtest import figures, run_load, served
+from dashboard.loadtest import CAMPAIGNS, figures, run_load, served
 
 
 def register(commands, bench) -> None:
@@ -19,6 +19,13 @@ def register(commands, bench) -> None:
         "--steps", type=int, default=20, help="active-learning steps each (default 20)"
     )
     load.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
+    load.add_argument(
+        "--campaign",
+        choices=sorted(CAMPAIGNS),
+        default="small",
+        help="small: freesolv, 20 initial, 5 a step (default); qm9: the page's defaults on qm9 "
+        "(its first start computes RDKit descriptors, about a minute)",
+    )
     load.add_argument("--json", action="store_true", help="print the figures as JSON")
     load.set_defaults(func=run)
 
@@ -28,14 +35,15 @@ def run(args: argparse.Namespace) -> int:
         tempfile.TemporaryDirectory(prefix="mi-load-") as folder,
         served(Path(folder), args.workers) as base,
     ):
-        reports = run_load(base, args.sessions, args.steps)
+        reports = run_load(base, args.sessions, args.steps, CAMPAIGNS[args.campaign])
     result = figures(reports)
     result["errors_seen"] = sorted({e for r in reports for e in r.errors})[:10]
     if args.json:
         print(json.dumps(result))
     else:
         print(
-            f"load test: {result['sessions']} sessions x {args.steps} steps, {args.workers} gunicorn workers"
+            f"load test: {result['sessions']} sessions x {args.steps} steps of the "
+            f"{args.campaign} campaign, {args.workers} gunicorn workers"
         )
         print(f"  steps done   {result['steps']} of {args.sessions * args.steps}")
         print(f"  errors       {result['errors']}")
