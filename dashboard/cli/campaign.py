@@ -77,7 +77,7 @@ def register(commands: argparse._SubParsersAction, bench: argparse._SubParsersAc
         "--batch-method",
         default=AUTO,
         choices=BATCH_METHODS,
-        help="auto: kriging believer for Gaussian processes, top-q for the random forest",
+        help="auto: the kriging believer for GPs with a σ-aware acquisition, else top-q",
     )
     parser.add_argument("--design", default="random", choices=DESIGNS, help="initial design")
     parser.add_argument("--seed", type=int, default=0)

@@ -145,14 +145,14 @@ class GaussianProcess:
 
         @one_blas_thread
         def condition(j: int) -> np.ndarray:
+            # over the whole pool, then the candidates: cheaper than copying their columns
             row = candidates[j]
-            prior = np.zeros(candidates.size)
+            prior = np.zeros(self._pool.shape[0])
             for part, features, a, scale in zip(
                 self.parts, self._features, amplitudes, lengthscales, strict=True
             ):
-                base = part.base(features[[row]], features[candidates])[0]
-                prior += a * part.kernel(base, scale)[0]
-            covariance = prior - (V[:, row] @ V)[candidates]
+                prior += a * part.kernel(part.base(features[[row]], features)[0], scale)[0]
+            covariance = (prior - V[:, row] @ V)[candidates]
             for fantasy in fantasies:
                 covariance -= fantasy[j] * fantasy
             fantasy = covariance / np.sqrt(latent[j] + noise)

@@ -19,7 +19,7 @@ from dashboard.engine.gaussian_process import GaussianProcess
 from dashboard.engine.kernels import Stationary, Tanimoto
 
 MODELS: dict[str, str] = {
-    "gp-tanimoto-rbf": "GP, Tanimoto kernel on ECFP bits + RBF on RDKit descriptors and ring counts",
+    "gp-tanimoto-rbf": "GP, Tanimoto on ECFP bits + RBF on RDKit descriptors and ring counts",
     "gp-tanimoto": "GP, Tanimoto kernel on ECFP bits (molecules)",
     "gp-matern12": "GP, Matern ν=½ kernel + noise (the seed study's model)",
     "gp-matern32": "GP, Matern ν=3/2 kernel + noise",
@@ -35,6 +35,8 @@ NUMERIC_BLOCK = "numeric"
 COMPOSITION_BLOCK = "magpie"
 DESCRIPTOR_CLIP = 5.0
 _MATERN_NU = {"gp-matern12": 0.5, "gp-matern32": 1.5, "gp-matern52": 2.5}
+SIGMA_FREE_ACQUISITIONS = ("greedy", "random")
+"""Acquisitions whose scores ignore σ, so that a kriging believer would not change a batch."""
 
 
 class Surrogate(Protocol):
@@ -158,9 +160,6 @@ def default_model(blocks: dict[str, slice]) -> str:
     if COMPOSITION_BLOCK in blocks:
         return "rf"
     return "gp-matern52"
-
-
-SIGMA_FREE_ACQUISITIONS = ("greedy", "random")
 
 
 def default_batch_method(model: str, acquisition: str) -> str:
