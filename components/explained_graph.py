@@ -5,12 +5,28 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "modeBarButtonsToRemove": [
+        "select2d",
+        "lasso2d",
+        "zoomIn2d",
+        "zoomOut2d",
+        "autoScale2d",
+        "toggleSpikelines",
+        "hoverClosestCartesian",
+        "hoverCompareCartesian",
+    ],
+}
+"""The plots' tool bar: download, zoom, pan and reset only. The full bar is half as wide as a
+half-width plot and covered its title wherever it is always shown (touch screens)."""
+
 
 def explained_graph(graph_id: str, explanation: str) -> dbc.Col:
     """dcc.Graph `graph_id` (filled by a callback) above its explanation, half the row on large screens."""
     return dbc.Col(
         [
-            dcc.Graph(id=graph_id, config={"displaylogo": False}),
+            dcc.Graph(id=graph_id, config=GRAPH_CONFIG),
             html.P(explanation, className="mi-explain"),
         ],
         lg=6,

@@ -129,7 +129,7 @@ def ranked_candidates(
         marker={"color": COLORS["next"], "size": 11, "symbol": "star"},
     )
     fig.update_layout(
-        title="Candidates ranked by predicted mean",
+        title="Candidates, best predicted first",
         height=380,
         legend={"orientation": "h", "y": -0.2},
     )
@@ -176,7 +176,7 @@ def pool_map(
             hoverinfo="skip",
         )
     fig.update_layout(
-        title=f"Map of the pool (PCA), coloured by {colour_label}",
+        title=f"Pool map (PCA): {colour_label}",
         height=380,
         legend={"orientation": "h", "y": -0.2},
     )

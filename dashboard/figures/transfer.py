@@ -43,7 +43,7 @@ def parity(result: dict, show_transfer: bool, label: str) -> go.Figure:
         line={"dash": "dash", "color": COLORS["baseline"], "width": 1},
     )
     fig.update_layout(
-        title=f"Test set: predicted vs measured ({truth.size} points)",
+        title=f"Test set ({truth.size} rows)",
         height=400,
         legend={"orientation": "h", "y": -0.2},
     )
@@ -98,7 +98,7 @@ def learning_curve(curve: dict | None) -> go.Figure:
             line={"color": color},
         )
     fig.update_layout(
-        title="Learning curve: test MAE (mean ± sd over repeats)",
+        title="Learning curve",
         height=400,
         legend={"orientation": "h", "y": -0.2},
     )
@@ -122,7 +122,7 @@ def importances(result: dict) -> go.Figure:
     labels = [f"{names[i]} (#{int(np.flatnonzero(order == i)[0]) + 1})" for i in keep]
     fig.add_bar(x=np.asarray(values)[keep], y=labels, orientation="h", marker_color=colors)
     fig.update_layout(
-        title="Feature importance of the transfer model (purple: from the source)",
+        title="Inputs of the transfer model",
         height=400,
         margin={"l": 220},
     )

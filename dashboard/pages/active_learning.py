@@ -13,7 +13,7 @@ import dash_bootstrap_components as dbc
 import numpy as np
 from dash import Dash, Input, Output, State, dcc, html, no_update
 
-from components.explained_graph import explained_graph
+from components.explained_graph import GRAPH_CONFIG, explained_graph
 from components.fields import labelled
 from components.job_progress import JobProgress
 from components.problems import error_alert, reason
@@ -303,9 +303,7 @@ def layout(**_query) -> html.Div:
                                                             for k, v in COLOUR_BY.items()
                                                         ],
                                                     ),
-                                                    dcc.Graph(
-                                                        id="al-map", config={"displaylogo": False}
-                                                    ),
+                                                    dcc.Graph(id="al-map", config=GRAPH_CONFIG),
                                                     html.P(
                                                         "The pool drawn in the two main directions of its features (PCA): "
                                                         "where the measured points sit, and where the model is sure.",

@@ -141,13 +141,13 @@ def layout(**_query) -> html.Div:
                                         [
                                             explained_graph(
                                                 "tl-curve-graph",
-                                                "Error against the number of target rows used for training: transfer "
-                                                "usually helps most when the target data are few.",
+                                                "Test MAE (mean ± sd over repeats) against the number of target rows "
+                                                "used for training: transfer usually helps most when they are few.",
                                             ),
                                             explained_graph(
                                                 "tl-importance",
-                                                "Which inputs the transfer model leans on; the rank of the source "
-                                                "model's prediction shows how much it borrowed.",
+                                                "Which inputs the transfer model leans on (importance); purple is the "
+                                                "source model's prediction, whose rank shows how much it borrowed.",
                                             ),
                                         ]
                                     ),
