@@ -143,7 +143,7 @@ def _refuse_xml_declarations(archive: ZipFile) -> None:
                             "attacks, so the file is not opened."
                         )
                     tail = window[-32:]
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError):
             raise Rejected(
                 f"The workbook is damaged: its part '{part.filename}' cannot be unpacked."
             ) from None

@@ -78,6 +78,16 @@ def encrypted_flag(content: bytes) -> bytes:
     return bytes(data)
 
 
+def shifted_directory(content: bytes, by: int = 256) -> bytes:
+    """Move the central directory's recorded offset past where it is: zipfile then places the
+    first part before the file's start (a 'negative seek value' ValueError when it is opened)."""
+    data = bytearray(content)
+    at = data.rfind(b"PK\x05\x06") + 16
+    offset = int.from_bytes(data[at : at + 4], "little") + by
+    data[at : at + 4] = offset.to_bytes(4, "little")
+    return bytes(data)
+
+
 def edited_sheet(old: str, new: str) -> bytes:
     """The workbook with one edit in the XML of its sheet (a hand-damaged file)."""
     with zipfile.ZipFile(io.BytesIO(workbook())) as archive:
@@ -261,6 +271,12 @@ CASES = [
         "declares a DOCTYPE or ENTITY",
     ),
     ("x.xlsx", lambda: encrypted_flag(workbook()), LIMITS, "The workbook is encrypted"),
+    (
+        "x.xlsx",
+        lambda: shifted_directory(workbook()),
+        LIMITS,
+        "The workbook is damaged: its part",
+    ),
     (
         "x.xlsx",
         lambda: rezip(workbook(), {"xl/extra.xml": b"<x/>"}, zipfile.ZIP_BZIP2),
