@@ -26,13 +26,19 @@ import numpy as np
 import pandas as pd
 
 from dashboard.engine import acquisition
-from dashboard.engine.campaign_config import AUTO, REAL, SIMULATED, CampaignConfig
+from dashboard.engine.campaign_config import (
+    AUTO,
+    REAL,
+    SIMULATED,
+    CampaignConfig,
+    default_batch_method,
+)
 from dashboard.engine.campaign_data import CampaignData
 from dashboard.engine.campaign_metrics import model_metrics, recall, top_k
 from dashboard.engine.design import initial_design, principal_components
 from dashboard.engine.export import to_safe_csv
 from dashboard.engine.goals import best_value, goal_text, utility
-from dashboard.engine.surrogates import Surrogate, default_batch_method, make_surrogate
+from dashboard.engine.surrogates import Surrogate, make_surrogate
 
 FORMAT = "mi-dashboard-campaign"
 VERSION = 1

@@ -16,12 +16,27 @@ AUTO = "auto"
 BATCH_METHODS = (AUTO, "top-q", "believer")
 STRATEGIES = (*acquisition.ACQUISITIONS, acquisition.SEED_SWITCH)
 """Every acquisition name a campaign accepts: the score functions plus the seed-switch rule."""
+SIGMA_FREE_ACQUISITIONS = ("greedy", "random")
+"""Acquisitions whose scores ignore σ, so that a kriging believer would not change a batch."""
 
 
 def default_acquisition(goal: Goal) -> str:
     """What "auto" means, the winners of `bench al`: UCB to maximise or minimise (qm9 LUMO),
     expected improvement to reach a value (expt-gap, 1.4 eV)."""
     return "ucb" if goal in ("max", "min") else "ei"
+
+
+def default_batch_method(model: str, acquisition: str) -> str:
+    """What batch method "auto" means for a model (by its resolved name) and acquisition: the
+    kriging believer for Gaussian processes, whose update is exact and costs one pass over the
+    candidates a pick, and which won `bench al` on qm9 (top-100 recall 0.88 median, seed 0 0.86,
+    against 0.88 and 0.81 for top-q, whose batches crowd around one optimum); top-q for the
+    random forest, whose believer must refit once a pick, and for scores that ignore σ, which
+    the believer would leave unchanged.
+    """
+    if model == "rf" or acquisition in SIGMA_FREE_ACQUISITIONS:
+        return "top-q"
+    return "believer"
 
 
 @dataclass(frozen=True)
@@ -31,7 +46,7 @@ class CampaignConfig:
     `acquisition` "auto" becomes the default for the goal (see `default_acquisition`).
     `params` are the acquisition's parameters (see acquisition.PARAMETERS; the seed-switch rule
     takes "xi" for its PI and "threshold" for the R² that switches it). `batch_method` is
-    "top-q", "believer" (kriging believer) or "auto" (see `surrogates.default_batch_method`);
+    "top-q", "believer" (kriging believer) or "auto" (see `default_batch_method`);
     `initial_design` "random" or "space-filling".
     """
 

@@ -35,8 +35,6 @@ NUMERIC_BLOCK = "numeric"
 COMPOSITION_BLOCK = "magpie"
 DESCRIPTOR_CLIP = 5.0
 _MATERN_NU = {"gp-matern12": 0.5, "gp-matern32": 1.5, "gp-matern52": 2.5}
-SIGMA_FREE_ACQUISITIONS = ("greedy", "random")
-"""Acquisitions whose scores ignore σ, so that a kriging believer would not change a batch."""
 
 
 class Surrogate(Protocol):
@@ -160,19 +158,6 @@ def default_model(blocks: dict[str, slice]) -> str:
     if COMPOSITION_BLOCK in blocks:
         return "rf"
     return "gp-matern52"
-
-
-def default_batch_method(model: str, acquisition: str) -> str:
-    """What batch method "auto" means for a model (by its resolved name) and acquisition: the
-    kriging believer for Gaussian processes, whose update is exact and costs one pass over the
-    candidates a pick, and which won `bench al` on qm9 (top-100 recall 0.88 median, seed 0 0.86,
-    against 0.88 and 0.81 for top-q, whose batches crowd around one optimum); top-q for the
-    random forest, whose believer must refit once a pick, and for scores that ignore σ, which
-    the believer would leave unchanged.
-    """
-    if model == "rf" or acquisition in SIGMA_FREE_ACQUISITIONS:
-        return "top-q"
-    return "believer"
 
 
 def make_surrogate(name: str, blocks: dict[str, slice], random_state: int = 0) -> Surrogate:
