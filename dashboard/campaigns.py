@@ -13,11 +13,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from dashboard import catalog, runtime
-from dashboard.engine.campaign import FORMAT, Campaign, Snapshot
-from dashboard.engine.campaign_config import SIMULATED, CampaignConfig
-from dashboard.engine.campaign_data import CampaignData
-from dashboard.engine.dataset import Dataset
-from dashboard.engine.goals import best_value, utility
+from dashboard.engine.active_learning.campaign import FORMAT, Campaign, Snapshot
+from dashboard.engine.active_learning.config import SIMULATED, CampaignConfig
+from dashboard.engine.active_learning.goals import best_value, utility
+from dashboard.engine.active_learning.pool import CampaignData
+from dashboard.engine.data.dataset import Dataset
 
 KIND = "campaigns"
 NAME = "current"
@@ -26,18 +26,11 @@ BASELINE_SEEDS = 10
 
 @dataclass
 class View:
-    """What the page draws for one step; arrays are per pool row."""
+    """What the page draws for one step: its snapshot and the campaign around it, per pool row."""
 
     config: CampaignConfig
     history: list[dict]
-    step: int
-    mean: np.ndarray
-    std: np.ndarray
-    score: np.ndarray
-    measured: np.ndarray
-    truth: np.ndarray
-    picks: np.ndarray
-    acquisition: str
+    snapshot: Snapshot
     pool_rows: np.ndarray
     coords: np.ndarray
     random_best: np.ndarray | None
@@ -48,13 +41,19 @@ class View:
         return len(self.history) - 1
 
     @property
+    def picked(self) -> np.ndarray:
+        """Per pool row: whether it is one of the snapshot's next picks."""
+        return np.isin(self.pool_rows, self.snapshot.picks)
+
+    @property
     def utility(self) -> np.ndarray:
         """Predicted means mapped so that higher is better for the goal."""
-        return utility(self.mean, self.config.goal)
+        return utility(self.snapshot.mean, self.config.goal)
 
     @property
     def true_best(self) -> float | None:
-        known = self.truth[np.isfinite(self.truth)]
+        truth = self.snapshot.truth
+        known = truth[np.isfinite(truth)]
         if self.config.mode != SIMULATED or known.size == 0:
             return None
         return float(best_value(known, self.config.goal))
@@ -135,14 +134,7 @@ def view(sid: str, step: int | None = None) -> View:
     return View(
         config=CampaignConfig.from_dict(document["config"]),
         history=document["history"],
-        step=step,
-        mean=arrays["mean"],
-        std=arrays["std"],
-        score=arrays["score"],
-        measured=arrays["measured"],
-        truth=arrays["truth"],
-        picks=arrays["picks"],
-        acquisition=str(arrays["acquisition"]),
+        snapshot=_snapshot_from_arrays(arrays),
         pool_rows=arrays["pool_rows"],
         coords=arrays["coords"],
         random_best=arrays.get("random_best"),
@@ -162,3 +154,17 @@ def _snapshot_arrays(snapshot: Snapshot, pool_rows: np.ndarray) -> dict[str, np.
         "acquisition": np.asarray(snapshot.acquisition),
         "pool_rows": pool_rows,
     }
+
+
+def _snapshot_from_arrays(arrays: dict[str, np.ndarray]) -> Snapshot:
+    """The snapshot saved by `_snapshot_arrays` (its picks back as dataset rows)."""
+    return Snapshot(
+        step=int(arrays["step"]),
+        mean=arrays["mean"],
+        std=arrays["std"],
+        score=arrays["score"],
+        measured=arrays["measured"],
+        truth=arrays["truth"],
+        picks=arrays["pool_rows"][arrays["picks"]].tolist(),
+        acquisition=str(arrays["acquisition"]),
+    )

@@ -12,9 +12,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from dashboard import runtime
-from dashboard.engine import datasets
-from dashboard.engine.dataset import Dataset
-from dashboard.engine.upload import UploadLimits, parse_upload
+from dashboard.engine.data import builtin as datasets
+from dashboard.engine.data.dataset import Dataset
+from dashboard.engine.data.upload import UploadLimits, parse_upload
 
 BUILTIN = "builtin:"
 FOLDER = "folder:"

@@ -23,8 +23,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from dashboard.engine.dataset import Dataset
-from dashboard.engine.filelock import held
+from dashboard.engine.data.dataset import Dataset
+from dashboard.engine.util import held
 
 SESSION_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{32}$")
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from dashboard.engine import datasets
+from dashboard.engine.data import builtin as datasets
 from dashboard.engine.features import featurize
 
 

@@ -14,15 +14,15 @@ import sys
 from pathlib import Path
 
 from dashboard.cli.check import check_file
-from dashboard.engine import datasets
-from dashboard.engine.acquisition import PARAMETERS
-from dashboard.engine.campaign import Campaign
-from dashboard.engine.campaign_config import AUTO, BATCH_METHODS, STRATEGIES, CampaignConfig
-from dashboard.engine.campaign_data import CampaignData
-from dashboard.engine.dataset import Dataset
-from dashboard.engine.design import DESIGNS
-from dashboard.engine.surrogates import ALIASES, MODELS
-from dashboard.engine.upload import UploadLimits
+from dashboard.engine.active_learning.acquisition import PARAMETERS
+from dashboard.engine.active_learning.campaign import Campaign
+from dashboard.engine.active_learning.config import AUTO, BATCH_METHODS, STRATEGIES, CampaignConfig
+from dashboard.engine.active_learning.design import DESIGNS
+from dashboard.engine.active_learning.pool import CampaignData
+from dashboard.engine.active_learning.surrogates import ALIASES, MODELS
+from dashboard.engine.data import builtin as datasets
+from dashboard.engine.data.dataset import Dataset
+from dashboard.engine.data.upload import UploadLimits
 from dashboard.settings import Settings
 
 BENCH_METHODS = {
@@ -121,20 +121,7 @@ def run_campaign(args: argparse.Namespace) -> int:
     """Run the campaign and print its summary; 2 with a message for bad input."""
     try:
         dataset = load_dataset(args.dataset)
-        config = CampaignConfig(
-            dataset_id=dataset.id,
-            target=args.target,
-            goal=args.goal,
-            model=args.model,
-            acquisition=args.acquisition,
-            params=parse_params(args.param),
-            batch_method=args.batch_method,
-            initial_design=args.design,
-            initial_size=args.init,
-            batch_size=args.batch,
-            seed=args.seed,
-            top_k=args.top_k,
-        )
+        config = config_from_args(args, dataset.id)
         data = CampaignData.from_dataset(dataset, args.target, args.model, _cache(args))
         campaign = Campaign(config, data)
         campaign.run(args.steps)
@@ -195,14 +182,7 @@ def run_bench(args: argparse.Namespace) -> int:
 
 def _speed_line(dataset_id: str, args: argparse.Namespace, data: CampaignData) -> str:
     """Seconds per step of the default method with `--speed-measured` rows already measured."""
-    config = CampaignConfig(
-        dataset_id=dataset_id,
-        target=args.target,
-        goal=args.goal,
-        initial_size=args.speed_measured,
-        batch_size=args.batch,
-        top_k=args.top_k,
-    )
+    config = config_from_args(args, dataset_id, initial_size=args.speed_measured, seed=0)
     campaign = Campaign(config, data)
     campaign.run(SPEED_STEPS)
     seconds = campaign.summary()["step_seconds"]
@@ -221,16 +201,7 @@ def _data(dataset: Dataset, args: argparse.Namespace, model: str) -> CampaignDat
 def _bench_run(
     dataset_id: str, args: argparse.Namespace, settings: dict, seed: int, data: CampaignData
 ) -> dict:
-    config = CampaignConfig(
-        dataset_id=dataset_id,
-        target=args.target,
-        goal=args.goal,
-        initial_size=args.init,
-        batch_size=args.batch,
-        seed=seed,
-        top_k=args.top_k,
-        **settings,
-    )
+    config = config_from_args(args, dataset_id, seed=seed, **settings)
     campaign = Campaign(config, data)
     campaign.run(args.steps)
     return campaign.summary()
@@ -261,6 +232,26 @@ def _bench_line(method: str, runs: list[dict], steps: int) -> str:
 def _row(*cells: str) -> str:
     widths = (20, 16, 10, 27, 7, 14, 7)
     return "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True)).rstrip()
+
+
+def config_from_args(args: argparse.Namespace, dataset_id: str, **overrides) -> CampaignConfig:
+    """The campaign the command-line options say. `bench al` has no model, acquisition or design
+    options: those keep CampaignConfig's defaults; `overrides` (a bench method's settings, the
+    seed of a run) win over the options."""
+    options = {
+        "goal": args.goal,
+        "initial_size": args.init,
+        "batch_size": args.batch,
+        "top_k": args.top_k,
+        "model": getattr(args, "model", None),
+        "acquisition": getattr(args, "acquisition", None),
+        "params": parse_params(getattr(args, "param", [])),
+        "batch_method": getattr(args, "batch_method", None),
+        "initial_design": getattr(args, "design", None),
+        "seed": getattr(args, "seed", None),
+    }
+    given = {name: value for name, value in options.items() if value is not None}
+    return CampaignConfig(dataset_id=dataset_id, target=args.target, **{**given, **overrides})
 
 
 def load_dataset(id_or_file: str) -> Dataset:

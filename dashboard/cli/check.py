@@ -11,9 +11,10 @@ import argparse
 import json
 from pathlib import Path
 
-from dashboard.engine.problems import Problem, UploadResult
-from dashboard.engine.readers import too_big
-from dashboard.engine.upload import UploadLimits, parse_upload
+from dashboard.engine.data.upload import UploadLimits, parse_upload
+from dashboard.engine.data.upload.limits import too_big
+from dashboard.engine.data.upload.problems import Problem
+from dashboard.engine.data.upload.result import UploadResult
 from dashboard.settings import Settings
 
 

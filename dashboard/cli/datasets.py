@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from dashboard.engine.datasets import DatasetInfo, list_datasets
+from dashboard.engine.data.builtin import DatasetInfo, list_datasets
 from dashboard.settings import Settings
 from dashboard.warmup import warm
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from dashboard.engine.datasets import load
+from dashboard.engine.data.builtin import load
 from dashboard.engine.features.composition import composition_features
 from dashboard.engine.features.elements import element_tables
 from dashboard.engine.features.molecules import ecfp, rdkit_descriptors

@@ -1,4 +1,4 @@
-"""Plots of the Active Learning page: one pure builder per plot, arrays in, figure out.
+"""Plots of one campaign step on the Active Learning page: arrays in, figure out, one per plot.
 
 Arrays are per pool row (as in `Campaign.snapshot`). To keep each step's answer small, the
 scatter plots draw every measured row and pick but at most MAX_POINTS of the other candidates
@@ -15,7 +15,6 @@ from dashboard.figures.theme import COLORS, note_figure
 
 MAX_POINTS = 2500
 TOP_RANKED = 400
-GAUSSIAN_1SIGMA, GAUSSIAN_2SIGMA = 0.683, 0.954
 
 
 def thinned(candidates: np.ndarray, limit: int = MAX_POINTS) -> np.ndarray:
@@ -182,144 +181,4 @@ def pool_map(
     )
     fig.update_xaxes(title="PC 1")
     fig.update_yaxes(title="PC 2")
-    return fig
-
-
-def best_so_far(
-    best: list[float | None],
-    recall: list[float | None],
-    random_best: np.ndarray | None,
-    random_recall: np.ndarray | None,
-    true_best: float | None,
-    k: int | None,
-    label: str,
-) -> go.Figure:
-    """Best value found and top-k recall per step, against random search (10th–90th percentile)."""
-    steps = np.arange(len(best))
-    fig = make_subplots(
-        rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08, row_heights=[0.55, 0.45]
-    )
-    for row, ours, baseline in ((1, best, random_best), (2, recall, random_recall)):
-        if baseline is not None:
-            cut = baseline[:, : len(steps)]
-            low, mid, high = np.percentile(cut, [10, 50, 90], axis=0)
-            x = np.arange(cut.shape[1])
-            fig.add_scatter(
-                x=np.concatenate([x, x[::-1]]),
-                y=np.concatenate([high, low[::-1]]),
-                fill="toself",
-                fillcolor=COLORS["band"],
-                line={"width": 0},
-                name="random search (10–90 %)",
-                showlegend=row == 1,
-                legendgroup="random",
-                hoverinfo="skip",
-                row=row,
-                col=1,
-            )
-            fig.add_scatter(
-                x=x,
-                y=mid,
-                mode="lines",
-                line={"color": COLORS["baseline"], "dash": "dot"},
-                name="random search (median)",
-                showlegend=row == 1,
-                legendgroup="random-median",
-                row=row,
-                col=1,
-            )
-        values = [np.nan if v is None else v for v in ours]
-        fig.add_scatter(
-            x=steps,
-            y=values,
-            mode="lines+markers",
-            name="this campaign",
-            showlegend=row == 1,
-            legendgroup="ours",
-            line={"color": COLORS["measured"]},
-            row=row,
-            col=1,
-        )
-    if true_best is not None:
-        fig.add_hline(
-            y=true_best,
-            line={"dash": "dash", "color": COLORS["next"]},
-            row=1,
-            col=1,
-            annotation_text="best in the dataset",
-            annotation_position="bottom right",
-        )
-    fig.update_yaxes(title=f"best {label}", row=1, col=1)
-    fig.update_yaxes(title=f"top-{k} recall" if k else "recall", range=[-0.02, 1.02], row=2, col=1)
-    fig.update_xaxes(title="step", row=2, col=1)
-    fig.update_layout(
-        title="Best so far and top-k recall", height=420, legend={"orientation": "h", "y": -0.15}
-    )
-    return fig
-
-
-def model_quality(history: list[dict]) -> go.Figure:
-    """R² and MAE on the unmeasured pool per step, and the calibration of σ against 68 % / 95 %."""
-    steps = [r["step"] for r in history]
-
-    def series(key: str) -> list[float]:
-        return [np.nan if r.get(key) is None else r[key] for r in history]
-
-    fig = make_subplots(
-        rows=2,
-        cols=1,
-        shared_xaxes=True,
-        vertical_spacing=0.08,
-        specs=[[{"secondary_y": True}], [{}]],
-    )
-    fig.add_scatter(
-        x=steps,
-        y=series("r2"),
-        name="R² on the pool",
-        mode="lines+markers",
-        line={"color": COLORS["candidate"]},
-        row=1,
-        col=1,
-    )
-    fig.add_scatter(
-        x=steps,
-        y=series("mae"),
-        name="MAE on the pool",
-        mode="lines+markers",
-        line={"color": COLORS["measured"]},
-        row=1,
-        col=1,
-        secondary_y=True,
-    )
-    for sigmas, expected, color in (
-        (1, GAUSSIAN_1SIGMA, COLORS["next"]),
-        (2, GAUSSIAN_2SIGMA, COLORS["transfer"]),
-    ):
-        key = f"within_{sigmas}sigma"
-        fig.add_scatter(
-            x=steps,
-            y=series(key),
-            name=f"share within ±{sigmas}σ",
-            mode="lines+markers",
-            line={"color": color},
-            row=2,
-            col=1,
-        )
-        fig.add_hline(
-            y=expected,
-            line={"dash": "dot", "color": color},
-            row=2,
-            col=1,
-            annotation_text=f"{expected:.0%} expected",
-            annotation_position="bottom right",
-        )
-    fig.update_yaxes(title="R²", row=1, col=1, secondary_y=False)
-    fig.update_yaxes(title="MAE", row=1, col=1, secondary_y=True, showgrid=False)
-    fig.update_yaxes(title="share", range=[0, 1.02], row=2, col=1)
-    fig.update_xaxes(title="step", row=2, col=1)
-    fig.update_layout(
-        title="Model quality and calibration on the unmeasured pool",
-        height=420,
-        legend={"orientation": "h", "y": -0.15},
-    )
     return fig

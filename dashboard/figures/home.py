@@ -9,7 +9,7 @@ from plotly.subplots import make_subplots
 from sklearn.gaussian_process import GaussianProcessRegressor
 from sklearn.gaussian_process.kernels import Matern, WhiteKernel
 
-from dashboard.engine.acquisition import score
+from dashboard.engine.active_learning.acquisition import score
 from dashboard.figures.theme import COLORS
 
 ILLUSTRATION_X = np.array([0.3, 1.1, 2.0, 3.4, 4.3])

@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import Dash, html
 
 from dashboard import __version__
-from dashboard.engine import datasets
+from dashboard.engine.data import builtin as datasets
 
 METHODS = (
     (

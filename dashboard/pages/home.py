@@ -6,7 +6,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Dash, dcc, html
 
-from dashboard.engine import datasets
+from dashboard.engine.data import builtin as datasets
 from dashboard.figures import home as figures
 
 PAGE_CARDS = {

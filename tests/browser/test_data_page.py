@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from dash.testing.wait import until
 
-from dashboard.pages import data as data_page
+from dashboard.pages.data import upload as data_page
 
 pytestmark = pytest.mark.browser
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 
 from dashboard import campaigns
-from dashboard.pages import active_learning as al_page
+from dashboard.pages.active_learning import callbacks as al_page
 
 CONTROLS = (
     "builtin:freesolv",

@@ -8,7 +8,7 @@ from dash._callback_context import context_value
 from dash._utils import AttributeDict
 
 from dashboard import catalog
-from dashboard.pages import data as page
+from dashboard.pages.data import callbacks as page
 from tests.callbacks.conftest import data_url
 
 GOOD_CSV = b"formula,gap\nNaCl,8.5\nKBr,7.4\nMgO,7.8\nGaAs,1.42\nSi,1.12\nFe2O3,2.2\n"

@@ -17,9 +17,9 @@ from dash._callback_context import context_value
 from dash._utils import AttributeDict
 
 from dashboard import campaigns, runtime
-from dashboard.engine.campaign_config import CampaignConfig
-from dashboard.pages import active_learning as al_page
-from dashboard.pages import data as data_page
+from dashboard.engine.active_learning.config import CampaignConfig
+from dashboard.pages.active_learning import callbacks as al_page
+from dashboard.pages.data import callbacks as data_page
 from tests.callbacks.conftest import data_url
 from tests.callbacks.test_data_page import GOOD_CSV, text_of
 
@@ -127,10 +127,10 @@ def test_fault_server_restart_keeps_the_session_and_its_campaign(rt, campaign_si
     al_page.act(1, None, None, None, campaign_sid)
     restarted = runtime.configure(rt.settings)  # a new process: new store object, same folder
     assert restarted.store.ensure(campaign_sid) == campaign_sid
-    assert campaigns.view(campaign_sid).step == 1
+    assert campaigns.view(campaign_sid).snapshot.step == 1
     press("al-step")
     al_page.act(1, None, None, None, campaign_sid)
-    assert campaigns.view(campaign_sid).step == 2
+    assert campaigns.view(campaign_sid).snapshot.step == 2
 
 
 STEPPER = """
@@ -166,7 +166,7 @@ def test_fault_a_worker_killed_mid_step_leaves_the_last_committed_step(rt, campa
     saved = json.loads(path.read_text())  # valid JSON, never half written
     committed = len(saved["history"]) - 1
     assert committed >= 3
-    assert campaigns.view(campaign_sid).step == committed
+    assert campaigns.view(campaign_sid).snapshot.step == committed
     press("al-step")
     _state, message = al_page.act(1, None, None, None, campaign_sid)
     assert message is None

@@ -11,9 +11,9 @@ from dash._callback_context import context_value
 from dash._utils import AttributeDict
 
 from dashboard import campaigns, catalog
-from dashboard.engine.campaign_config import CampaignConfig
-from dashboard.pages import active_learning as al_page
-from dashboard.pages import data as data_page
+from dashboard.engine.active_learning.config import CampaignConfig
+from dashboard.pages.active_learning import callbacks as al_page
+from dashboard.pages.data import callbacks as data_page
 from dashboard.store import SessionError
 from tests.callbacks.conftest import data_url
 from tests.callbacks.test_data_page import GOOD_CSV, text_of

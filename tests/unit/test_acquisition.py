@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from dashboard.engine import acquisition as acq
-from dashboard.engine.goals import best_value, goal_text, parse_goal, utility
+from dashboard.engine.active_learning import acquisition as acq
+from dashboard.engine.active_learning.goals import best_value, goal_text, parse_goal, utility
 
 PHI_1 = 0.8413447460685429  # Φ(1)
 PHI_HALF = 0.6914624612740131  # Φ(0.5)

@@ -7,12 +7,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard.engine.campaign import Campaign
-from dashboard.engine.campaign_config import CampaignConfig
-from dashboard.engine.campaign_data import CampaignData
-from dashboard.engine.dataset import Dataset
-from dashboard.engine.datasets import load
-from dashboard.engine.design import initial_design
+from dashboard.engine.active_learning.campaign import Campaign
+from dashboard.engine.active_learning.config import CampaignConfig
+from dashboard.engine.active_learning.design import initial_design
+from dashboard.engine.active_learning.pool import CampaignData
+from dashboard.engine.data.builtin import load
+from dashboard.engine.data.dataset import Dataset
 
 
 def smooth_data(n=300, seed=0, unknown=0):

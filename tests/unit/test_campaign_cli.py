@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from dashboard.cli import main
-from dashboard.engine.datasets import DATA_DIR
+from dashboard.engine.data.builtin import DATA_DIR
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from dashboard.cli import main
-from dashboard.engine.readers import MB
+from dashboard.engine.data.upload.limits import MB
 from tests.unit.test_upload import LIMITS
 from tests.unit.test_upload_malformed import CASES
 

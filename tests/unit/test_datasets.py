@@ -15,7 +15,7 @@ from pymatgen.core import Composition
 from rdkit import Chem
 
 import dashboard.cli as cli
-from dashboard.engine import datasets
+from dashboard.engine.data import builtin as datasets
 
 REPO = Path(__file__).resolve().parents[2]
 DOCUMENTED = {"expt-gap": (4895, "eV"), "qm9": (10_000, "eV"), "freesolv": (642, "kcal/mol")}

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard.engine.export import neutralise, to_safe_csv
-from dashboard.engine.upload import UploadLimits, parse_upload
+from dashboard.engine.data.export import neutralise, to_safe_csv
+from dashboard.engine.data.upload import UploadLimits, parse_upload
 
 
 def read_back(text: str) -> list[list[str]]:

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pymatgen.core import Composition
 
-from dashboard.engine.datasets import load
+from dashboard.engine.data.builtin import load
 from dashboard.engine.features import composition_feature_names, composition_features, ionic
 from dashboard.engine.features.elements import element_tables
 from dashboard.engine.features.formula import parse_formula

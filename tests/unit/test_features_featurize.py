@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard.engine.dataset import Dataset
+from dashboard.engine.data.dataset import Dataset
 from dashboard.engine.features import FeatureMatrix, featurize
 
 

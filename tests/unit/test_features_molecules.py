@@ -9,7 +9,7 @@ import pytest
 from rdkit import Chem
 from rdkit.Chem import Descriptors, rdFingerprintGenerator
 
-from dashboard.engine.datasets import load
+from dashboard.engine.data.builtin import load
 from dashboard.engine.features import ecfp, ecfp_names, molecules, rdkit_descriptors
 from dashboard.engine.features.molecules import (
     DESCRIPTOR_LIMIT,

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 
 from dashboard.figures import active_learning as al
+from dashboard.figures import campaign_history, transfer
 from dashboard.figures import data as data_figures
-from dashboard.figures import transfer
 
 
 def test_thinning_keeps_at_most_the_limit_and_both_ends():
@@ -43,7 +43,7 @@ def test_model_quality_marks_the_gaussian_expectations():
         {"step": 0, "r2": 0.1, "mae": 1.0, "within_1sigma": 0.5, "within_2sigma": 0.9},
         {"step": 1, "r2": None, "mae": 0.8, "within_1sigma": 0.7, "within_2sigma": 0.96},
     ]
-    fig = al.model_quality(history)
+    fig = campaign_history.model_quality(history)
     r2 = next(t for t in fig.data if t.name == "R² on the pool")
     assert np.isnan(r2.y[1]) and r2.y[0] == 0.1
     assert {round(shape.y0, 3) for shape in fig.layout.shapes} == {0.683, 0.954}

@@ -10,7 +10,7 @@ import time
 import pandas as pd
 import pytest
 
-from dashboard.engine.dataset import Dataset
+from dashboard.engine.data.dataset import Dataset
 from dashboard.store import (
     SESSION_ID_PATTERN,
     SessionError,

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 from scipy import sparse
 
-from dashboard.engine.gaussian_process import GaussianProcess
-from dashboard.engine.kernels import Stationary, Tanimoto
-from dashboard.engine.surrogates import RandomForest, default_model, make_surrogate
+from dashboard.engine.active_learning.gaussian_process import GaussianProcess
+from dashboard.engine.active_learning.kernels import Stationary, Tanimoto
+from dashboard.engine.active_learning.surrogates import RandomForest, default_model, make_surrogate
 
 
 def sine_data(n=40, seed=0):

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from dashboard.cli import main
-from dashboard.engine.datasets import load
+from dashboard.engine.data.builtin import load
 
 
 @pytest.fixture

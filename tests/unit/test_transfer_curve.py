@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from dashboard.engine.dataset import Dataset
-from dashboard.engine.datasets import load
+from dashboard.engine.data.builtin import load
+from dashboard.engine.data.dataset import Dataset
 from dashboard.engine.transfer import TransferConfig, learning_curve, run_transfer
 from dashboard.engine.transfer.curve import SHARES
 

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard.engine.dataset import Dataset
+from dashboard.engine.data.dataset import Dataset
 from dashboard.engine.transfer import TransferConfig, run_transfer
 
 FORMULAS = ["NaCl", "KBr", "MgO", "GaAs", "Si", "ZnO", "TiO2", "CdS", "Fe2O3", "Cu", "Al2O3", "GaN"]

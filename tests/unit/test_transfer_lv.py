@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard.engine.dataset import Dataset
-from dashboard.engine.datasets import load
+from dashboard.engine.data.builtin import load
+from dashboard.engine.data.dataset import Dataset
 from dashboard.engine.transfer import TransferConfig, run_transfer
 from dashboard.engine.transfer import lv as lv_module
 

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard.engine.dataset import Dataset
+from dashboard.engine.data.dataset import Dataset
 from dashboard.engine.transfer import NetworkSpec, TransferConfig, run_transfer
 from dashboard.engine.transfer import run as run_module
 

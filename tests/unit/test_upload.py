@@ -14,9 +14,10 @@ import pandas as pd
 import pytest
 from rdkit import rdBase
 
-from dashboard.engine.roles import Roles, apply_roles, detect_roles
-from dashboard.engine.table import Table
-from dashboard.engine.upload import UploadLimits, parse_upload, sheet_names
+from dashboard.engine.data.upload import UploadLimits, parse_upload, sheet_names
+from dashboard.engine.data.upload.result import apply_roles
+from dashboard.engine.data.upload.roles import Roles, detect_roles
+from dashboard.engine.data.upload.table import Table
 from dashboard.settings import Settings
 
 LIMITS = UploadLimits()
@@ -336,7 +337,7 @@ def test_roles_can_be_checked_on_the_frame_of_a_stored_dataset():
 
 @pytest.mark.parametrize("dataset_id", ["expt-gap", "qm9", "freesolv"])
 def test_detected_roles_agree_with_the_builtin_datasets(dataset_id):
-    datasets = pytest.importorskip("dashboard.engine.datasets")
+    datasets = pytest.importorskip("dashboard.engine.data.builtin")
     data = datasets.load(dataset_id)
     roles = detect_roles(data.frame)
     assert (roles.structure_column, roles.structure_kind) == (

@@ -12,8 +12,8 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard.engine.structures import formula_problem, smiles_problem
-from dashboard.engine.upload import UploadLimits, parse_upload
+from dashboard.engine.data.upload import UploadLimits, parse_upload
+from dashboard.engine.data.upload.structures import formula_problem, smiles_problem
 from tests.unit.test_upload import GAPS, csv_text, parquet_bytes, xlsx_bytes
 from tests.unit.test_upload_malformed import rezip
 

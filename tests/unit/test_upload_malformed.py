@@ -18,7 +18,7 @@ import pyarrow.feather as feather
 import pyarrow.parquet as pq
 import pytest
 
-from dashboard.engine.upload import UploadLimits, parse_upload
+from dashboard.engine.data.upload import UploadLimits, parse_upload
 from tests.unit.test_upload import GAPS, LIMITS, csv_text, parquet_bytes, xlsx_bytes
 
 MB = 2**20

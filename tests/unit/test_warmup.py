@@ -3,8 +3,8 @@ would ask for them, so that the campaign reads them instead of computing."""
 
 from __future__ import annotations
 
-from dashboard.engine import datasets
-from dashboard.engine.campaign_data import CampaignData
+from dashboard.engine.active_learning.pool import CampaignData
+from dashboard.engine.data import builtin as datasets
 from dashboard.engine.features import dispatch
 from dashboard.warmup import warm
 

@@ -9,12 +9,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from dashboard.engine.dataset import Dataset
+from dashboard.engine.data.dataset import Dataset
 from dashboard.engine.features import cache
 from dashboard.engine.features.composition import composition_features
 from dashboard.engine.features.matrix import FeatureMatrix
 from dashboard.engine.features.molecules import ecfp, ecfp_names, rdkit_descriptors
-from dashboard.engine.filelock import held
+from dashboard.engine.util import held
 
 
 def featurize(

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
-from dashboard.engine.dataset import Dataset
+from dashboard.engine.data.dataset import Dataset
 from dashboard.engine.features import FeatureMatrix, featurize
 
 MIN_TARGET_ROWS = 10

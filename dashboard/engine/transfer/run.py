@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from dashboard.engine.dataset import Dataset
+from dashboard.engine.data.dataset import Dataset
 from dashboard.engine.transfer.cache import TransferCache, cache_key
 from dashboard.engine.transfer.curve import (
     REPEATS,

@@ -1,0 +1,265 @@
+"""Check a chosen set of roles against a typed table: the dataset of its usable rows, or why not.
+
+A row is usable when its structure (if any) parses and every target and feature is a finite number;
+the others are dropped and said why, row by row.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from dashboard.engine.data.dataset import STRUCTURE_KINDS, Dataset
+from dashboard.engine.data.upload.problems import Problem, cell_problem, listed
+from dashboard.engine.data.upload.roles import (
+    FILLED_SHARE,
+    HINTED_STRUCTURE_SHARE,
+    MIN_ROWS,
+    STRUCTURE_NOUNS,
+    STRUCTURE_SHARE,
+    Roles,
+)
+from dashboard.engine.data.upload.structures import check_all
+from dashboard.engine.data.upload.table import Table, cell_reason
+
+
+@dataclass
+class UploadResult:
+    """Either `dataset` (with `warnings` about dropped rows) or a non-empty `problems` list.
+
+    `table` is the typed table before any row was dropped and `roles` the roles that were tried:
+    the Data page passes both back to `apply_roles` when the user edits the roles.
+    """
+
+    dataset: Dataset | None = None
+    warnings: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    table: Table | None = None
+    roles: Roles | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.dataset is not None and not self.problems
+
+    def to_dict(self) -> dict:
+        """The answer of `python -m dashboard check --json`."""
+        if not self.ok:
+            return {"ok": False, "problems": [p.to_dict() for p in self.problems]}
+        data = self.dataset
+        used = {data.structure_column, data.id_column, *data.feature_columns, *data.target_columns}
+        return {
+            "ok": True,
+            "title": data.title,
+            "rows": data.rows,
+            "columns": len(data.frame.columns),
+            "structure_column": data.structure_column,
+            "structure_kind": data.structure_kind,
+            "targets": list(data.target_columns),
+            "features": list(data.feature_columns),
+            "id_column": data.id_column,
+            "units": dict(data.units),
+            "other_columns": [c for c in data.frame.columns if c not in used],
+            "warnings": [w.to_dict() for w in self.warnings],
+        }
+
+
+def apply_roles(table: Table, roles: Roles, dataset_id: str = "upload") -> UploadResult:
+    """Check `roles` against the table and build the dataset from its usable rows.
+
+    A row is usable when its structure (if any) parses and every target and feature is a finite
+    number; the others are dropped with one warning per bad cell. Fewer than MIN_ROWS usable
+    rows, or a target with one value only, reject the whole table.
+    """
+    problems = role_problems(table, roles)
+    if problems:
+        return UploadResult(problems=problems, table=table, roles=roles)
+    try:
+        cells = _bad_cells(table, roles)
+    except TimeoutError as err:
+        message = f"The structures could not be checked in time ({err}); upload fewer rows."
+        return UploadResult(problems=[Problem(None, None, message)], table=table, roles=roles)
+    bad_rows = sorted({p.row for p in cells})
+    frame = table.frame.drop(index=bad_rows)
+    if len(frame) < MIN_ROWS:
+        return UploadResult(
+            problems=[_too_few_rows(table, roles, len(frame), cells), *listed(cells, "cells")],
+            table=table,
+            roles=roles,
+        )
+    constant = [c for c in roles.target_columns if frame[c].nunique() <= 1]
+    if len(constant) == len(roles.target_columns):
+        return UploadResult(
+            problems=[_constant(c, frame) for c in constant], table=table, roles=roles
+        )
+    warnings = listed(cells, "cells that cannot be used")
+    if bad_rows:
+        warnings.append(
+            Problem(
+                None,
+                None,
+                f"{len(bad_rows):,} of {len(table.frame):,} rows were left out; "
+                f"{len(frame):,} rows are used.",
+            )
+        )
+    warnings += [_constant(c, frame, dropped=True) for c in constant]
+    targets = [c for c in roles.target_columns if c not in constant]
+    dataset = Dataset(
+        id=dataset_id,
+        title=table.title,
+        frame=frame.reset_index(drop=True),
+        structure_column=roles.structure_column,
+        structure_kind=roles.structure_kind,
+        feature_columns=list(roles.feature_columns),
+        target_columns=targets,
+        units={c: u for c, u in roles.units.items() if c in targets + roles.feature_columns},
+        id_column=roles.id_column,
+        source=f"uploaded file '{table.title}'",
+    )
+    return UploadResult(dataset, warnings, table=table, roles=roles)
+
+
+def role_problems(table: Table, roles: Roles) -> list[Problem]:
+    """What is wrong with a set of roles for this table (unknown columns, text targets, ...)."""
+    frame = table.frame
+    named = [roles.structure_column, roles.id_column, *roles.feature_columns, *roles.target_columns]
+    named = [c for c in named if c is not None]
+    problems = [Problem(None, c, f"There is no column '{c}'.") for c in named if c not in frame]
+    problems += [
+        Problem(None, c, f"Column '{c}' is given more than one role.")
+        for c, n in Counter(named).items()
+        if n > 1
+    ]
+    if roles.structure_kind not in STRUCTURE_KINDS:
+        problems.append(Problem(None, None, f"Unknown structure kind '{roles.structure_kind}'."))
+    elif (roles.structure_kind == "none") != (roles.structure_column is None):
+        problems.append(
+            Problem(None, roles.structure_column, "A structure column needs a kind, and only one.")
+        )
+    if problems:
+        return problems
+    if roles.structure_column and table.numeric(roles.structure_column):
+        column = roles.structure_column
+        problems.append(
+            Problem(None, column, f"Column '{column}' holds numbers, not formulas or SMILES.")
+        )
+    for role, columns in (("target", roles.target_columns), ("feature", roles.feature_columns)):
+        problems += [
+            Problem(
+                None,
+                c,
+                f"Column '{c}' holds text, so it cannot be a {role}: a {role} column must hold "
+                "numbers.",
+            )
+            for c in columns
+            if not table.numeric(c)
+        ]
+    if not roles.structure_column and not roles.feature_columns:
+        problems.append(Problem(None, None, _nothing_to_learn_from(table)))
+    if not roles.target_columns:
+        problems.append(Problem(None, None, _no_target(table)))
+    return problems
+
+
+def _bad_cells(table: Table, roles: Roles) -> list[Problem]:
+    """One problem per unusable cell: invalid structure, or a non-finite target or feature."""
+    frame = table.frame
+    cells = []
+    if roles.structure_column:
+        column, kind = roles.structure_column, roles.structure_kind
+        values = frame[column].map(lambda v: None if pd.isna(v) else str(v))
+        reasons = check_all(values.dropna(), kind, max_seconds=_check_seconds(len(values)))
+        noun = STRUCTURE_NOUNS[kind]
+        for row, value in values.items():
+            if value is None:
+                cells.append(cell_problem(row, column, "the cell is empty; the row is left out"))
+            elif reasons[value]:
+                reason = f"{_quote(value)} is not {noun} ({reasons[value]}); the row is left out"
+                cells.append(cell_problem(row, column, reason))
+    for column in [*roles.target_columns, *roles.feature_columns]:
+        values = frame[column].to_numpy(dtype=float)
+        bad = ~np.isfinite(values)
+        raw = table.unusable.get(column, {})
+        for row, value in zip(frame.index[bad], values[bad], strict=True):
+            reason = cell_reason(raw.get(row), value)
+            cells.append(cell_problem(row, column, f"{reason}; the row is left out"))
+    return sorted(cells, key=lambda p: p.row)
+
+
+def _check_seconds(rows: int) -> float:
+    """Time allowed to check a structure column: generous for real data, bounded for attacks."""
+    return 10.0 + rows / 2_000
+
+
+def _quote(value: str, limit: int = 60) -> str:
+    shown = "".join(c if c.isprintable() else "?" for c in value)
+    return repr(shown if len(shown) <= limit else shown[: limit - 1] + "…")
+
+
+def _too_few_rows(table: Table, roles: Roles, usable: int, cells: list[Problem]) -> Problem:
+    needed = (
+        "a valid structure and a number in every target"
+        if roles.structure_column
+        else ("a number in every target and feature")
+    )
+    by_column = Counter(p.column for p in cells)
+    left_out = ", ".join(f"'{c}': {n:,}" for c, n in by_column.most_common())
+    reasons = f" Unusable cells by column: {left_out}." if left_out else ""
+    return Problem(
+        None,
+        None,
+        f"Only {usable} of {len(table.frame):,} rows are usable ({needed}); at least "
+        f"{MIN_ROWS} are needed.{reasons}",
+    )
+
+
+def _constant(column: str, frame: pd.DataFrame, dropped: bool = False) -> Problem:
+    value = frame[column].iloc[0]
+    said = f"The target '{column}' has the same value ({value:g}) in every usable row"
+    if dropped:
+        return Problem(None, column, f"{said}; it is not offered as a target.")
+    return Problem(None, column, f"{said}, so there is nothing to learn from it.")
+
+
+def _overview(table: Table) -> str:
+    """'Columns found: 'a' (text, e.g. 'Fe2Ox'), 'b' (numbers).' for messages about roles."""
+    parts = []
+    for column in list(table.frame.columns)[:8]:
+        if table.numeric(column):
+            parts.append(f"'{column}' (numbers)")
+            continue
+        example = table.frame[column].dropna()
+        shown = f", e.g. {_quote(example.iloc[0], 30)}" if len(example) else ", empty"
+        parts.append(f"'{column}' (text{shown})")
+    more = len(table.frame.columns) - len(parts)
+    return "Columns found: " + ", ".join(parts) + (f" and {more} more." if more > 0 else ".")
+
+
+def _nothing_to_learn_from(table: Table) -> str:
+    return (
+        "No structure column (chemical formulas or SMILES) and no numeric feature columns, so "
+        "there is nothing to learn from. A text column is read as structures when at least "
+        f"{STRUCTURE_SHARE:.0%} of its values are formulas or SMILES ({HINTED_STRUCTURE_SHARE:.0%} "
+        "when its name says 'formula' or 'smiles'). " + _overview(table)
+    )
+
+
+def _no_target(table: Table) -> str:
+    with_units = [
+        c
+        for c in table.frame.columns
+        if not table.numeric(c)
+        and table.frame[c].dropna().astype(str).str.match(r"\s*[+-]?\d").mean() >= FILLED_SHARE
+    ]
+    hint = (
+        f" Column '{with_units[0]}' holds text that starts with numbers: write only the number "
+        "in each cell, and the unit in the column name, e.g. 'gap (eV)'."
+        if with_units
+        else ""
+    )
+    return (
+        "No numeric column to predict (target): put the measured property in a column of "
+        f"numbers.{hint} " + _overview(table)
+    )

@@ -1,0 +1,205 @@
+"""From cells as read to a typed table: clean column names, numbers as floats, text as text.
+
+A column is numeric when at least 80 % of its non-empty cells are numbers; its other cells become
+NaN, and their text is kept so a dropped row can say why ("'abc' is not a number").
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from dashboard.engine.data.upload.problems import Problem, Rejected
+from dashboard.engine.data.upload.readers import Cell, RawTable
+from dashboard.engine.data.upload.structures import formula_problem, smiles_problem
+
+NUMERIC_SHARE = 0.8
+MISSING_TOKENS = frozenset(
+    {"", "NA", "N/A", "n/a", "#N/A", "null", "NULL", "None", "none", "-", "--", "—", "?", "nil"}
+)
+NAN_TOKENS = frozenset({"nan", "NaN", "NAN"})
+NAME_MAX_CHARS = 200
+_DECIMAL_COMMA = r"[+-]?\d*,\d+(?:[eE][+-]?\d+)?"
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+@dataclass
+class Table:
+    """An uploaded table with typed columns, before any role or row was chosen.
+
+    `frame` holds numeric columns as float64 (NaN where a cell was empty or not a number) and
+    text columns as str or None; its index is the 1-based data row. `unusable[column][row]` keeps
+    the text of numeric cells that are not finite numbers ('abc', 'N/A', 'nan', 'inf').
+    """
+
+    frame: pd.DataFrame
+    title: str
+    unusable: dict[str, dict[int, str]] = field(default_factory=dict)
+
+    def numeric(self, column: str) -> bool:
+        return is_numeric_column(self.frame[column])
+
+
+def is_numeric_column(series: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
+
+
+def build_table(raw: RawTable, title: str) -> tuple[Table, list[Problem]]:
+    """Name, type and index the raw cells; Rejected when there is no data row at all."""
+    if not raw.rows:
+        raise Rejected("The file has column names but no data rows.")
+    cells = list(zip(*raw.rows, strict=True))
+    keep = [
+        j
+        for j, name in enumerate(raw.header)
+        if name.strip() or any(_filled(cell) for cell in cells[j])
+    ]
+    names, warnings = clean_names([raw.header[j] for j in keep], [j + 1 for j in keep])
+    columns, unusable = {}, {}
+    for name, j in zip(names, keep, strict=True):
+        values, bad = type_column(cells[j], raw.decimal_comma)
+        columns[name] = values
+        if bad:
+            unusable[name] = {raw.row_numbers[i]: text for i, text in bad.items()}
+    frame = pd.DataFrame(columns, index=pd.Index(raw.row_numbers, name="row"))
+    _refuse_data_as_header(frame)
+    return Table(frame, title, unusable), warnings
+
+
+def _filled(cell: Cell) -> bool:
+    return cell is not None and not (isinstance(cell, str) and not cell.strip())
+
+
+def clean_names(header: list[str], positions: list[int]) -> tuple[list[str], list[Problem]]:
+    """Unique, printable column names; empty ones become 'column N', repeats 'name (2)'."""
+    warnings: list[Problem] = []
+    cleaned = []
+    for position, raw in zip(positions, header, strict=True):
+        name = " ".join(_CONTROLS.sub(" ", raw).split())
+        if len(name) > NAME_MAX_CHARS:
+            name = name[:NAME_MAX_CHARS]
+            warnings.append(
+                Problem(None, name, f"The name of column {position} is cut to 200 characters.")
+            )
+        cleaned.append(name)
+    taken = set(cleaned)
+    names, counts = [], Counter()
+    for position, name in zip(positions, cleaned, strict=True):
+        if not name:
+            name = _free_name(f"column {position}", taken)
+            warnings.append(
+                Problem(None, name, f"Column {position} has no name; it is called '{name}'.")
+            )
+        elif counts[name]:
+            new = _free_name(f"{name} ({counts[name] + 1})", taken)
+            warnings.append(
+                Problem(
+                    None,
+                    new,
+                    f"The column name '{name}' appears more than once; "
+                    f"column {position} is called '{new}'.",
+                )
+            )
+            counts[name] += 1
+            name = new
+        counts[name] += 1
+        taken.add(name)
+        names.append(name)
+    return names, warnings
+
+
+def _free_name(name: str, taken: set[str]) -> str:
+    candidate, k = name, 1
+    while candidate in taken:
+        k += 1
+        candidate = f"{name} #{k}"
+    return candidate
+
+
+def type_column(values: Sequence[Cell], decimal_comma: bool) -> tuple[list | np.ndarray, dict]:
+    """Floats (+ the text of non-finite cells by position) for a numeric column, else text."""
+    cells = pd.Series([v.strip() if isinstance(v, str) else v for v in values], dtype=object)
+    empty = cells.isna() | cells.isin(MISSING_TOKENS)
+    if decimal_comma:
+        cells = _decimal_points(cells)
+    numbers = pd.to_numeric(cells, errors="coerce").astype("float64")
+    text = numbers.isna() & ~empty & ~cells.isin(NAN_TOKENS)
+    for i in np.flatnonzero(text.to_numpy()):
+        if isinstance(cells.iat[i], str) and _NUMBER.fullmatch(cells.iat[i]):
+            numbers.iat[i], text.iat[i] = float(cells.iat[i]), False
+    n_text = int(text.sum())
+    n_numbers = int((~empty).sum()) - n_text
+    if n_numbers == 0 or n_numbers < NUMERIC_SHARE * (n_numbers + n_text):
+        return [None if e else _as_text(v) for v, e in zip(cells, empty, strict=True)], {}
+    values_array = numbers.to_numpy()
+    bad = {
+        int(i): _raw_text(values[i], values_array[i])
+        for i in np.flatnonzero(~np.isfinite(values_array))
+        if _raw_text(values[i], values_array[i])
+    }
+    return values_array, bad
+
+
+def _decimal_points(cells: pd.Series) -> pd.Series:
+    """'1,5' -> '1.5' for cells that are numbers written with a decimal comma."""
+    comma = cells.map(lambda v: isinstance(v, str) and "," in v).astype(bool)
+    if not comma.any():
+        return cells
+    matched = cells[comma].str.fullmatch(_DECIMAL_COMMA).fillna(False).astype(bool)
+    index = matched[matched].index
+    converted = cells.copy()
+    converted[index] = cells[index].str.replace(",", ".", regex=False)
+    return converted
+
+
+def _as_text(value: Cell) -> str:
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    return str(value)
+
+
+def _raw_text(value: Cell, number: float) -> str:
+    """The cell as the user wrote it, for a non-finite number ('' for an empty cell)."""
+    if isinstance(value, str):
+        return value.strip()
+    if value is not None and math.isinf(number):
+        return "inf" if number > 0 else "-inf"
+    return ""
+
+
+def cell_reason(raw: str | None, value: float) -> str:
+    """Why a numeric cell cannot be used: empty, a missing-value mark, NaN, infinite or text."""
+    if not raw:
+        return "the cell is empty"
+    if raw in MISSING_TOKENS:
+        return f"the value is missing ('{raw}')"
+    if raw in NAN_TOKENS:
+        return f"'{raw}' is not a number (NaN)"
+    if math.isinf(value):
+        return f"'{raw}' is infinite"
+    return f"'{raw}' is not a number"
+
+
+def _refuse_data_as_header(frame: pd.DataFrame) -> None:
+    """Reject a file whose first line is data ('NaCl,8.5'), not column names."""
+    numeric = [is_numeric_column(frame[c]) for c in frame.columns]
+    names = [str(c) for c in frame.columns]
+    is_number = [bool(_NUMBER.fullmatch(n)) for n in names]
+    numbers_over_numbers = all(n for n, num in zip(is_number, numeric, strict=True) if num)
+    structure_names = any(
+        not num and (formula_problem(n) is None or smiles_problem(n) is None)
+        for n, num in zip(names, numeric, strict=True)
+    )
+    if any(is_number) and (all(is_number) or (numbers_over_numbers and structure_names)):
+        shown = ", ".join(f"'{n}'" for n in names[:4])
+        raise Rejected(
+            f"The first line looks like data ({shown}), not column names. Add a header line "
+            "naming each column, for example 'formula,gap'."
+        )

@@ -1,0 +1,269 @@
+"""The Active Learning page's callbacks: start, step, run, back, reset, play, enter values, export
+and import a campaign; and `register_callbacks(app)`, which wires them and the page's others."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import time
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Dash, Input, Output, State, no_update
+
+from components.job_progress import JobProgress
+from components.problems import error_alert
+from dashboard import campaigns, runtime
+from dashboard.engine.active_learning.config import SIMULATED
+from dashboard.jobs import reports_failures
+from dashboard.pages.active_learning import config_form, suggestions
+from dashboard.pages.active_learning.render import render
+from dashboard.store import SessionError, StorageError
+
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+ACTIONS = ("al-step", "al-back", "al-reset", "al-play-timer")
+
+
+def register_callbacks(app: Dash) -> None:
+    """Wire the page's callbacks (module-level functions, so tests can call them directly)."""
+    app.callback(
+        Output("al-dataset", "options"),
+        Output("al-dataset", "value"),
+        Input("session-id", "data"),
+        State("al-dataset", "value"),
+    )(config_form.dataset_options)
+    app.callback(
+        Output("al-target", "options"),
+        Output("al-target", "value"),
+        Input("al-dataset", "value"),
+        State("session-id", "data"),
+    )(config_form.target_options)
+    app.callback(
+        Output("al-acquisition-help", "children"),
+        Output("al-param-box", "style"),
+        Output("al-param-box", "children"),
+        Input("al-acquisition", "value"),
+    )(config_form.acquisition_help)
+    app.callback(
+        Output("al-state", "data"),
+        Output("al-message", "children"),
+        Input("al-start", "n_clicks"),
+        State("session-id", "data"),
+        *(State(name, "value") for name in config_form.FORM_IDS),
+        background=True,
+        prevent_initial_call=True,
+        **JobProgress.callback_kwargs("al-start"),
+    )(start_campaign)
+    app.callback(
+        Output("al-state", "data", allow_duplicate=True),
+        Output("al-message", "children", allow_duplicate=True),
+        Input("al-run", "n_clicks"),
+        State("al-run-n", "value"),
+        State("session-id", "data"),
+        background=True,
+        prevent_initial_call=True,
+        **JobProgress.callback_kwargs("al-run"),
+    )(run_steps)
+    app.callback(
+        Output("al-state", "data", allow_duplicate=True),
+        Output("al-message", "children", allow_duplicate=True),
+        *(
+            Input(name, "n_intervals" if name == "al-play-timer" else "n_clicks")
+            for name in ACTIONS
+        ),
+        State("session-id", "data"),
+        prevent_initial_call=True,
+    )(act)
+    app.callback(
+        Output("al-play-timer", "disabled"),
+        Output("al-play", "children"),
+        Input("al-play", "n_clicks"),
+        State("al-play-timer", "disabled"),
+        prevent_initial_call=True,
+    )(toggle_play)
+    app.callback(
+        Output("al-parity", "figure"),
+        Output("al-ranked", "figure"),
+        Output("al-map", "figure"),
+        Output("al-best", "figure"),
+        Output("al-quality", "figure"),
+        Output("al-status", "children"),
+        Output("al-slider", "max"),
+        Output("al-slider", "value"),
+        Output("al-suggestions-grid", "rowData"),
+        Output("al-suggestions-grid", "columnDefs"),
+        Output("al-suggestions-help", "children"),
+        Output("al-enter", "style"),
+        Output("al-results", "style"),
+        Input("al-state", "data"),
+        Input("al-slider", "value"),
+        Input("al-map-colour", "value"),
+        Input("session-id", "data"),
+    )(render)
+    app.callback(
+        Output("al-download", "data"),
+        Input("al-export", "n_clicks"),
+        State("session-id", "data"),
+        prevent_initial_call=True,
+    )(export_campaign)
+    app.callback(
+        Output("al-state", "data", allow_duplicate=True),
+        Output("al-message", "children", allow_duplicate=True),
+        Input("al-import", "contents"),
+        State("al-import", "filename"),
+        State("session-id", "data"),
+        prevent_initial_call=True,
+    )(import_campaign)
+    app.callback(
+        Output("al-state", "data", allow_duplicate=True),
+        Output("al-message", "children", allow_duplicate=True),
+        Input("al-enter", "n_clicks"),
+        State("al-suggestions-grid", "rowData"),
+        State("session-id", "data"),
+        prevent_initial_call=True,
+    )(enter_measurements)
+    app.callback(
+        Output("al-suggestions-download", "data"),
+        Input("al-suggestions-csv", "n_clicks"),
+        State("session-id", "data"),
+        prevent_initial_call=True,
+    )(suggestions.download)
+
+
+def _changed() -> dict:
+    """A new value for al-state, so that the plots are drawn again."""
+    return {"t": time.time()}
+
+
+@reports_failures(message_output=1, outputs=2)
+def start_campaign(set_progress, _clicks, sid, *controls):
+    """Featurise the dataset, fit the first model and save the new campaign (a background job)."""
+    set_progress((5, "reading the settings"))
+    try:
+        config = config_form.build_config(*controls)
+        set_progress((10, "computing features and fitting the first model"))
+
+        def featurising(fraction: float) -> None:
+            message = f"RDKit descriptors of {fraction:.0%} of the rows (kept for next time)"
+            if fraction >= 1:
+                message = "fitting the first model"
+            set_progress((10 + int(80 * fraction), message))
+
+        store = runtime.current().store
+        with store.lock(store.require(sid)):
+            campaign = campaigns.start(sid, config, featurising)
+    except (ValueError, KeyError, SessionError, StorageError) as err:
+        return no_update, error_alert(err)
+    set_progress((100, "done"))
+    note = f"Started: {campaign.pool_rows.size:,} candidates, model {campaign.model_name}."
+    return _changed(), dbc.Alert(note, color="success", duration=5000)
+
+
+@reports_failures(message_output=1, outputs=2)
+def run_steps(set_progress, _clicks, n, sid):
+    """Take n simulated steps, saving after each so that Cancel keeps the finished ones."""
+    try:
+        n = int(n or 0)
+        if not 1 <= n <= 200:
+            raise ValueError("Run between 1 and 200 steps at a time.")
+        store = runtime.current().store
+        for done in range(n):
+            with store.lock(store.require(sid)):
+                campaign = campaigns.load(sid)
+                if campaign.config.mode != SIMULATED:
+                    raise ValueError(
+                        "Run needs a simulated campaign; a real one steps on your values."
+                    )
+                campaign.step()
+                campaigns.save(sid, campaign)
+            set_progress(
+                (int(100 * (done + 1) / n), f"step {campaign.step_index} ({done + 1} of {n})")
+            )
+    except (ValueError, KeyError, SessionError, StorageError) as err:
+        return _changed(), error_alert(err)
+    return _changed(), None
+
+
+def act(_step, _back, _reset, _tick, sid):
+    """Step, Back, Reset, or one tick of Play; the campaign is unchanged when it fails."""
+    action = dash.ctx.triggered_id
+    store = runtime.current().store
+    try:
+        with store.lock(store.require(sid)):
+            campaign = campaigns.load(sid)
+            if action in ("al-step", "al-play-timer"):
+                campaign.step()
+            elif action == "al-back":
+                campaign.back()
+            elif action == "al-reset":
+                campaign.reset()
+            campaigns.save(sid, campaign)
+    except (ValueError, KeyError, SessionError, StorageError) as err:
+        return no_update, error_alert(err)
+    return _changed(), None
+
+
+def toggle_play(_clicks, disabled: bool):
+    """Start or pause the Play timer, and name the button for what it will do next."""
+    playing = bool(disabled)
+    return not playing, "Pause" if playing else "Play"
+
+
+def enter_measurements(_clicks, rows: list[dict] | None, sid):
+    """Real mode: take the values typed into the suggestions table, then step."""
+    values = {
+        int(r["row"]): r["measured"] for r in rows or [] if r.get("measured") not in (None, "")
+    }
+    store = runtime.current().store
+    try:
+        if not values:
+            raise ValueError("Type at least one measured value in the table first.")
+        with store.lock(store.require(sid)):
+            campaign = campaigns.load(sid)
+            campaign.add_measurements(values)
+            campaign.step()
+            campaigns.save(sid, campaign)
+    except (ValueError, KeyError, SessionError, StorageError) as err:
+        return no_update, error_alert(err)
+    return _changed(), dbc.Alert(
+        f"{len(values)} value(s) taken in.", color="success", duration=4000
+    )
+
+
+def export_campaign(_clicks, sid):
+    """The saved campaign as a JSON download."""
+    try:
+        document = campaigns.saved(runtime.current().store.require(sid))
+    except SessionError:
+        return no_update
+    if document is None:
+        return no_update
+    return {
+        "content": json.dumps(document, indent=1),
+        "filename": "campaign.json",
+        "type": "application/json",
+    }
+
+
+def import_campaign(contents: str | None, filename: str | None, sid):
+    """Load an exported campaign; a damaged file or one for other data leaves the current one."""
+    try:
+        if not contents or "," not in contents:
+            raise ValueError("The campaign file arrived empty.")
+        raw = base64.b64decode(contents.split(",", 1)[1], validate=True)
+        if len(raw) > MAX_IMPORT_BYTES:
+            raise ValueError("This campaign file is too large.")
+        try:
+            document = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as err:
+            raise ValueError(f"{filename or 'The file'} is not a campaign JSON file.") from err
+        store = runtime.current().store
+        with store.lock(store.require(sid)):
+            campaign = campaigns.load(sid, document if isinstance(document, dict) else [])
+            campaigns.save(sid, campaign, new=True)
+    except (ValueError, KeyError, binascii.Error, SessionError, StorageError) as err:
+        return no_update, error_alert(err)
+    return _changed(), dbc.Alert(
+        f"Imported: step {campaign.step_index}.", color="success", duration=4000
+    )

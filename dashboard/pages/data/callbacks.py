@@ -1,0 +1,184 @@
+"""The Data page's callbacks (module-level, so tests can call them) and their wiring."""
+
+from __future__ import annotations
+
+import time
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Dash, Input, Output, State, no_update
+
+from components.job_progress import JobProgress
+from components.problems import reason
+from dashboard import catalog, runtime
+from dashboard.engine.data.export import to_safe_csv
+from dashboard.jobs import reports_failures
+from dashboard.pages.data.grid import GRID_BLOCK, dataset_grid, records
+from dashboard.pages.data.overview import headline, summary_figures
+from dashboard.pages.data.roles import ROLE_FIELDS, apply_role_edits
+from dashboard.pages.data.upload import receive_upload
+from dashboard.store import SessionError
+
+DEFAULT_KEY = catalog.BUILTIN + "expt-gap"
+
+
+def register_callbacks(app: Dash) -> None:
+    """Wire the page's callbacks (module-level functions, so tests can call them directly)."""
+    app.callback(
+        Output("data-picker", "options"),
+        Output("data-picker", "value"),
+        Input("session-id", "data"),
+        Input("data-refresh", "data"),
+        State("data-picker", "value"),
+    )(refresh_picker)
+
+    app.callback(
+        Output("data-headline", "children"),
+        Output("data-description", "children"),
+        Output("data-grid-container", "children"),
+        Output("data-summary", "children"),
+        Output("data-remove-button", "disabled"),
+        *(
+            Output(f"data-role-{name}", "options")
+            for name in ROLE_FIELDS
+            if name != "structure_kind"
+        ),
+        *(Output(f"data-role-{name}", "value") for name in ROLE_FIELDS),
+        Input("data-picker", "value"),
+        State("session-id", "data"),
+    )(show_dataset)
+
+    app.callback(
+        Output("data-grid", "getRowsResponse"),
+        Input("data-grid", "getRowsRequest"),
+        State("data-picker", "value"),
+        State("session-id", "data"),
+        prevent_initial_call=True,
+    )(grid_rows)
+
+    app.callback(
+        Output("data-upload-message", "children"),
+        Output("data-refresh", "data"),
+        Input("data-upload", "contents"),
+        State("data-upload", "filename"),
+        State("session-id", "data"),
+        background=True,
+        prevent_initial_call=True,
+        **JobProgress.callback_kwargs("data-upload"),
+    )(upload)
+
+    app.callback(
+        Output("data-roles-message", "children"),
+        Output("data-refresh", "data", allow_duplicate=True),
+        Input("data-roles-apply", "n_clicks"),
+        *(State(f"data-role-{name}", "value") for name in ROLE_FIELDS),
+        State("data-picker", "value"),
+        State("session-id", "data"),
+        prevent_initial_call=True,
+    )(apply_role_edits)
+
+    app.callback(
+        Output("data-download", "data"),
+        Input("data-download-button", "n_clicks"),
+        State("data-picker", "value"),
+        State("session-id", "data"),
+        prevent_initial_call=True,
+    )(download)
+
+    app.callback(
+        Output("data-refresh", "data", allow_duplicate=True),
+        Input("data-remove-button", "n_clicks"),
+        State("data-picker", "value"),
+        State("session-id", "data"),
+        prevent_initial_call=True,
+    )(remove)
+
+
+def refresh_picker(sid: str | None, refresh: dict | None, current: str | None):
+    """The session's datasets; select a new upload, else keep the choice while it exists."""
+    options = catalog.options(sid)
+    keys = {option["value"] for option in options}
+    wanted = (refresh or {}).get("select") if dash.ctx.triggered_id == "data-refresh" else current
+    return options, wanted if wanted in keys else (current if current in keys else DEFAULT_KEY)
+
+
+def show_dataset(key: str | None, sid: str | None):
+    """Headline, table, summary and role editors of the chosen dataset."""
+    try:
+        dataset = catalog.load(sid, key)
+    except (KeyError, ValueError, SessionError) as err:
+        message = dbc.Alert(reason(err), color="warning")
+        return (message, "", None, None, True, *([[]] * 4), *([None] * 5))
+    columns = [{"label": str(c), "value": c} for c in dataset.frame.columns]
+    return (
+        headline(dataset),
+        dataset.source,
+        dataset_grid(dataset),
+        summary_figures(dataset),
+        not key.startswith(catalog.UPLOAD),
+        columns,
+        columns,
+        columns,
+        columns,
+        dataset.structure_column,
+        dataset.structure_kind,
+        dataset.target_columns,
+        dataset.feature_columns,
+        dataset.id_column,
+    )
+
+
+def grid_rows(request: dict | None, key: str, sid: str):
+    """One block of rows for the virtualised table, sorted as the table asks."""
+    if not request:
+        return no_update
+    try:
+        frame = catalog.load(sid, key).frame
+    except (KeyError, ValueError, SessionError):
+        return {"rowData": [], "rowCount": 0}
+    for order in reversed(request.get("sortModel") or []):
+        if order.get("colId") in frame.columns:
+            frame = frame.sort_values(
+                order["colId"],
+                ascending=order.get("sort") != "desc",
+                kind="stable",
+                na_position="last",
+            )
+    start, end = int(request.get("startRow", 0)), int(request.get("endRow", GRID_BLOCK))
+    block = frame.iloc[start:end]
+    return {"rowData": records(block), "rowCount": len(frame)}
+
+
+@reports_failures(message_output=0, outputs=2)
+def upload(set_progress, contents: str | None, filename: str | None, sid: str | None):
+    """Parse the dropped file; store it only when it is usable, else list its problems."""
+    set_progress((10, "reading the file"))
+    message, key = receive_upload(contents, filename, sid)
+    set_progress((100, "done"))
+    return message, ({"select": catalog.UPLOAD + key, "t": time.time()} if key else no_update)
+
+
+def download(_clicks, key: str, sid: str):
+    """The chosen table as CSV, with spreadsheet formulas neutralised."""
+    try:
+        dataset = catalog.load(sid, key)
+    except (KeyError, ValueError, SessionError):
+        return no_update
+    return {
+        "content": to_safe_csv(dataset.frame),
+        "filename": f"{dataset.id}.csv",
+        "type": "text/csv",
+    }
+
+
+def remove(_clicks, key: str, sid: str):
+    """Delete one of the session's own datasets."""
+    if not (isinstance(key, str) and key.startswith(catalog.UPLOAD)):
+        return no_update
+    store = runtime.current().store
+    try:
+        with store.lock(sid):
+            store.delete_dataset(sid, key.removeprefix(catalog.UPLOAD))
+    except (ValueError, SessionError):
+        return no_update
+    return {"select": DEFAULT_KEY, "t": time.time()}

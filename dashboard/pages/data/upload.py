@@ -1,0 +1,71 @@
+"""Receiving an upload: decode the dropped file, parse it, and store it only when it is usable."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+from components.problems import problem_alert, reason
+from dashboard import runtime
+from dashboard.engine.data.upload import UploadLimits, parse_upload
+from dashboard.store import SessionError, StorageError
+
+
+def receive_upload(
+    contents: str | None, filename: str | None, sid: str | None
+) -> tuple[object, str | None]:
+    """Decode, parse and store one upload: (message for the page, new dataset key or None).
+
+    The session's earlier datasets are untouched unless the file is usable, and then only a new
+    dataset is added.
+    """
+    rt = runtime.current()
+    try:
+        rt.store.require(sid)
+        content = _decode(contents)
+    except (SessionError, ValueError) as err:
+        return dbc.Alert(reason(err), color="danger"), None
+    result = parse_upload(content, filename or "upload", UploadLimits.from_settings(rt.settings))
+    if result.problems:
+        return problem_alert(
+            f"{_safe_name(filename)} was not added:", [p.to_dict() for p in result.problems]
+        ), None
+    try:
+        with rt.store.lock(sid):
+            key = rt.store.save_dataset(
+                sid, result.dataset, {"filename": _safe_name(filename)}, result.table.frame
+            )
+    except StorageError as err:
+        return dbc.Alert(str(err), color="danger"), None
+    added = dbc.Alert(
+        f"Added {_safe_name(filename)}: {result.dataset.rows:,} rows.",
+        color="success",
+        dismissable=True,
+    )
+    if result.warnings:
+        note = problem_alert(
+            f"{len(result.warnings)} row(s) were left out:",
+            [w.to_dict() for w in result.warnings],
+            color="warning",
+        )
+        return html.Div([added, note]), key
+    return added, key
+
+
+def _decode(contents: str | None) -> bytes:
+    """The bytes of a dcc.Upload data URL."""
+    if not contents or "," not in contents:
+        raise ValueError("The upload arrived empty: please drop the file again.")
+    try:
+        return base64.b64decode(contents.split(",", 1)[1], validate=True)
+    except (binascii.Error, ValueError) as err:
+        raise ValueError("The upload arrived damaged: please drop the file again.") from err
+
+
+def _safe_name(filename: str | None) -> str:
+    """The file's base name, for messages only (never used as a path)."""
+    name = (filename or "the file").replace("\\", "/").rsplit("/", 1)[-1]
+    return name[:120] or "the file"
