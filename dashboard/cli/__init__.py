@@ -12,7 +12,16 @@ import importlib
 
 from dashboard import __version__
 
-COMMAND_MODULES = ("serve", "datasets", "featurize", "check", "campaign", "transfer", "load")
+COMMAND_MODULES = (
+    "serve",
+    "datasets",
+    "featurize",
+    "check",
+    "campaign",
+    "transfer",
+    "load",
+    "suggest",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -13,16 +13,22 @@ import statistics
 import sys
 from pathlib import Path
 
-from dashboard.cli.check import check_file
-from dashboard.engine.active_learning.acquisition import PARAMETERS
-from dashboard.engine.active_learning.campaign import Campaign
-from dashboard.engine.active_learning.config import AUTO, BATCH_METHODS, STRATEGIES, CampaignConfig
+from dashboard.cli.campaign_options import (
+    ALL_STEPS,
+    config_from_args,
+    dataset_from_args,
+    load_dataset,
+    parse_seeds,
+    steps_from_args,
+    top_k_from_text,
+)
+from dashboard.cli.check import add_role_arguments
+from dashboard.engine.active_learning.campaign import MIN_MODEL_ROWS, Campaign
+from dashboard.engine.active_learning.config import AUTO, BATCH_METHODS, STRATEGIES
 from dashboard.engine.active_learning.design import DESIGNS
 from dashboard.engine.active_learning.pool import CampaignData
 from dashboard.engine.active_learning.surrogates import ALIASES, MODELS
-from dashboard.engine.data import builtin as datasets
 from dashboard.engine.data.dataset import Dataset
-from dashboard.engine.data.upload import UploadLimits
 from dashboard.settings import Settings
 
 BENCH_METHODS = {
@@ -58,6 +64,14 @@ def register(commands: argparse._SubParsersAction, bench: argparse._SubParsersAc
     """Add the `campaign` command and the `bench al` benchmark."""
     parser = commands.add_parser("campaign", help="run a simulated active-learning campaign")
     _data_arguments(parser)
+    parser.set_defaults(steps="50", top_k="100")
+    parser.add_argument("--steps", help="steps to run, or 'all' until the pool is used up (50)")
+    parser.add_argument("--top-k", help="k of top-k recall: a count or a share, 5%% (100)")
+    parser.add_argument("--budget", type=int, help="experiments in all, instead of --steps")
+    parser.add_argument(
+        "--merge-repeats", action="store_true", help="one row per distinct input (targets averaged)"
+    )
+    add_role_arguments(parser)
     parser.add_argument("--goal", default="max", help="max, min or value:V (default: max)")
     parser.add_argument("--model", default="auto", choices=["auto", *ALIASES, *MODELS])
     parser.add_argument(
@@ -86,6 +100,10 @@ def register(commands: argparse._SubParsersAction, bench: argparse._SubParsersAc
 
     bench_parser = bench.add_parser("al", help="active learning: methods x seeds, with random")
     _data_arguments(bench_parser, dataset="qm9", target="lumo")
+    bench_parser.add_argument("--steps", type=int, default=50, help="steps to run (default 50)")
+    bench_parser.add_argument(
+        "--top-k", type=int, default=100, help="k of top-k recall (default 100)"
+    )
     bench_parser.add_argument("--goal", default="max", help="max, min or value:V (default: max)")
     bench_parser.add_argument("--seeds", default="0-9", help="e.g. 0-9 or 0,3,5 (default 0-9)")
     bench_parser.add_argument(
@@ -112,25 +130,39 @@ def _data_arguments(
     parser.add_argument("--target", default=target, required=target is None, help="target column")
     parser.add_argument("--init", type=int, default=50, help="initial design size (default 50)")
     parser.add_argument("--batch", type=int, default=10, help="rows measured per step (default 10)")
-    parser.add_argument("--steps", type=int, default=50, help="steps to run (default 50)")
-    parser.add_argument("--top-k", type=int, default=100, help="k of top-k recall (default 100)")
     parser.add_argument("--cache-dir", type=Path, help="feature cache (default: under storage)")
 
 
 def run_campaign(args: argparse.Namespace) -> int:
     """Run the campaign and print its summary; 2 with a message for bad input."""
     try:
-        dataset = load_dataset(args.dataset)
-        config = config_from_args(args, dataset.id)
+        dataset = dataset_from_args(args)
         data = CampaignData.from_dataset(dataset, args.target, args.model, _cache(args))
+        top_k = top_k_from_text(args.top_k, data)
+        config = config_from_args(args, dataset.id, top_k=top_k)
         campaign = Campaign(config, data)
-        campaign.run(args.steps)
+        steps = steps_from_args(args, campaign.pool_rows.size)
+        if steps:
+            campaign.run(steps)
     except ValueError as err:
         print(f"campaign: {err}", file=sys.stderr)
         return 2
-    summary = campaign.summary()
+    summary = {**campaign.summary(), "notes": _notes(args)}
     print(json.dumps(summary) if args.json else in_words(summary))
     return 0
+
+
+def _notes(args: argparse.Namespace) -> list[str]:
+    """What a user should know about the options they chose."""
+    notes = []
+    if args.init < MIN_MODEL_ROWS:
+        notes.append(
+            f"--init {args.init} is fewer than the {MIN_MODEL_ROWS} measured rows a model needs: "
+            "the first picks come from the initial design too, until a model can be fitted."
+        )
+    if str(args.steps) == ALL_STEPS:
+        notes.append("--steps all: the campaign ran until fewer candidates than a batch were left.")
+    return notes
 
 
 def run_bench(args: argparse.Namespace) -> int:
@@ -234,68 +266,6 @@ def _row(*cells: str) -> str:
     return "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True)).rstrip()
 
 
-def config_from_args(args: argparse.Namespace, dataset_id: str, **overrides) -> CampaignConfig:
-    """The campaign the command-line options say. `bench al` has no model, acquisition or design
-    options: those keep CampaignConfig's defaults; `overrides` (a bench method's settings, the
-    seed of a run) win over the options."""
-    options = {
-        "goal": args.goal,
-        "initial_size": args.init,
-        "batch_size": args.batch,
-        "top_k": args.top_k,
-        "model": getattr(args, "model", None),
-        "acquisition": getattr(args, "acquisition", None),
-        "params": parse_params(getattr(args, "param", [])),
-        "batch_method": getattr(args, "batch_method", None),
-        "initial_design": getattr(args, "design", None),
-        "seed": getattr(args, "seed", None),
-    }
-    given = {name: value for name, value in options.items() if value is not None}
-    return CampaignConfig(dataset_id=dataset_id, target=args.target, **{**given, **overrides})
-
-
-def load_dataset(id_or_file: str) -> Dataset:
-    """A built-in dataset by id, or a data file read like an upload; ValueError saying why not."""
-    if id_or_file in {info.id for info in datasets.list_datasets()}:
-        return datasets.load(id_or_file)
-    path = Path(id_or_file)
-    if not path.exists():
-        known = ", ".join(info.id for info in datasets.list_datasets())
-        raise ValueError(f"{id_or_file!r} is neither a built-in dataset ({known}) nor a file")
-    result = check_file(path, UploadLimits.from_settings(Settings.from_env()))
-    if not result.ok:
-        raise ValueError(f"{path} cannot be used: " + " ".join(p.message for p in result.problems))
-    return result.dataset
-
-
-def parse_params(items: list[str]) -> dict[str, float]:
-    """['kappa=2'] -> {'kappa': 2.0}; ValueError for anything else."""
-    params = {}
-    known = sorted({name for names in PARAMETERS.values() for name in names} | {"threshold"})
-    for item in items:
-        name, _, value = item.partition("=")
-        try:
-            params[name.strip()] = float(value)
-        except ValueError:
-            raise ValueError(f"--param {item!r}: write NAME=NUMBER, NAME one of {known}") from None
-    return params
-
-
-def parse_seeds(text: str) -> list[int]:
-    """'0-9' -> [0, ..., 9]; '0,3,5' -> [0, 3, 5]."""
-    try:
-        if "-" in text:
-            first, last = (int(part) for part in text.split("-", 1))
-            seeds = list(range(first, last + 1))
-        else:
-            seeds = [int(part) for part in text.split(",") if part.strip()]
-    except ValueError:
-        raise ValueError(f"--seeds {text!r}: write e.g. 0-9 or 0,3,5") from None
-    if not seeds or min(seeds) < 0:
-        raise ValueError(f"--seeds {text!r} names no seeds (they are whole numbers from 0)")
-    return seeds
-
-
 def in_words(summary: dict) -> str:
     """The summary as a few lines for a terminal."""
     steps, recall = summary["steps"], summary["top_k_recall"]
@@ -308,6 +278,7 @@ def in_words(summary: dict) -> str:
         f"top-{summary['top_k']} recall: {recall[0]:.2f} at step 0, {recall[-1]:.2f} at step {steps}",
         "dataset's best: " + (f"found at step {found}" if found is not None else "not found"),
         f"seconds per step: {statistics.mean(summary['step_seconds'] or [0.0]):.3f} on average",
+        *(f"note: {note}" for note in summary.get("notes", [])),
     ]
     return "\n".join(lines)
 

@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from dashboard.cli.campaign import load_dataset, parse_seeds
+from dashboard.cli.campaign_options import load_dataset, parse_seeds
 from dashboard.engine.transfer import (
     APPROACHES,
     AUTO_GROUPS,

@@ -1,4 +1,5 @@
-"""The Data page in a real browser: uploads, problems, earlier data kept, progress and Cancel."""
+"""The Data page in a real browser: uploads, problems, earlier data kept, progress and Cancel,
+role edits of a reaction table and a campaign on it."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ from pathlib import Path
 
 import pytest
 from dash.testing.wait import until
+from selenium.webdriver.common.keys import Keys
 
 from dashboard.pages.data import upload as data_page
+from tests.browser.test_active_learning_page import choose, click
 
 pytestmark = pytest.mark.browser
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
+ARYLATION = SHARED.parent / "external" / "edbo" / "direct_arylation_names.csv"
 MAX_INDEX = (
     "return Math.max(-1, ...Array.from(document.querySelectorAll('.ag-row[row-index]'))"
     ".map(r => Number(r.getAttribute('row-index'))))"
@@ -27,6 +31,42 @@ def open_data_page(dash_duo, app) -> None:
     dash_duo.start_server(app)
     dash_duo.wait_for_page(url=dash_duo.server_url + "/data")
     dash_duo.wait_for_contains_text("#data-headline", "rows", timeout=30)
+
+
+def upload_reactions(dash_duo, app) -> None:
+    """Open the Data page and upload the direct arylation reactions (1,728 rows)."""
+    if not ARYLATION.is_file():
+        pytest.skip(f"needs {ARYLATION} (the shared reaction data)")
+    open_data_page(dash_duo, app)
+    upload(dash_duo, ARYLATION)
+    dash_duo.wait_for_contains_text("#data-headline", "1,728 rows", timeout=60)
+
+
+def badges(dash_duo) -> list[str]:
+    """The headline's badges: rows, columns, inputs, targets, missing cells."""
+    return [badge.text for badge in dash_duo.find_elements("#data-headline .badge")]
+
+
+def open_tab(dash_duo, label: str) -> None:
+    next(t for t in dash_duo.find_elements("#data-tabs .nav-link") if t.text == label).click()
+
+
+def chosen(dash_duo, role: str) -> list[str]:
+    """The values a role dropdown shows, e.g. ['base', 'ligand', 'solvent']."""
+    items = dash_duo.find_elements(f"#data-role-{role}-value .dash-dropdown-value-item")
+    return [item.text for item in items]
+
+
+def toggle(dash_duo, role: str, label: str) -> None:
+    """Tick or untick one option of a multi-select role dropdown, then close it."""
+    dropdown = dash_duo.find_element(f"#data-role-{role}")
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", dropdown)
+    time.sleep(0.3)  # let the smooth scroll settle before clicking
+    dropdown.click()
+    dash_duo.wait_for_element(".dash-dropdown-option", timeout=10)
+    option = next(o for o in dash_duo.find_elements(".dash-dropdown-option") if o.text == label)
+    option.click()
+    dash_duo.find_element("body").send_keys(Keys.ESCAPE)
 
 
 def test_the_built_in_table_scrolls_in_the_grid(dash_duo, app):
@@ -114,3 +154,35 @@ def test_a_100k_row_upload_scrolls_without_freezing(dash_duo, app, tmp_path):
         until(lambda t=top: dash_duo.driver.execute_script(MAX_INDEX) > t // 50, timeout=15)
         assert time.perf_counter() - started < 5
     assert len(dash_duo.find_elements(".ag-center-cols-container .ag-row")) < 200
+
+
+def test_the_role_editor_shows_and_saves_categorical_inputs(dash_duo, app, screenshot):
+    upload_reactions(dash_duo, app)
+    assert "categorical: base, ligand, solvent" in badges(dash_duo)
+    assert "targets: yield, cost" in badges(dash_duo)
+    open_tab(dash_duo, "Column roles")
+    until(lambda: chosen(dash_duo, "categorical_columns") == ["base", "ligand", "solvent"], 10)
+    assert chosen(dash_duo, "feature_columns") == ["concentration", "temperature"]
+    assert chosen(dash_duo, "target_columns") == ["yield", "cost"]
+    screenshot("data-roles-reactions")
+    toggle(dash_duo, "target_columns", "cost")
+    until(lambda: chosen(dash_duo, "target_columns") == ["yield"], timeout=10)
+    click(dash_duo, "#data-roles-apply")
+    dash_duo.wait_for_contains_text("#data-roles-message", "Roles saved: 1,728 rows", timeout=30)
+    dash_duo.wait_for_contains_text("#data-roles-notes", "Column 'cost' is not used", timeout=20)
+    until(lambda: "targets: yield" in badges(dash_duo), timeout=20)
+    screenshot("data-roles-saved")
+    assert dash_duo.get_logs() == []
+
+
+def test_an_uploaded_reaction_table_starts_a_campaign(dash_duo, app):
+    upload_reactions(dash_duo, app)
+    dash_duo.wait_for_page(url=dash_duo.server_url + "/active-learning")
+    dash_duo.wait_for_element("#al-dataset", timeout=20)
+    choose(dash_duo, "al-dataset", "direct_arylation_names.csv")
+    dash_duo.wait_for_contains_text("#al-target", "yield", timeout=10)
+    click(dash_duo, "#al-start")
+    dash_duo.wait_for_contains_text("#al-message", "Started: 1,728 candidates", timeout=120)
+    dash_duo.wait_for_contains_text("#al-status", "50 measured", timeout=30)
+    assert "step 0 of 0" in dash_duo.find_element("#al-status").text
+    assert dash_duo.get_logs() == []

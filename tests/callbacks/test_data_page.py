@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import dash_bootstrap_components as dbc
 import pytest
 from dash._callback_context import context_value
@@ -90,7 +92,9 @@ def test_show_dataset_fills_headline_grid_and_roles(rt, sid):
     assert grid.rowModelType == "infinite"
     assert len(summary) == 3  # missing values, the gap histogram, element frequency
     assert remove_disabled is True
-    assert outputs[-5:] == ("formula", "composition", ["gap"], [], None)
+    roles = outputs[-7:-1]  # structures, kind, categorical, numeric inputs, targets, id
+    assert roles == (["formula"], "composition", [], [], ["gap"], None)
+    assert outputs[-1] is None  # no notes on a built-in
 
 
 @pytest.fixture
@@ -108,22 +112,23 @@ def test_a_new_upload_is_selected_in_the_picker(rt, sid, triggered_by):
         sid, {"select": catalog.UPLOAD + key}, catalog.BUILTIN + "qm9"
     )
     assert value == catalog.UPLOAD + key
-    assert any("gaps.csv" in option["label"] for option in options)
+    assert any("gaps.csv (6 rows, yours)" in option["label"] for option in options)
 
 
 def test_role_edits_are_checked_and_saved(rt, sid):
     csv = b"formula,gap,density\nNaCl,8.5,2.2\nKBr,7.4,2.7\nMgO,7.8,3.6\nGaAs,,5.3\nSi,1.12,2.3\nZnO,3.3,5.6\n"
     _, key = page.receive_upload(data_url(csv), "two.csv", sid)
     upload_key = catalog.UPLOAD + key
-    assert rt.store.load_dataset(sid, key).rows == 5  # GaAs has no gap
-    message, refresh = page.apply_role_edits(
-        1, "formula", "composition", ["formula"], [], None, upload_key, sid
+    assert rt.store.load_dataset(sid, key).rows == 6  # GaAs has no gap yet: a candidate
+    message, _notes, refresh = page.apply_role_edits(
+        1, ["formula"], "composition", [], [], ["formula"], None, upload_key, sid
     )
     assert refresh is page.no_update
     assert "These roles do not work" in text_of(message)
-    assert rt.store.load_dataset(sid, key).target_columns == ["gap", "density"]
-    message, refresh = page.apply_role_edits(
-        1, "formula", "composition", ["density"], [], None, upload_key, sid
+    stored = rt.store.load_dataset(sid, key)
+    assert stored.target_columns == ["gap"] and stored.feature_columns == ["density"]
+    message, _notes, refresh = page.apply_role_edits(
+        1, ["formula"], "composition", [], [], ["density"], None, upload_key, sid
     )
     assert "Roles saved: 6 rows used" in text_of(message)
     edited = rt.store.load_dataset(sid, key)
@@ -131,13 +136,109 @@ def test_role_edits_are_checked_and_saved(rt, sid):
 
 
 def test_role_edits_of_a_built_in_make_a_copy_in_the_session(rt, sid):
-    message, refresh = page.apply_role_edits(
-        1, "smiles", "smiles", ["expt"], ["calc"], "name", catalog.BUILTIN + "freesolv", sid
+    message, _notes, refresh = page.apply_role_edits(
+        1, ["smiles"], "smiles", [], ["calc"], ["expt"], "name", catalog.BUILTIN + "freesolv", sid
     )
     assert "Roles saved" in text_of(message)
     (item,) = rt.store.list_datasets(sid)
     assert item["title"].endswith("(your roles)") and item["feature_columns"] == ["calc"]
     assert refresh["select"] == catalog.UPLOAD + item["key"]
+
+
+ARYLATION = (
+    Path(__file__).resolve().parents[3]
+    / "shared"
+    / "external"
+    / "edbo"
+    / "direct_arylation_names.csv"
+)
+REACTION_INPUTS = (["base", "ligand", "solvent"], ["concentration", "temperature"])
+
+
+@pytest.fixture
+def arylation(rt, sid) -> str:
+    """The direct arylation reactions (1,728 rows: base, ligand, solvent, concentration,
+    temperature, yield, cost), uploaded into the session; its dataset key."""
+    if not ARYLATION.is_file():
+        pytest.skip(f"needs {ARYLATION} (the shared reaction data)")
+    _, key = page.receive_upload(data_url(ARYLATION.read_bytes()), ARYLATION.name, sid)
+    assert key is not None
+    return key
+
+
+def test_reaction_components_are_edited_as_categorical_inputs(rt, sid, arylation):
+    categorical, numeric = REACTION_INPUTS
+    message, notes, refresh = page.apply_role_edits(
+        1, [], "none", categorical, numeric, ["yield"], "new_index", catalog.UPLOAD + arylation, sid
+    )
+    assert "Roles saved: 1,728 rows used" in text_of(message)
+    assert refresh["select"] == catalog.UPLOAD + arylation
+    assert "Notes on these roles:" in text_of(notes)
+    assert "Column 'cost' is not used: no role was given to it" in text_of(notes)
+    stored = rt.store.load_dataset(sid, arylation)
+    assert stored.structure_columns == [] and stored.structure_kind == "none"
+    assert stored.categorical_columns == categorical
+    assert stored.feature_columns == numeric
+    assert stored.target_columns == ["yield"] and stored.id_column == "new_index"
+    assert [p.kind for p in stored.parameters] == ["categorical"] * 3 + ["numeric"] * 2
+
+
+def test_a_column_chosen_as_input_and_target_is_refused_and_nothing_changes(rt, sid, arylation):
+    before = rt.store.list_datasets(sid)
+    categorical, numeric = REACTION_INPUTS
+    message, notes, refresh = page.apply_role_edits(
+        1,
+        [],
+        "none",
+        categorical,
+        [*numeric, "yield"],
+        ["yield"],
+        "new_index",
+        catalog.UPLOAD + arylation,
+        sid,
+    )
+    assert isinstance(message, dbc.Alert) and message.color == "danger"
+    assert "These roles do not work:" in text_of(message)
+    assert "Column 'yield' is given more than one role" in text_of(message)
+    assert notes is page.no_update and refresh is page.no_update
+    assert rt.store.list_datasets(sid) == before
+
+
+def test_showing_an_upload_fills_the_design_space_and_its_notes(rt, sid):
+    csv = b"formula,solvent,priority,gap\n" + b"".join(
+        f"{f},{s},{i},{g}\n".encode()
+        for i, (f, s, g) in enumerate(
+            [("NaCl", "water", 8.5), ("KBr", "water", 7.4), ("MgO", "THF", 7.8)]
+            + [("GaAs", "THF", 1.42), ("Si", "water", 1.12), ("ZnO", "THF", 3.3)]
+        )
+    )
+    message, key = page.receive_upload(data_url(csv), "gaps.csv", sid)
+    why = "Column 'priority' is not used: campaign bookkeeping, not an input."
+    assert "Notes on gaps.csv:" in text_of(message) and why in text_of(message)
+    outputs = page.show_dataset(catalog.UPLOAD + key, sid)
+    assert outputs[-7:-1] == (["formula"], "composition", ["solvent"], [], ["gap"], None)
+    assert why in text_of(outputs[-1])
+    assert "categorical: solvent" in text_of(outputs[0])
+    tooltips = {c["field"]: c["headerTooltip"] for c in outputs[2].columnDefs}
+    assert tooltips == {
+        "formula": "input: structure (composition)",
+        "solvent": "input: categorical (text labels)",
+        "priority": "not used",
+        "gap": "target",
+    }
+    _, notes, _ = page.apply_role_edits(
+        1, ["formula"], "composition", [], [], ["gap"], None, catalog.UPLOAD + key, sid
+    )
+    assert why in text_of(notes)  # detection's reason outlives an edit
+    assert "Column 'solvent' is not used: no role was given to it" in text_of(notes)
+
+
+def test_structures_without_a_kind_are_refused(rt, sid):
+    _, key = page.receive_upload(data_url(GOOD_CSV), "gaps.csv", sid)
+    message, _notes, refresh = page.apply_role_edits(
+        1, ["formula"], "none", [], [], ["gap"], None, catalog.UPLOAD + key, sid
+    )
+    assert "choose how they are read" in text_of(message) and refresh is page.no_update
 
 
 def test_download_neutralises_spreadsheet_formulas(rt, sid):

@@ -41,7 +41,9 @@ def test_campaign_json_has_the_promised_keys_and_lengths(gap_file, capsys):
         "top_k_recall",
         "found_best_at",
         "step_seconds",
+        "notes",
     ]
+    assert result["notes"] == []
     assert result["goal"] == "value:1.4" and result["pool"] == 120 and result["steps"] == 3
     assert result["model"] == "rf" and result["batch_method"] == "top-q"
     assert len(result["best_so_far"]) == len(result["top_k_recall"]) == 4

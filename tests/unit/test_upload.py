@@ -215,17 +215,20 @@ def test_bad_rows_are_dropped_with_one_warning_per_cell_saying_why():
     result = parse(csv_text(rows))
     assert result.ok
     messages = [w.message for w in result.warnings]
-    assert messages[:5] == [
+    assert messages[:4] == [
         "row 7, column 'formula': 'Fe2Ox' is not a chemical formula ('Ox' is not an element "
         "symbol); the row is left out",
-        "row 8, column 'gap (eV)': the cell is empty; the row is left out",
         "row 9, column 'gap (eV)': 'nan' is not a number (NaN); the row is left out",
         "row 10, column 'gap (eV)': 'inf' is infinite; the row is left out",
         "row 11, column 'gap (eV)': 'abc' is not a number; the row is left out",
     ]
-    assert [(w.row, w.column) for w in result.warnings[:2]] == [(7, "formula"), (8, "gap (eV)")]
-    assert messages[5] == "5 of 11 rows were left out; 6 rows are used."
-    assert result.dataset.rows == len(GAPS)
+    assert [(w.row, w.column) for w in result.warnings[:2]] == [(7, "formula"), (9, "gap (eV)")]
+    assert messages[4] == "4 of 11 rows were left out; 7 rows are used."
+    assert messages[5] == (
+        "1 of 7 rows have no value of 'gap (eV)' yet (empty or PENDING); they are kept as "
+        "candidates to measure."
+    )
+    assert result.dataset.rows == len(GAPS) + 1
 
 
 def test_row_numbers_count_blank_lines_like_a_spreadsheet():
@@ -236,9 +239,9 @@ def test_row_numbers_count_blank_lines_like_a_spreadsheet():
 
 def test_a_constant_second_target_is_dropped_with_a_warning():
     rows = [(f, g, 1.0) for f, g in GAPS]
-    result = parse(csv_text(rows, ("formula", "gap", "flag")))
+    result = parse(csv_text(rows, ("formula", "gap", "yield")))
     assert result.dataset.target_columns == ["gap"]
-    assert "'flag' has the same value (1)" in result.warnings[-1].message
+    assert "'yield' has the same value (1)" in result.warnings[-1].message
 
 
 def test_duplicate_and_empty_column_names_are_renamed_with_warnings():
@@ -309,7 +312,10 @@ def test_editing_a_text_column_into_a_target_is_refused():
     result = parse(csv_text(GAPS))
     again = apply_roles(result.table, Roles("formula", "composition", [], ["formula"]))
     messages = [p.message for p in again.problems]
-    assert "Column 'formula' is given more than one role." in messages
+    assert (
+        "Column 'formula' is given more than one role (an input and a target, say): give it "
+        "one role." in messages
+    )
 
 
 def test_a_numeric_column_cannot_hold_structures():

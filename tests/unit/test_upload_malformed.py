@@ -382,7 +382,7 @@ CASES = [
         "x.csv",
         lambda: b"formula,gap\nNaCl,1\nKCl,2\nLiF,\nNaF,nan\nKF,3\nXx,4\n",
         LIMITS,
-        "Only 3 of 6 rows are usable",
+        "Only 4 of 6 rows are usable",
     ),
     (
         "x.csv",

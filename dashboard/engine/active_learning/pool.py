@@ -41,6 +41,7 @@ class CampaignData:
         """Featurise `dataset` (with RDKit descriptors when the model uses them; `progress` as
         in `featurize`) and read the target column; ValueError if it is missing or holds text."""
         y = target_values(dataset, target)
+        dataset = dataset.without_target_inputs(target)
         descriptors = dataset.structure_kind == "smiles" and uses_descriptors(model)
         features = featurize(dataset, cache_dir, descriptors=descriptors, progress=progress)
         return cls(features.X, y, features.blocks, features.valid, dataset.content_hash())
@@ -96,7 +97,8 @@ class Pool:
 def target_values(dataset: Dataset, target: str) -> np.ndarray:
     """The target column as floats, NaN where empty; ValueError naming a row that holds text."""
     if target not in dataset.frame.columns:
-        raise ValueError(f"dataset {dataset.id!r} has no column {target!r}")
+        columns = ", ".join(map(str, dataset.frame.columns))
+        raise ValueError(f"dataset {dataset.id!r} has no column {target!r}; its columns: {columns}")
     if target == dataset.structure_column:
         raise ValueError(f"{target!r} is the structure column, not a target")
     raw = dataset.frame[target]

@@ -14,12 +14,26 @@ StructureKind = Literal["composition", "smiles", "none"]
 STRUCTURE_KINDS: tuple[str, ...] = ("composition", "smiles", "none")
 
 
+ParameterKind = Literal["composition", "smiles", "categorical", "numeric"]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One input of a design space: a column and how it is read."""
+
+    column: str
+    kind: ParameterKind
+
+
 @dataclass
 class Dataset:
-    """A frame and what each column is for: structure, features, targets (with units), id.
+    """A frame and what each column is for: inputs, targets (with units), id.
 
-    `structure_kind` says how `structure_column` is featurised ("composition": chemical formulas,
-    "smiles": molecules, "none": the numeric `feature_columns` are the only inputs).
+    The inputs are the design space (`parameters`): structure columns, all of one
+    `structure_kind` ("composition": chemical formulas, "smiles": molecules, e.g. one column per
+    reaction component; "none": no structure), `categorical_columns` (text labels such as a base
+    or a solvent) and numeric `feature_columns` (process settings, descriptors). `structure_column`
+    is the first structure column. A column has exactly one role: a target is never an input.
     """
 
     id: str
@@ -32,8 +46,14 @@ class Dataset:
     units: dict[str, str] = field(default_factory=dict)
     id_column: str | None = None
     source: str = ""
+    structure_columns: list[str] = field(default_factory=list)
+    categorical_columns: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        if self.structure_column and not self.structure_columns:
+            self.structure_columns = [self.structure_column]
+        if self.structure_columns:
+            self.structure_column = self.structure_columns[0]
         self.validate_roles()
 
     def validate_roles(self) -> None:
@@ -44,10 +64,46 @@ class Dataset:
             raise ValueError(
                 "a structure column needs a structure kind, and 'none' needs no column"
             )
-        named = [self.structure_column, self.id_column, *self.feature_columns, *self.target_columns]
-        missing = [c for c in named if c is not None and c not in self.frame.columns]
+        named = [
+            *self.structure_columns,
+            *self.categorical_columns,
+            *self.feature_columns,
+            *self.target_columns,
+            *([self.id_column] if self.id_column else []),
+        ]
+        missing = [c for c in named if c not in self.frame.columns]
         if missing:
             raise ValueError(f"dataset {self.id!r} has no column(s) {missing}")
+        twice = sorted({c for c in named if named.count(c) > 1})
+        if twice:
+            raise ValueError(f"column(s) {twice} have more than one role; give each one role")
+
+    @property
+    def parameters(self) -> list[Parameter]:
+        """The design space: every input column with its kind, structures first."""
+        structures = [Parameter(c, self.structure_kind) for c in self.structure_columns]
+        categorical = [Parameter(c, "categorical") for c in self.categorical_columns]
+        return structures + categorical + [Parameter(c, "numeric") for c in self.feature_columns]
+
+    @property
+    def input_columns(self) -> list[str]:
+        return [p.column for p in self.parameters]
+
+    def without_target_inputs(self, target: str) -> Dataset:
+        """This dataset with `target` as a target only: never an input of a model of it."""
+        if target not in self.input_columns:
+            return self
+        structures = [c for c in self.structure_columns if c != target]
+        return self.with_roles(
+            structure_columns=structures,
+            structure_column=None,
+            structure_kind=self.structure_kind if structures else "none",
+            categorical_columns=[c for c in self.categorical_columns if c != target],
+            feature_columns=[c for c in self.feature_columns if c != target],
+            target_columns=[*self.target_columns, target]
+            if target not in self.target_columns
+            else self.target_columns,
+        )
 
     @property
     def rows(self) -> int:
@@ -56,11 +112,21 @@ class Dataset:
     def content_hash(self) -> str:
         """A short stable hash of the values and roles, for caching features and models."""
         digest = hashlib.sha256()
-        digest.update(json.dumps(self.roles(), sort_keys=True).encode())
+        digest.update(json.dumps(self._hashed_roles(), sort_keys=True).encode())
         hashed = pd.util.hash_pandas_object(self.frame, index=False).to_numpy()
         digest.update(hashed.tobytes())
         digest.update("\x1f".join(map(str, self.frame.columns)).encode())
         return digest.hexdigest()[:20]
+
+    def _hashed_roles(self) -> dict:
+        """The roles, without the design-space fields where they add nothing to the older
+        single-structure roles: hashes (and so feature caches and saved campaigns) stay valid."""
+        roles = self.roles()
+        if roles["structure_columns"] == ([self.structure_column] if self.structure_column else []):
+            del roles["structure_columns"]
+        if not roles["categorical_columns"]:
+            del roles["categorical_columns"]
+        return roles
 
     def roles(self) -> dict:
         """Everything but the frame, as JSON-ready values."""
@@ -74,6 +140,8 @@ class Dataset:
             "units": dict(self.units),
             "id_column": self.id_column,
             "source": self.source,
+            "structure_columns": list(self.structure_columns),
+            "categorical_columns": list(self.categorical_columns),
         }
 
     def with_roles(self, **changes) -> Dataset:

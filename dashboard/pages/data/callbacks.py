@@ -15,7 +15,7 @@ from dashboard.engine.data.export import to_safe_csv
 from dashboard.jobs import reports_failures
 from dashboard.pages.data.grid import GRID_BLOCK, dataset_grid, records
 from dashboard.pages.data.overview import headline, summary_figures
-from dashboard.pages.data.roles import ROLE_FIELDS, apply_role_edits
+from dashboard.pages.data.roles import ROLE_FIELDS, apply_role_edits, notes_alert, stored_notes
 from dashboard.pages.data.upload import receive_upload
 from dashboard.store import SessionError
 
@@ -44,6 +44,7 @@ def register_callbacks(app: Dash) -> None:
             if name != "structure_kind"
         ),
         *(Output(f"data-role-{name}", "value") for name in ROLE_FIELDS),
+        Output("data-roles-notes", "children"),
         Input("data-picker", "value"),
         State("session-id", "data"),
     )(show_dataset)
@@ -69,6 +70,7 @@ def register_callbacks(app: Dash) -> None:
 
     app.callback(
         Output("data-roles-message", "children"),
+        Output("data-roles-notes", "children", allow_duplicate=True),
         Output("data-refresh", "data", allow_duplicate=True),
         Input("data-roles-apply", "n_clicks"),
         *(State(f"data-role-{name}", "value") for name in ROLE_FIELDS),
@@ -103,12 +105,12 @@ def refresh_picker(sid: str | None, refresh: dict | None, current: str | None):
 
 
 def show_dataset(key: str | None, sid: str | None):
-    """Headline, table, summary and role editors of the chosen dataset."""
+    """Headline, table, summary, role editors and the notes on the roles of the chosen dataset."""
     try:
         dataset = catalog.load(sid, key)
     except (KeyError, ValueError, SessionError) as err:
         message = dbc.Alert(reason(err), color="warning")
-        return (message, "", None, None, True, *([[]] * 4), *([None] * 5))
+        return (message, "", None, None, True, *([[]] * 5), *([None] * 6), None)
     columns = [{"label": str(c), "value": c} for c in dataset.frame.columns]
     return (
         headline(dataset),
@@ -116,15 +118,9 @@ def show_dataset(key: str | None, sid: str | None):
         dataset_grid(dataset),
         summary_figures(dataset),
         not key.startswith(catalog.UPLOAD),
-        columns,
-        columns,
-        columns,
-        columns,
-        dataset.structure_column,
-        dataset.structure_kind,
-        dataset.target_columns,
-        dataset.feature_columns,
-        dataset.id_column,
+        *([columns] * 5),
+        *(getattr(dataset, name) for name in ROLE_FIELDS),
+        notes_alert(stored_notes(sid, key)),
     )
 
 

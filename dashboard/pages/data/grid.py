@@ -38,13 +38,16 @@ def dataset_grid(dataset: Dataset) -> dag.AgGrid:
 
 
 def _role_of(dataset: Dataset, column: str) -> str:
-    if column == dataset.structure_column:
-        return f"structure ({dataset.structure_kind})"
+    """The role of a column in words, for its header tooltip."""
+    if column in dataset.structure_columns:
+        return f"input: structure ({dataset.structure_kind})"
+    if column in dataset.categorical_columns:
+        return "input: categorical (text labels)"
+    if column in dataset.feature_columns:
+        return "input: numeric"
     if column in dataset.target_columns:
         unit = dataset.units.get(column)
         return f"target ({unit})" if unit else "target"
-    if column in dataset.feature_columns:
-        return "feature"
     return "id" if column == dataset.id_column else "not used"
 
 

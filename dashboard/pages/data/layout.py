@@ -114,9 +114,9 @@ def _upload_card(max_bytes: int, max_mb: float) -> dbc.Card:
                     **{"data-max-bytes": str(max_bytes), "data-message-id": "data-upload-message"},
                 ),
                 html.P(
-                    f"CSV, TSV, Excel (.xlsx) or Parquet, up to {max_mb:g} MB. One row per material: a "
-                    "column of chemical formulas or SMILES (or numeric features) and at least one "
-                    "numeric property.",
+                    f"CSV, TSV, Excel (.xlsx) or Parquet, up to {max_mb:g} MB. One row per material "
+                    "or experiment: inputs (chemical formulas or SMILES, text labels such as a "
+                    "solvent, numbers such as a temperature) and at least one numeric property.",
                     className="mi-explain mt-2 mb-0",
                 ),
                 JobProgress("data-upload"),

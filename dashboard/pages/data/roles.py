@@ -1,4 +1,4 @@
-"""The role editor: which column is the structure, the targets, the features and the id."""
+"""The role editor: which columns are inputs (structures, categorical, numeric), targets and id."""
 
 from __future__ import annotations
 
@@ -11,21 +11,28 @@ from dash import dcc, html, no_update
 from components.problems import problem_alert, reason
 from dashboard import catalog, runtime
 from dashboard.engine.data.dataset import Dataset
-from dashboard.engine.data.upload import Roles, Table, apply_roles
+from dashboard.engine.data.upload import Roles, Table, UploadResult, apply_roles
+from dashboard.engine.data.upload.roles import MAX_LABELS
 from dashboard.store import SessionError, StorageError
 
 ROLE_FIELDS = (
-    "structure_column",
+    "structure_columns",
     "structure_kind",
-    "target_columns",
+    "categorical_columns",
     "feature_columns",
+    "target_columns",
     "id_column",
 )
 KIND_OPTIONS = [
     {"label": "chemical formula (composition)", "value": "composition"},
     {"label": "molecule (SMILES)", "value": "smiles"},
-    {"label": "none: numeric features only", "value": "none"},
+    {"label": "none: no structure columns", "value": "none"},
 ]
+NOTES_TITLE = "Notes on these roles:"
+KIND_MISSING = (
+    "Structure columns are chosen but Kind is 'none': choose how they are read (chemical "
+    "formula or SMILES), or clear Structures."
+)
 
 
 def roles_form() -> html.Div:
@@ -40,28 +47,39 @@ def roles_form() -> html.Div:
     return html.Div(
         [
             html.P(
-                "The roles were detected from the file; correct them here if needed.",
+                "The roles were detected from the file; correct them here if needed. The inputs "
+                "(structures, categorical and numeric) are what a model learns from, the targets "
+                "what it predicts. Each column has one role at most.",
                 className="mi-explain",
             ),
             field(
-                "Structure",
-                dcc.Dropdown(id="data-role-structure_column"),
-                "The column that says what each material is.",
+                "Structures",
+                dcc.Dropdown(id="data-role-structure_columns", multi=True),
+                "Columns that say what each material or reaction component is, as formulas or "
+                "SMILES (one column per component, all of one kind).",
             ),
             field(
                 "Kind",
                 dcc.Dropdown(id="data-role-structure_kind", options=KIND_OPTIONS, clearable=False),
-                "How the structure column is turned into features.",
+                "How the structure columns are read and turned into features.",
+            ),
+            field(
+                "Categorical inputs",
+                dcc.Dropdown(id="data-role-categorical_columns", multi=True),
+                "Text labels such as a base, a ligand or a solvent; each label becomes one model "
+                f"input (one-hot encoded). At most {MAX_LABELS} labels per column: with more, "
+                "most labels are seen in too few rows to learn from.",
+            ),
+            field(
+                "Numeric inputs",
+                dcc.Dropdown(id="data-role-feature_columns", multi=True),
+                "Process settings (temperature, concentration) and descriptors, used as they are.",
             ),
             field(
                 "Targets",
                 dcc.Dropdown(id="data-role-target_columns", multi=True),
-                "Numeric properties to predict or optimise.",
-            ),
-            field(
-                "Features",
-                dcc.Dropdown(id="data-role-feature_columns", multi=True),
-                "Extra numeric inputs, used as they are.",
+                "Numeric properties to predict or optimise; empty or PENDING cells mark rows not "
+                "measured yet.",
             ),
             field(
                 "Id",
@@ -70,50 +88,104 @@ def roles_form() -> html.Div:
             ),
             dbc.Button("Apply roles", id="data-roles-apply", color="primary"),
             html.Div(id="data-roles-message", className="mt-3"),
+            html.Div(id="data-roles-notes", className="mt-3"),
         ],
         className="pt-3",
     )
 
 
-def apply_role_edits(_clicks, structure, kind, targets, features, id_column, key, sid):
+def apply_role_edits(
+    _clicks, structures, kind, categorical, features, targets, id_column, key, sid
+):
     """Check the edited roles on the whole uploaded table; save the result (a copy for built-ins).
 
-    Rows left out for the old roles come back when the new roles can use them.
+    Returns the message, the notes on the saved roles and the picker refresh. Rows left out for
+    the old roles come back when the new roles can use them; refused roles change nothing.
     """
-    kind = kind or "none"
-    roles = Roles(
-        structure_column=None if kind == "none" else structure,
-        structure_kind=kind,
-        feature_columns=list(features or []),
-        target_columns=list(targets or []),
-        id_column=id_column,
-    )
+    structures = list(structures or [])
+    kind = (kind or "none") if structures else "none"
+    if kind == "none" and structures:
+        return dbc.Alert(KIND_MISSING, color="danger"), no_update, no_update
+    chosen = {
+        "structure_kind": kind,
+        "structure_columns": structures,
+        "categorical_columns": list(categorical or []),
+        "feature_columns": list(features or []),
+        "target_columns": list(targets or []),
+        "id_column": id_column,
+    }
     store = runtime.current().store
     try:
         dataset = catalog.load(sid, key)
         own = key.startswith(catalog.UPLOAD)
+        meta = _meta(store, sid, key.removeprefix(catalog.UPLOAD)) if own else {}
+        roles = Roles(**chosen, units=dict(dataset.units), unused=dict(meta.get("unused", {})))
         table = _editable_table(store, sid, key, dataset) if own else _table_of(dataset)
-        roles.units = {c: u for c, u in dataset.units.items()}
         result = apply_roles(Table(table, dataset.title), roles, dataset_id=dataset.id)
         if result.problems:
-            problems = [p.to_dict() for p in result.problems]
-            return problem_alert("These roles do not work:", problems), no_update
-        edited = result.dataset.with_roles(title=dataset.title, source=dataset.source)
-        with store.lock(sid):
-            if own:
-                new_key = key.removeprefix(catalog.UPLOAD)
-                meta = {k: v for k, v in _meta(store, sid, new_key).items() if k == "filename"}
-                store.replace_dataset(sid, new_key, edited, meta, table)
-            else:
-                copy = edited.with_roles(title=f"{dataset.title} (your roles)")
-                new_key = store.save_dataset(sid, copy, {}, table)
+            alert = problem_alert(
+                "These roles do not work:", [p.to_dict() for p in result.problems]
+            )
+            return alert, no_update, no_update
+        new_key = _save(store, sid, key, dataset, result, meta, table)
     except (KeyError, ValueError, SessionError, StorageError) as err:
-        return dbc.Alert(reason(err), color="danger"), no_update
-    note = dbc.Alert(f"Roles saved: {edited.rows:,} rows used.", color="success", duration=5000)
-    if result.warnings:
-        warned = [w.to_dict() for w in result.warnings]
-        note = html.Div([note, problem_alert("Rows left out:", warned, color="warning")])
-    return note, {"select": catalog.UPLOAD + new_key, "t": time.time()}
+        return dbc.Alert(reason(err), color="danger"), no_update, no_update
+    saved = f"Roles saved: {result.dataset.rows:,} rows used."
+    notes = notes_alert([w.message for w in result.warnings])
+    refresh = {"select": catalog.UPLOAD + new_key, "t": time.time()}
+    return dbc.Alert(saved, color="success", duration=5000), notes, refresh
+
+
+def _save(
+    store,
+    sid: str,
+    key: str,
+    dataset: Dataset,
+    result: UploadResult,
+    meta: dict,
+    table: pd.DataFrame,
+) -> str:
+    """Store the checked roles: over the session's own upload, or as a copy of another dataset.
+    Returns the session's key of the saved dataset."""
+    edited = result.dataset.with_roles(title=dataset.title, source=dataset.source)
+    with store.lock(sid):
+        if key.startswith(catalog.UPLOAD):
+            own_key = key.removeprefix(catalog.UPLOAD)
+            kept = {k: v for k, v in meta.items() if k == "filename"}
+            store.replace_dataset(sid, own_key, edited, saved_meta(kept, result), table)
+            return own_key
+        copy = edited.with_roles(title=f"{dataset.title} (your roles)")
+        return store.save_dataset(sid, copy, saved_meta({}, result), table)
+
+
+def saved_meta(meta: dict, result: UploadResult) -> dict:
+    """`meta` with the dataset's size (for the pickers), the notes on its roles and why detection
+    left columns out, kept so that the page shows them again whenever the dataset is chosen."""
+    notes = [w.message for w in result.warnings]
+    return {
+        **meta,
+        "rows": result.dataset.rows,
+        "unused": dict(result.roles.unused),
+        "notes": notes,
+    }
+
+
+def notes_alert(notes: list[str]) -> dbc.Alert | None:
+    """The notes on a dataset's roles (rows left out, unused columns and why) as a warning list."""
+    if not notes:
+        return None
+    return problem_alert(NOTES_TITLE, [{"message": n} for n in notes], color="warning")
+
+
+def stored_notes(sid: str | None, key: str) -> list[str]:
+    """The notes kept with one of the session's datasets ([] for built-ins and older uploads)."""
+    if not key.startswith(catalog.UPLOAD):
+        return []
+    store = runtime.current().store
+    try:
+        return list(_meta(store, sid, key.removeprefix(catalog.UPLOAD)).get("notes", []))
+    except SessionError:
+        return []
 
 
 def _table_of(dataset: Dataset) -> pd.DataFrame:

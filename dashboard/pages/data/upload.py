@@ -11,6 +11,7 @@ from dash import html
 from components.problems import problem_alert, reason
 from dashboard import runtime
 from dashboard.engine.data.upload import UploadLimits, parse_upload
+from dashboard.pages.data.roles import saved_meta
 from dashboard.store import SessionError, StorageError
 
 
@@ -35,9 +36,8 @@ def receive_upload(
         ), None
     try:
         with rt.store.lock(sid):
-            key = rt.store.save_dataset(
-                sid, result.dataset, {"filename": _safe_name(filename)}, result.table.frame
-            )
+            meta = saved_meta({"filename": _safe_name(filename)}, result)
+            key = rt.store.save_dataset(sid, result.dataset, meta, result.table.frame)
     except StorageError as err:
         return dbc.Alert(str(err), color="danger"), None
     added = dbc.Alert(
@@ -47,7 +47,7 @@ def receive_upload(
     )
     if result.warnings:
         note = problem_alert(
-            f"{len(result.warnings)} row(s) were left out:",
+            f"Notes on {_safe_name(filename)}:",
             [w.to_dict() for w in result.warnings],
             color="warning",
         )

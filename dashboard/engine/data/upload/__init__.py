@@ -15,7 +15,7 @@ from dashboard.engine.data.upload.limits import UploadLimits, too_big
 from dashboard.engine.data.upload.problems import Problem, Rejected
 from dashboard.engine.data.upload.readers import RawTable, read_delimited, read_parquet
 from dashboard.engine.data.upload.result import UploadResult, apply_roles
-from dashboard.engine.data.upload.roles import Roles, detect_roles
+from dashboard.engine.data.upload.roles import Roles, detect_roles, edit_roles
 from dashboard.engine.data.upload.sniff import decode_text, safe_title, sniff_format
 from dashboard.engine.data.upload.table import Table, build_table
 from dashboard.engine.data.upload.xlsx import read_xlsx, worksheet_names
@@ -39,11 +39,13 @@ def parse_upload(
     limits: UploadLimits,
     sheet: str | None = None,
     dataset_id: str = "upload",
+    roles: dict | None = None,
 ) -> UploadResult:
     """Read, type and check an uploaded table; see UploadResult for what comes back.
 
     `filename` only names the dataset (folders stripped) and picks the reader by its extension;
-    `sheet` chooses an Excel sheet (default: the first).
+    `sheet` chooses an Excel sheet (default: the first); `roles` are roles the user gives, which
+    win over the detected ones (see `edit_roles`).
     """
     title = safe_title(filename)
     try:
@@ -51,7 +53,9 @@ def parse_upload(
         table, name_warnings = build_table(raw, title)
     except Rejected as rejected:
         return UploadResult(problems=rejected.problems)
-    result = apply_roles(table, detect_roles(table.frame), dataset_id=dataset_id)
+    detected = detect_roles(table.frame)
+    chosen = edit_roles(detected, **roles) if roles else detected
+    result = apply_roles(table, chosen, dataset_id=dataset_id)
     notes = raw.notes + name_warnings
     if result.ok:
         result.warnings = notes + result.warnings

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.engine.data.dataset import STRUCTURE_KINDS, Dataset
+from dashboard.engine.data.repeats import repeats_note
 from dashboard.engine.data.upload.problems import Problem, cell_problem, listed
 from dashboard.engine.data.upload.roles import (
     FILLED_SHARE,
@@ -21,9 +22,10 @@ from dashboard.engine.data.upload.roles import (
     STRUCTURE_NOUNS,
     STRUCTURE_SHARE,
     Roles,
+    label_problem,
 )
 from dashboard.engine.data.upload.structures import check_all
-from dashboard.engine.data.upload.table import Table, cell_reason
+from dashboard.engine.data.upload.table import PENDING_TOKENS, Table, cell_reason
 
 
 @dataclass
@@ -49,16 +51,19 @@ class UploadResult:
         if not self.ok:
             return {"ok": False, "problems": [p.to_dict() for p in self.problems]}
         data = self.dataset
-        used = {data.structure_column, data.id_column, *data.feature_columns, *data.target_columns}
+        used = {data.id_column, *data.input_columns, *data.target_columns}
         return {
             "ok": True,
             "title": data.title,
             "rows": data.rows,
             "columns": len(data.frame.columns),
             "structure_column": data.structure_column,
+            "structure_columns": list(data.structure_columns),
             "structure_kind": data.structure_kind,
+            "categorical": list(data.categorical_columns),
             "targets": list(data.target_columns),
             "features": list(data.feature_columns),
+            "inputs": [{"column": p.column, "kind": p.kind} for p in data.parameters],
             "id_column": data.id_column,
             "units": dict(data.units),
             "other_columns": [c for c in data.frame.columns if c not in used],
@@ -69,9 +74,11 @@ class UploadResult:
 def apply_roles(table: Table, roles: Roles, dataset_id: str = "upload") -> UploadResult:
     """Check `roles` against the table and build the dataset from its usable rows.
 
-    A row is usable when its structure (if any) parses and every target and feature is a finite
-    number; the others are dropped with one warning per bad cell. Fewer than MIN_ROWS usable
-    rows, or a target with one value only, reject the whole table.
+    A row is usable when its structures parse, its categorical labels are given, its numeric
+    inputs are finite numbers and its targets are finite numbers or not measured yet (empty or
+    PENDING: such rows are candidates for a campaign); the others are dropped with one warning per
+    bad cell. Fewer than MIN_ROWS usable rows, or no target with two different values among the
+    measured ones, reject the whole table. Columns in no role are listed with the reason.
     """
     problems = role_problems(table, roles)
     if problems:
@@ -89,7 +96,7 @@ def apply_roles(table: Table, roles: Roles, dataset_id: str = "upload") -> Uploa
             table=table,
             roles=roles,
         )
-    constant = [c for c in roles.target_columns if frame[c].nunique() <= 1]
+    constant = [c for c in roles.target_columns if frame[c].nunique() == 1]
     if len(constant) == len(roles.target_columns):
         return UploadResult(
             problems=[_constant(c, frame) for c in constant], table=table, roles=roles
@@ -105,46 +112,66 @@ def apply_roles(table: Table, roles: Roles, dataset_id: str = "upload") -> Uploa
             )
         )
     warnings += [_constant(c, frame, dropped=True) for c in constant]
+    warnings += _unmeasured(frame, roles.target_columns) + _unused(table, roles)
     targets = [c for c in roles.target_columns if c not in constant]
     dataset = Dataset(
         id=dataset_id,
         title=table.title,
         frame=frame.reset_index(drop=True),
         structure_column=roles.structure_column,
+        structure_columns=list(roles.structure_columns),
         structure_kind=roles.structure_kind,
+        categorical_columns=list(roles.categorical_columns),
         feature_columns=list(roles.feature_columns),
         target_columns=targets,
         units={c: u for c, u in roles.units.items() if c in targets + roles.feature_columns},
         id_column=roles.id_column,
         source=f"uploaded file '{table.title}'",
     )
+    if note := repeats_note(dataset):
+        warnings.append(Problem(None, None, note))
     return UploadResult(dataset, warnings, table=table, roles=roles)
 
 
 def role_problems(table: Table, roles: Roles) -> list[Problem]:
     """What is wrong with a set of roles for this table (unknown columns, text targets, ...)."""
     frame = table.frame
-    named = [roles.structure_column, roles.id_column, *roles.feature_columns, *roles.target_columns]
-    named = [c for c in named if c is not None]
+    named = [
+        *roles.structure_columns,
+        *roles.categorical_columns,
+        *roles.feature_columns,
+        *roles.target_columns,
+        *([roles.id_column] if roles.id_column else []),
+    ]
     problems = [Problem(None, c, f"There is no column '{c}'.") for c in named if c not in frame]
     problems += [
-        Problem(None, c, f"Column '{c}' is given more than one role.")
+        Problem(
+            None,
+            c,
+            f"Column '{c}' is given more than one role (an input and a target, say): give it "
+            "one role.",
+        )
         for c, n in Counter(named).items()
         if n > 1
     ]
     if roles.structure_kind not in STRUCTURE_KINDS:
         problems.append(Problem(None, None, f"Unknown structure kind '{roles.structure_kind}'."))
-    elif (roles.structure_kind == "none") != (roles.structure_column is None):
+    elif (roles.structure_kind == "none") != (not roles.structure_columns):
         problems.append(
             Problem(None, roles.structure_column, "A structure column needs a kind, and only one.")
         )
     if problems:
         return problems
-    if roles.structure_column and table.numeric(roles.structure_column):
-        column = roles.structure_column
-        problems.append(
-            Problem(None, column, f"Column '{column}' holds numbers, not formulas or SMILES.")
-        )
+    problems += [
+        Problem(None, c, f"Column '{c}' holds numbers, not formulas or SMILES.")
+        for c in roles.structure_columns
+        if table.numeric(c)
+    ]
+    problems += [
+        Problem(None, c, f"Column '{c}' cannot be a categorical input: {reason}.")
+        for c in roles.categorical_columns
+        if (reason := label_problem(frame[c])) and "at most" in reason
+    ]
     for role, columns in (("target", roles.target_columns), ("feature", roles.feature_columns)):
         problems += [
             Problem(
@@ -156,7 +183,7 @@ def role_problems(table: Table, roles: Roles) -> list[Problem]:
             for c in columns
             if not table.numeric(c)
         ]
-    if not roles.structure_column and not roles.feature_columns:
+    if not roles.structure_columns and not roles.feature_columns and not roles.categorical_columns:
         problems.append(Problem(None, None, _nothing_to_learn_from(table)))
     if not roles.target_columns:
         problems.append(Problem(None, None, _no_target(table)))
@@ -167,8 +194,8 @@ def _bad_cells(table: Table, roles: Roles) -> list[Problem]:
     """One problem per unusable cell: invalid structure, or a non-finite target or feature."""
     frame = table.frame
     cells = []
-    if roles.structure_column:
-        column, kind = roles.structure_column, roles.structure_kind
+    for column in roles.structure_columns:
+        kind = roles.structure_kind
         values = frame[column].map(lambda v: None if pd.isna(v) else str(v))
         reasons = check_all(values.dropna(), kind, max_seconds=_check_seconds(len(values)))
         noun = STRUCTURE_NOUNS[kind]
@@ -178,14 +205,64 @@ def _bad_cells(table: Table, roles: Roles) -> list[Problem]:
             elif reasons[value]:
                 reason = f"{_quote(value)} is not {noun} ({reasons[value]}); the row is left out"
                 cells.append(cell_problem(row, column, reason))
+    for column in roles.categorical_columns:
+        for row in frame.index[frame[column].isna()]:
+            cells.append(cell_problem(row, column, "the label is empty; the row is left out"))
     for column in [*roles.target_columns, *roles.feature_columns]:
         values = frame[column].to_numpy(dtype=float)
         bad = ~np.isfinite(values)
         raw = table.unusable.get(column, {})
+        if column in roles.target_columns:
+            later = [_not_measured(raw.get(row)) for row in frame.index]
+            bad &= ~np.array(later, dtype=bool)
         for row, value in zip(frame.index[bad], values[bad], strict=True):
             reason = cell_reason(raw.get(row), value)
             cells.append(cell_problem(row, column, f"{reason}; the row is left out"))
     return sorted(cells, key=lambda p: p.row)
+
+
+def _not_measured(raw: str | None) -> bool:
+    """An empty or PENDING target cell: a candidate not measured yet, not a bad value."""
+    return not raw or raw in PENDING_TOKENS
+
+
+def _unmeasured(frame: pd.DataFrame, targets: list[str]) -> list[Problem]:
+    """One note per target with rows not measured yet (they stay, as campaign candidates)."""
+    notes = []
+    for column in targets:
+        missing = int(frame[column].isna().sum())
+        if missing:
+            notes.append(
+                Problem(
+                    None,
+                    column,
+                    f"{missing:,} of {len(frame):,} rows have no value of '{column}' yet (empty "
+                    "or PENDING); they are kept as candidates to measure.",
+                )
+            )
+    return notes
+
+
+def _unused(table: Table, roles: Roles) -> list[Problem]:
+    """One warning per column in no role, with the reason detection gave (or none given)."""
+    used = {
+        *roles.structure_columns,
+        *roles.categorical_columns,
+        *roles.feature_columns,
+        *roles.target_columns,
+        roles.id_column,
+    }
+    return [
+        Problem(
+            None,
+            column,
+            f"Column '{column}' is not used: "
+            + roles.unused.get(column, "no role was given to it")
+            + ". Give it a role if it matters.",
+        )
+        for column in map(str, table.frame.columns)
+        if column not in used
+    ]
 
 
 def _check_seconds(rows: int) -> float:

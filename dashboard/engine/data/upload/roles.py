@@ -1,9 +1,16 @@
-"""Which column is what: detect the roles of a table's columns.
+"""Which column is what: detect the roles of a table's columns (the user confirms or edits them).
 
-Detection: the structure column is a text column whose values are mostly chemical formulas or
-SMILES (its name is a strong hint); with a structure column every numeric column is a target,
-without one the numeric columns are features and the last one (or one named like a target) is the
-target; the id column is named like one, or is a text column of unique values.
+Detection, in words a user can check:
+- structure columns are text columns whose values are mostly chemical formulas or SMILES (the
+  name is a strong hint); all of one kind, e.g. one SMILES column per reaction component;
+- the id is a column named like one (id, name, entry, index, ...), a column of running numbers or
+  a text column of unique values; other id-like and bookkeeping columns (priority, batch) stay
+  unused, with the reason;
+- targets are read from the right: the trailing numeric columns that are named like an outcome
+  (yield, ee, gap, score, ...) or hold PENDING marks; when none is, the last numeric column;
+- every other numeric column is an input (temperature, concentration, descriptors), and so is
+  every other text column with at most MAX_LABELS distinct, repeated labels (categorical: a base,
+  a ligand, a solvent).
 Checking a chosen set of roles is `result.apply_roles`.
 """
 
@@ -24,6 +31,10 @@ from dashboard.engine.data.upload.structures import (
 from dashboard.engine.data.upload.table import is_numeric_column
 
 MIN_ROWS = 5
+MAX_LABELS = 50
+"""At most this many distinct labels make a categorical input: each label becomes one model input,
+and with more labels than this most are seen in a handful of rows, too few to learn from (a
+campaign of 100 experiments measures each of 50 labels about twice)."""
 STRUCTURE_SHARE = 0.8
 HINTED_STRUCTURE_SHARE = 0.5
 FILLED_SHARE = 0.5
@@ -35,6 +46,8 @@ STRUCTURE_NOUNS = {"composition": "a chemical formula", "smiles": "a valid SMILE
 _COMPOSITION_NAMES = {"compound", "material", "materials", "comp", "chemical"}
 _ID_NAMES = {
     "id",
+    "entry",
+    "new_index",
     "name",
     "names",
     "sample",
@@ -51,6 +64,43 @@ _ID_NAMES = {
     "cas",
 }
 _TARGET_NAMES = {"y", "label", "property", "output", "response", "objective", "value", "y_true"}
+_OUTCOME_WORDS = {
+    "property",
+    "output",
+    "response",
+    "objective",
+    "target",
+    "yield",
+    "ee",
+    "er",
+    "conversion",
+    "selectivity",
+    "purity",
+    "cost",
+    "score",
+    "loss",
+    "toughness",
+    "conductivity",
+    "instability",
+    "stability",
+    "gap",
+    "homo",
+    "lumo",
+    "energy",
+    "enthalpy",
+    "efficiency",
+    "pce",
+    "activity",
+    "strength",
+    "hardness",
+    "modulus",
+    "solubility",
+    "expt",
+    "calc",
+    "measured",
+}
+"""Words that name what an experiment measures; a trailing numeric column with one is a target."""
+_BOOKKEEPING_NAMES = {"priority", "batch", "round", "iteration", "step", "rank", "order"}
 _INDEX_NAME = re.compile(r"|index|id|no|row|unnamed_\d+|column_1")
 _UNIT = re.compile(r"[(\[]\s*([^()\[\]]{1,20}?)\s*[)\]]\s*$")
 
@@ -65,6 +115,16 @@ class Roles:
     target_columns: list[str] = field(default_factory=list)
     id_column: str | None = None
     units: dict[str, str] = field(default_factory=dict)
+    structure_columns: list[str] = field(default_factory=list)
+    categorical_columns: list[str] = field(default_factory=list)
+    unused: dict[str, str] = field(default_factory=dict)
+    """Why detection left a column out (column -> reason), shown as warnings."""
+
+    def __post_init__(self) -> None:
+        if self.structure_column and not self.structure_columns:
+            self.structure_columns = [self.structure_column]
+        if self.structure_columns:
+            self.structure_column = self.structure_columns[0]
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -74,28 +134,151 @@ class Roles:
         return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
 
 
+ROLE_LISTS = ("structure_columns", "categorical_columns", "feature_columns", "target_columns")
+
+
+def edit_roles(roles: Roles, **given: list[str] | str | None) -> Roles:
+    """`roles` with some roles given by the user (e.g. from `check --categorical base,ligand`):
+    a given role replaces the detected one, and its columns leave every role not given, so that
+    naming `temperature` an input takes it out of the targets. Columns given two roles keep both
+    (then `apply_roles` says so). `structure_kind` and `id_column` may be given too."""
+    lists = {name: list(getattr(roles, name)) for name in ROLE_LISTS}
+    named = {c for name in ROLE_LISTS if given.get(name) is not None for c in given[name]}
+    if given.get("id_column"):
+        named.add(given["id_column"])
+    for name in ROLE_LISTS:
+        if given.get(name) is not None:
+            lists[name] = list(given[name])
+        else:
+            lists[name] = [c for c in lists[name] if c not in named]
+    id_column = given.get("id_column") or (None if roles.id_column in named else roles.id_column)
+    kind = given.get("structure_kind") or (
+        roles.structure_kind if lists["structure_columns"] else "none"
+    )
+    unused = {c: why for c, why in roles.unused.items() if c not in named}
+    return Roles(
+        lists["structure_columns"][0] if lists["structure_columns"] else None,
+        kind,
+        lists["feature_columns"],
+        lists["target_columns"],
+        id_column,
+        roles.units,
+        lists["structure_columns"],
+        lists["categorical_columns"],
+        unused,
+    )
+
+
 def detect_roles(frame: pd.DataFrame) -> Roles:
     """Guess the roles of the columns of a typed table (see the module docstring)."""
     columns = [str(c) for c in frame.columns]
     numeric = [c for c in columns if is_numeric_column(frame[c])]
     text = [c for c in columns if c not in numeric]
-    structure, kind = _find_structure(frame, text)
-    index = _index_column(frame, numeric)
-    id_column = next((c for c in columns if _norm(c) in _ID_NAMES and c != structure), None)
-    id_column = id_column or index or _unique_text_column(frame, text, structure)
-    usable = [
-        c
-        for c in numeric
-        if c not in (index, id_column) and frame[c].notna().mean() >= FILLED_SHARE
-    ]
-    if structure:
-        targets, features = usable, []
-    else:
-        hinted = [c for c in usable if _norm(c) in _TARGET_NAMES or _norm(c).startswith("target")]
-        targets = hinted or usable[-1:]
-        features = [c for c in usable if c not in targets]
+    structures, kind = _find_structures(frame, text)
+    ids = _id_columns(frame, columns, numeric, text, structures)
+    id_column = ids[0] if ids else None
+    unused = {c: "an id or running number, not something to learn from" for c in ids[1:]}
+    unused |= {c: "campaign bookkeeping, not an input" for c in numeric if _bookkeeping(c)}
+    usable = [c for c in numeric if c not in ids and c not in unused]
+    targets = _targets(frame, usable)
+    sparse = [c for c in usable if c not in targets and frame[c].notna().mean() < FILLED_SHARE]
+    unused |= {c: "more than half of its cells are empty" for c in sparse}
+    features = [c for c in usable if c not in targets and c not in sparse]
+    categorical = []
+    for column in text:
+        if column in structures or column in ids:
+            continue
+        reason = label_problem(frame[column])
+        if reason:
+            unused[column] = reason
+        else:
+            categorical.append(column)
     units = {c: m.group(1) for c in targets + features if (m := _UNIT.search(c))}
-    return Roles(structure, kind, features, targets, id_column, units)
+    return Roles(
+        structures[0] if structures else None,
+        kind,
+        features,
+        targets,
+        id_column,
+        units,
+        structures,
+        categorical,
+        unused,
+    )
+
+
+def label_problem(values: pd.Series) -> str | None:
+    """Why a column cannot be a categorical input (too many labels, none repeated), or None."""
+    labels = values.dropna().nunique()
+    if labels > MAX_LABELS:
+        return (
+            f"it has {labels:,} distinct labels; a categorical input may have at most "
+            f"{MAX_LABELS} (each label is one model input and needs repeated rows to learn from)"
+        )
+    if labels >= values.notna().sum() and labels > 1:
+        return "every row has its own label, so there is nothing to compare rows by"
+    return None if labels > 1 else "it holds one label only"
+
+
+def _targets(frame: pd.DataFrame, usable: list[str]) -> list[str]:
+    """Columns named like a target ('y', 'target_1') wherever they are; else the trailing
+    outcome-named or PENDING-marked columns; else every outcome-named one; else the last."""
+    named = [c for c in usable if _target_named(c)]
+    if named:
+        return named
+    trailing = []
+    for column in reversed(usable):
+        if not (_outcome(column) or _pending(frame[column])):
+            break
+        trailing.insert(0, column)
+    filled = [c for c in usable if frame[c].notna().mean() >= FILLED_SHARE]
+    return trailing or [c for c in usable if _outcome(c)] or filled[-1:]
+
+
+def _target_named(name: str) -> bool:
+    norm = _norm(name)
+    return norm in _TARGET_NAMES or norm.startswith("target")
+
+
+def _outcome(name: str) -> bool:
+    """Holding a word of an outcome ('Yield (%)', 'Conductivity (measured)')."""
+    return bool(set(_norm(name).split("_")) & _OUTCOME_WORDS)
+
+
+def _pending(values: pd.Series) -> bool:
+    """Whether a numeric column has cells not measured yet (most of them empty, as in a campaign
+    file whose PENDING marks were read as missing)."""
+    return bool(values.isna().any()) and values.isna().mean() >= FILLED_SHARE
+
+
+def _bookkeeping(name: str) -> bool:
+    return _norm(name) in _BOOKKEEPING_NAMES
+
+
+def _id_columns(
+    frame: pd.DataFrame,
+    columns: list[str],
+    numeric: list[str],
+    text: list[str],
+    structures: list[str],
+) -> list[str]:
+    """Id-like columns, the best first: named like an id, running numbers, unique text."""
+    named = [c for c in columns if _norm(c) in _ID_NAMES and c not in structures]
+    named = [c for c in named if c in text or _unique_integers(frame[c])]
+    running = [c for c in numeric if c not in named and _running_numbers(frame[c], c)]
+    unique = _unique_text_column(frame, text, structures)
+    return list(dict.fromkeys([*named, *running, *([unique] if unique else [])]))
+
+
+def _unique_integers(values: pd.Series) -> bool:
+    numbers = values.to_numpy(dtype=float)
+    whole = np.isfinite(numbers).all() and np.array_equal(numbers, np.round(numbers))
+    return bool(whole and values.is_unique and len(values) > 1)
+
+
+def _running_numbers(values: pd.Series, name: str) -> bool:
+    """Unique integers under an index-like name ('Unnamed: 0', 'row', 'entry')."""
+    return bool(_INDEX_NAME.fullmatch(_norm(name))) and _unique_integers(values)
 
 
 def _norm(name: str) -> str:
@@ -114,21 +297,23 @@ def _structure_hint(name: str) -> str | None:
     return None
 
 
-def _find_structure(frame: pd.DataFrame, text_columns: list[str]) -> tuple[str | None, str]:
-    """The text column that best reads as formulas or SMILES, and which of the two it is."""
-    best, best_score = (None, "none"), None
+def _find_structures(frame: pd.DataFrame, text_columns: list[str]) -> tuple[list[str], str]:
+    """The text columns that read as formulas or SMILES, best first, all of the best one's kind."""
+    found = []
     for column in text_columns:
         values = [str(v) for v in dict.fromkeys(frame[column].dropna())][:SAMPLE_VALUES]
         if not values or max(_shares(values[:FIRST_LOOK]).values()) < HINTED_STRUCTURE_SHARE:
             continue
         shares = _shares(values)
         kind = _structure_kind(column, values, shares)
-        if kind is None:
-            continue
-        score = (_structure_hint(column) is not None, shares[kind])
-        if best_score is None or score > best_score:
-            best, best_score = (column, kind), score
-    return best
+        if kind is not None:
+            found.append(((_structure_hint(column) is not None, shares[kind]), column, kind))
+    if not found:
+        return [], "none"
+    kind = max(found, key=lambda f: f[0])[2]
+    same = [f for f in found if f[2] == kind]
+    best = max(same, key=lambda f: f[0])[1]
+    return [best] + [f[1] for f in same if f[1] != best], kind
 
 
 def _shares(values: list[str]) -> dict[str, float]:
@@ -166,20 +351,9 @@ def _single_elements(values: list[str]) -> bool:
     return all(element_count(v) <= 1 for v in values if formula_problem(v) is None)
 
 
-def _index_column(frame: pd.DataFrame, numeric: list[str]) -> str | None:
-    """A numeric column counting rows 0,1,2... or 1,2,3..., named like an index ('Unnamed: 0')."""
-    for column in numeric:
-        values = frame[column].to_numpy()
-        if _INDEX_NAME.fullmatch(_norm(column)) and len(values) > 1:
-            steps = np.arange(len(values), dtype=float)
-            if np.array_equal(values, steps) or np.array_equal(values, steps + 1):
-                return column
-    return None
-
-
-def _unique_text_column(frame: pd.DataFrame, text: list[str], structure: str | None) -> str | None:
+def _unique_text_column(frame: pd.DataFrame, text: list[str], structures: list[str]) -> str | None:
     for column in text:
         values = frame[column]
-        if column != structure and values.notna().all() and values.is_unique:
+        if column not in structures and values.notna().all() and values.is_unique:
             return column
     return None

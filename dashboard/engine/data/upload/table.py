@@ -20,8 +20,11 @@ from dashboard.engine.data.upload.readers import Cell, RawTable
 from dashboard.engine.data.upload.structures import formula_problem, smiles_problem
 
 NUMERIC_SHARE = 0.8
+PENDING_TOKENS = frozenset({"PENDING", "Pending", "pending"})
+"""How a campaign file (EDBO+ style) marks a value not measured yet."""
 MISSING_TOKENS = frozenset(
     {"", "NA", "N/A", "n/a", "#N/A", "null", "NULL", "None", "none", "-", "--", "—", "?", "nil"}
+    | PENDING_TOKENS
 )
 NAN_TOKENS = frozenset({"nan", "NaN", "NAN"})
 NAME_MAX_CHARS = 200
@@ -136,7 +139,8 @@ def type_column(values: Sequence[Cell], decimal_comma: bool) -> tuple[list | np.
             numbers.iat[i], text.iat[i] = float(cells.iat[i]), False
     n_text = int(text.sum())
     n_numbers = int((~empty).sum()) - n_text
-    if n_numbers == 0 or n_numbers < NUMERIC_SHARE * (n_numbers + n_text):
+    pending_only = n_text == 0 and bool(cells.isin(PENDING_TOKENS).any())
+    if not pending_only and (n_numbers == 0 or n_numbers < NUMERIC_SHARE * (n_numbers + n_text)):
         return [None if e else _as_text(v) for v, e in zip(cells, empty, strict=True)], {}
     values_array = numbers.to_numpy()
     bad = {
