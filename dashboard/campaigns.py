@@ -3,10 +3,15 @@
 The campaign itself is saved as its JSON (`Campaign.to_dict`); beside it an .npz keeps what the
 plots of the current step need (predictions, the pool map, the random-search baseline), so that
 showing the page again never refits a model. Callers hold the session lock while they change it.
+
+One commit: the .npz is written first under a new name, then the JSON, which names it
+("plot_arrays"), replaces the old JSON in one rename; older .npz files go last. A crash at any
+point leaves a JSON and the arrays it names, so the previous step keeps showing.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -21,6 +26,7 @@ from dashboard.engine.data.dataset import Dataset
 
 KIND = "campaigns"
 NAME = "current"
+ARRAYS_KEY = "plot_arrays"
 BASELINE_SEEDS = 10
 
 
@@ -107,7 +113,7 @@ def save(sid: str, campaign: Campaign, new: bool = False) -> None:
     """Write the campaign and the plot arrays of its current step."""
     store = runtime.current().store
     arrays = _snapshot_arrays(campaign.snapshot(), campaign.pool_rows)
-    old = None if new else store.load_arrays(sid, KIND, NAME)
+    old = None if new else _saved_arrays(sid, saved(sid))
     arrays["coords"] = old["coords"] if old is not None and "coords" in old else campaign.pool_map()
     if campaign.config.mode == SIMULATED:
         baseline = campaign.random_baseline(BASELINE_SEEDS)
@@ -115,8 +121,24 @@ def save(sid: str, campaign: Campaign, new: bool = False) -> None:
             baseline["best_so_far"],
             baseline["top_k_recall"],
         )
-    store.save_arrays(sid, KIND, NAME, arrays)
-    store.save_json(sid, KIND, NAME, campaign.to_dict())
+    name = f"{NAME}-{secrets.token_hex(6)}"
+    store.save_arrays(sid, KIND, name, arrays)
+    store.save_json(sid, KIND, NAME, {**campaign.to_dict(), ARRAYS_KEY: name})
+    store.delete_arrays(sid, KIND, keep={name})
+
+
+def _saved_arrays(sid: str, document: dict | None) -> dict[str, np.ndarray] | None:
+    """The plot arrays the saved campaign names, when they are there and fit its pool."""
+    name = (document or {}).get(ARRAYS_KEY)
+    if not isinstance(name, str):
+        return None
+    try:
+        arrays = runtime.current().store.load_arrays(sid, KIND, name)
+    except ValueError:
+        return None
+    if arrays is None or arrays["pool_rows"].size != arrays["mean"].size:
+        return None
+    return arrays
 
 
 def view(sid: str, step: int | None = None) -> View:
@@ -124,7 +146,7 @@ def view(sid: str, step: int | None = None) -> View:
     document = saved(sid)
     if document is None:
         raise ValueError("There is no campaign yet: choose the settings and press Start.")
-    arrays = runtime.current().store.load_arrays(sid, KIND, NAME)
+    arrays = _saved_arrays(sid, document)
     current = len(document["history"]) - 1
     step = current if step is None else max(0, min(int(step), current))
     if arrays is None or step != int(arrays["step"]):

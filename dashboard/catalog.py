@@ -116,6 +116,7 @@ def _load_folder_file(path: Path, _mtime: float) -> Dataset | None:
         max_bytes=2**31,
         max_rows=10 * settings.upload_max_rows,
         max_columns=settings.upload_max_columns,
+        max_cells=10 * settings.upload_max_cells,
     )
     result = parse_upload(path.read_bytes(), path.name, limits, dataset_id=f"folder-{path.stem}")
     return result.dataset

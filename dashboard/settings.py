@@ -24,6 +24,8 @@ class Settings:
     """MI_UPLOAD_MAX_ROWS: most data rows an uploaded table may have."""
     upload_max_columns: int = 2_000
     """MI_UPLOAD_MAX_COLUMNS: most columns an uploaded table may have."""
+    upload_max_cells: int = 5_000_000
+    """MI_UPLOAD_MAX_CELLS: most cells (rows x columns) an uploaded table may have."""
     session_ttl_hours: float = 72.0
     """MI_SESSION_TTL_HOURS: a session idle this long is deleted with its data."""
     redis_url: str = ""

@@ -17,7 +17,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +29,8 @@ from dashboard.engine.util import held
 SESSION_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{32}$")
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 TOUCH_INTERVAL_SECONDS = 60.0
+SWEEP_INTERVAL_SECONDS = 600.0
+"""Expired sessions are swept at most this often, by whichever request comes then."""
 
 
 class SessionError(Exception):
@@ -50,6 +52,7 @@ class SessionStore:
     def __init__(self, root: Path, ttl_hours: float = 72.0) -> None:
         self.root = Path(root)
         self.ttl_seconds = ttl_hours * 3600.0
+        self._swept_at = -float("inf")
 
     # sessions -------------------------------------------------------------------------------
     def create(self) -> str:
@@ -86,21 +89,37 @@ class SessionStore:
         return self.create()
 
     def require(self, sid: object) -> str:
-        """The id when it names a live session, else SessionError with a message for the page."""
+        """The id when it names a live session, else SessionError with a message for the page.
+
+        Every use counts as activity (see `touch`) and gives the sweep of expired sessions its
+        chance (see `sweep`)."""
         if not self.exists(sid):
             raise SessionError(
                 "Your session has expired or is unknown: reload the page to start a new one."
             )
+        self.touch(sid)  # type: ignore[arg-type]
+        self.sweep()
         return sid  # type: ignore[return-value]
 
     def touch(self, sid: str) -> None:
-        """Record use of a session (at most once a minute, to spare the disk)."""
+        """Record use of a session: at most once a minute (or a tenth of the time to live when
+        that is shorter) to spare the disk."""
         marker = self._folder(sid) / "session.json"
+        interval = min(TOUCH_INTERVAL_SECONDS, self.ttl_seconds / 10)
         try:
-            if time.time() - marker.stat().st_mtime > TOUCH_INTERVAL_SECONDS:
+            if time.time() - marker.stat().st_mtime > interval:
                 os.utime(marker)
         except OSError:
             pass
+
+    def sweep(self) -> list[str]:
+        """`expire()` when this process last swept SWEEP_INTERVAL_SECONDS ago (or the time to
+        live, when shorter): every worker sweeps now and then, not only when a visitor arrives."""
+        now = time.monotonic()
+        if now - self._swept_at < min(SWEEP_INTERVAL_SECONDS, self.ttl_seconds):
+            return []
+        self._swept_at = now
+        return self.expire()
 
     def expire(self, now: float | None = None) -> list[str]:
         """Delete sessions idle for longer than the expiry; returns their ids."""
@@ -121,9 +140,14 @@ class SessionStore:
 
     @contextmanager
     def lock(self, sid: str) -> Iterator[None]:
-        """Hold the session's exclusive lock (across processes) for a read-modify-write."""
+        """Hold the session's exclusive lock (across processes) for a read-modify-write;
+        StorageError when the lock file cannot be opened (a read-only or full disk)."""
         self.require(sid)
-        with held(self._folder(sid) / ".lock"):
+        with ExitStack() as stack:
+            try:
+                stack.enter_context(held(self._folder(sid) / ".lock"))
+            except OSError as err:
+                raise StorageError(_storage_message(err)) from err
             yield
 
     def folder(self, sid: str, *parts: str) -> Path:
@@ -132,7 +156,10 @@ class SessionStore:
         for part in parts:
             _check_key(part)
         path = self._folder(sid).joinpath(*parts)
-        path.mkdir(parents=True, exist_ok=True)
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise StorageError(_storage_message(err)) from err
         return path
 
     # datasets -------------------------------------------------------------------------------
@@ -247,7 +274,10 @@ class SessionStore:
         """Write named numeric arrays as one .npz (no pickled objects) atomically."""
         folder = self.folder(sid, kind)
         _check_key(name)
-        handle, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=folder)
+        try:
+            handle, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=folder)
+        except OSError as err:
+            raise StorageError(_storage_message(err)) from err
         try:
             with os.fdopen(handle, "wb") as stream:
                 np.savez(stream, **arrays)
@@ -255,6 +285,16 @@ class SessionStore:
         except OSError as err:
             Path(temp).unlink(missing_ok=True)
             raise StorageError(_storage_message(err)) from err
+
+    def delete_arrays(self, sid: str, kind: str, keep: set[str]) -> None:
+        """Remove the .npz files of a kind whose names are not in `keep` (left-overs of older
+        commits); a failure leaves them, to be removed by a later commit."""
+        _check_key(kind)
+        folder = self._folder(self.require(sid)) / kind
+        for path in folder.glob("*.npz"):
+            if path.stem not in keep:
+                with suppress(OSError):
+                    path.unlink(missing_ok=True)
 
     def load_arrays(self, sid: str, kind: str, name: str) -> dict[str, np.ndarray] | None:
         """The arrays saved by `save_arrays`, or None when there are none."""

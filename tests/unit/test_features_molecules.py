@@ -95,7 +95,17 @@ def test_ring_counts_by_size_and_fused_atoms(smiles, expected):
 
 
 def test_descriptors_report_their_progress_up_to_the_last_row(monkeypatch):
-    monkeypatch.setattr(molecules, "PROGRESS_ROWS", 2)
+    monkeypatch.setattr(molecules, "CHUNK_ROWS", 2)
     heard: list[float] = []
     rdkit_descriptors(["CCO", "CC", "bad", "C1CC1", "O"], heard.append)
     assert heard == [0.4, 0.8, 1.0]
+
+
+def test_descriptors_in_worker_processes_equal_those_of_one_process(monkeypatch):
+    smiles = ["CCO", "c1ccccc1", "bad", "C1CC1", "CC(=O)O", "N#N", "CCN", "O"]
+    monkeypatch.setattr(molecules, "CHUNK_ROWS", 3)
+    parallel = rdkit_descriptors(smiles)
+    monkeypatch.setattr(molecules, "PARALLEL_WORKERS", 1)
+    serial = rdkit_descriptors(smiles)
+    np.testing.assert_array_equal(parallel[0], serial[0])
+    assert parallel[2].tolist() == serial[2].tolist() == [True, True, False, *[True] * 5]

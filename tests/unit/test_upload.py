@@ -364,3 +364,20 @@ def test_a_saved_dataset_loads_back(tmp_path):
     data.save(tmp_path / "d")
     again = type(data).load_saved(tmp_path / "d")
     assert again.content_hash() == data.content_hash()
+
+
+def test_a_table_over_the_cell_budget_is_refused_before_its_rows_are_read():
+    limits = UploadLimits(max_cells=1_000)
+    text = "a,b,c,d\n" + "".join(f"{i},{i % 7},{i % 3},{i % 5}\n" for i in range(300))
+    result = parse_upload(text.encode(), "wide.csv", limits)
+    assert result.problems[0].message == (
+        "The file has about 301 rows of 4 columns, more than the 1,000 cells accepted here (each "
+        "cell costs memory while it is checked). Upload fewer rows or columns."
+    )
+    assert parse_upload(text.encode(), "wide.csv", UploadLimits(max_cells=1_300)).ok
+
+
+def test_a_workbook_over_the_cell_budget_is_refused_while_it_is_read():
+    workbook = xlsx_bytes({"data": [("a", "b"), *[(i, i * 2) for i in range(100)]]})
+    result = parse_upload(workbook, "big.xlsx", UploadLimits(max_cells=50))
+    assert "more than the 50 cells accepted here" in result.problems[0].message

@@ -4,6 +4,7 @@ folder is given."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -37,7 +38,8 @@ def featurize(
     the dataset's numeric `feature_columns` follow as they are (block "numeric"; scaling belongs
     to the models). With `cache_dir`, the result is read
     from or written to a .npz file keyed by the dataset's content and these parameters; while
-    one process computes a file, others asking for the same one wait and then read it.
+    one process computes a file, others asking for the same one wait and then read it; a cache
+    folder that cannot be written only means the features are computed without being kept.
     `progress(fraction)` hears how far the slow part (RDKit descriptors) has come.
     """
     featuriser, params = _featuriser_and_params(dataset, descriptors, radius, n_bits)
@@ -47,14 +49,23 @@ def featurize(
     cached = cache.load(path)
     if cached is not None:
         return cached
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with held(path.with_suffix(".lock")):
-        cached = cache.load(path)
-        if cached is not None:
-            return cached
-        matrix = _computed(dataset, params, progress)
-        cache.save(path, matrix)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with held(path.with_suffix(".lock")):
+            cached = cache.load(path)
+            if cached is not None:
+                return cached
+            matrix = _computed(dataset, params, progress)
+            _save_if_possible(path, matrix)
+    except OSError:  # the cache folder cannot be written: features are computed, not kept
+        return _computed(dataset, params, progress)
     return matrix
+
+
+def _save_if_possible(path: Path, matrix: FeatureMatrix) -> None:
+    """Keep `matrix` in the cache; a full or read-only disk only costs the next computation."""
+    with contextlib.suppress(OSError):
+        cache.save(path, matrix)
 
 
 def _computed(

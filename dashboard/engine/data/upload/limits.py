@@ -16,6 +16,7 @@ class UploadLimits:
     max_bytes: int = 50 * MB
     max_rows: int = 200_000
     max_columns: int = 2_000
+    max_cells: int = 5_000_000
     max_unpacked_bytes: int = 256 * MB
     max_compression_ratio: float = 200.0
 
@@ -26,6 +27,7 @@ class UploadLimits:
             max_bytes=settings.upload_max_bytes,
             max_rows=settings.upload_max_rows,
             max_columns=settings.upload_max_columns,
+            max_cells=settings.upload_max_cells,
         )
 
 
@@ -51,4 +53,16 @@ def check_width(width: int, limits: UploadLimits) -> None:
     if width > limits.max_columns:
         raise Rejected(
             f"The file has {width:,} columns; at most {limits.max_columns:,} are accepted."
+        )
+
+
+def check_cells(rows: int, width: int, limits: UploadLimits, about: bool = False) -> None:
+    """Refuse a table of more than `max_cells` cells (rows x columns) before or while reading
+    it: every cell costs memory while it is typed and checked, about 100 bytes in all, so the
+    budget bounds what one upload can take from the server (5 M cells: about 0.6 GB)."""
+    if rows * width > limits.max_cells:
+        size = f"{'about ' if about else ''}{rows:,} rows of {width:,} columns"
+        raise Rejected(
+            f"The file has {size}, more than the {limits.max_cells:,} cells accepted here (each "
+            "cell costs memory while it is checked). Upload fewer rows or columns."
         )

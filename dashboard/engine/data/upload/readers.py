@@ -15,7 +15,13 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from dashboard.engine.data.upload.limits import UploadLimits, check_width, size_text, too_many_rows
+from dashboard.engine.data.upload.limits import (
+    UploadLimits,
+    check_cells,
+    check_width,
+    size_text,
+    too_many_rows,
+)
 from dashboard.engine.data.upload.problems import Problem, Rejected, listed
 from dashboard.engine.data.upload.sniff import not_a_table
 
@@ -76,10 +82,12 @@ def read_delimited(text: str, limits: UploadLimits, preferred: str = ",") -> Raw
                 if any(f.strip() for f in fields):
                     header = fields
                     check_width(len(header), limits)
+                    check_cells(text.count("\n"), len(header), limits, about=True)
                 continue
             record += 1
             if record > limits.max_rows:
                 raise too_many_rows(limits)
+            check_cells(record, len(header), limits)
             if not any(f.strip() for f in fields):
                 continue
             fields = _without_empty_extras(fields, len(header))
@@ -158,6 +166,7 @@ def read_parquet(content: bytes, limits: UploadLimits) -> RawTable:
     if meta.num_rows > limits.max_rows:
         raise too_many_rows(limits)
     check_width(len(schema), limits)
+    check_cells(meta.num_rows, len(schema), limits)
     unpacked = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
     if unpacked > limits.max_unpacked_bytes:
         raise Rejected(

@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from dashboard.engine.data.upload.limits import (
     MB,
     UploadLimits,
+    check_cells,
     check_width,
     size_text,
     too_many_rows,
@@ -191,6 +192,7 @@ def _collect_rows(sheet_rows: Iterator[tuple], limits: UploadLimits) -> RawTable
             continue
         if len(rows) + len(ragged) >= limits.max_rows:
             raise too_many_rows(limits)
+        check_cells(record, len(header), limits)
         if len(cells) > len(header):
             letter = get_column_letter(len(cells))
             ragged.append(

@@ -1,0 +1,115 @@
+"""Storage that fails as real disks do: a lock file that cannot be opened, a temp file that cannot
+be made, an unwritable feature cache, a crash between a campaign's two files; sessions kept alive
+by use and swept without visitors."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+
+import dash_bootstrap_components as dbc
+import numpy as np
+import pytest
+
+from dashboard import campaigns
+from dashboard.engine.active_learning.config import CampaignConfig
+from dashboard.engine.data.builtin import load
+from dashboard.engine.features import cache, featurize
+from dashboard.engine.util import held
+from dashboard.pages.active_learning import callbacks as al_page
+from dashboard.store import SessionStore, StorageError
+from tests.callbacks.test_data_page import text_of
+from tests.callbacks.test_faults import SMALL, press
+
+
+@pytest.fixture
+def started(rt, sid):
+    campaigns.start(sid, CampaignConfig(**SMALL))
+    return sid
+
+
+def _read_only(*_args, **_kwargs):
+    raise OSError(30, "Read-only file system")
+
+
+def test_a_lock_file_that_cannot_be_opened_is_a_storage_error_with_a_sentence(rt, sid, monkeypatch):
+    monkeypatch.setattr("dashboard.store.held", _read_only)
+    expected = "could not save your data \\(Read-only file system\\)"
+    with pytest.raises(StorageError, match=expected), rt.store.lock(sid):
+        pass
+
+
+def test_a_step_whose_lock_cannot_be_taken_says_so_and_changes_nothing(
+    rt,
+    started,
+    monkeypatch,  # noqa: F811
+):
+    before = campaigns.saved(started)
+    monkeypatch.setattr("dashboard.store.held", _read_only)
+    press("al-step")
+    _state, message = al_page.act(1, None, None, None, started)
+    assert isinstance(message, dbc.Alert) and "could not save your data" in text_of(message)
+    monkeypatch.undo()
+    assert campaigns.saved(started) == before
+
+
+def test_a_temp_file_that_cannot_be_made_is_a_storage_error(rt, sid, monkeypatch):
+    monkeypatch.setattr(tempfile, "mkstemp", _read_only)
+    with pytest.raises(StorageError, match="Your earlier data are unchanged"):
+        rt.store.save_arrays(sid, "campaigns", "x", {"a": np.zeros(2)})
+
+
+def test_an_unwritable_feature_cache_computes_without_keeping(tmp_path, monkeypatch):
+    dataset = load("freesolv")
+    monkeypatch.setattr(cache, "save", _read_only)
+    fresh = featurize(dataset, tmp_path / "cache")
+    assert fresh.X.shape[0] == dataset.rows
+    monkeypatch.setattr("dashboard.engine.features.dispatch.held", _read_only)
+    assert featurize(dataset, tmp_path / "cache").X.shape == fresh.X.shape
+
+
+def test_a_crash_between_the_arrays_and_the_json_leaves_the_previous_step(
+    rt,
+    started,
+    monkeypatch,  # noqa: F811
+):
+    before = campaigns.view(started)
+    real_save_json = rt.store.save_json
+
+    def crash(*_args, **_kwargs):
+        raise StorageError("the process died here")
+
+    monkeypatch.setattr(rt.store, "save_json", crash)
+    config = CampaignConfig(**{**SMALL, "initial_size": 10, "batch_size": 3})
+    with pytest.raises(StorageError):
+        campaigns.start(started, config)
+    monkeypatch.setattr(rt.store, "save_json", real_save_json)
+    after = campaigns.view(started)
+    assert after.snapshot.step == before.snapshot.step
+    assert after.pool_rows.size == before.pool_rows.size
+    np.testing.assert_array_equal(after.snapshot.mean, before.snapshot.mean)
+
+
+def test_any_use_keeps_a_short_lived_session_alive(tmp_path):
+    store = SessionStore(tmp_path, ttl_hours=2 / 3600)  # two seconds
+    sid = store.create()
+    for _ in range(6):
+        time.sleep(0.5)
+        store.require(sid)
+    assert store.exists(sid)
+
+
+def test_expired_sessions_are_swept_by_any_request_not_only_new_visitors(tmp_path):
+    store = SessionStore(tmp_path, ttl_hours=1.0)
+    idle, active = store.create(), store.create()
+    old = time.time() - 2 * 3600
+    os.utime(tmp_path / "sessions" / idle / "session.json", (old, old))
+    store._swept_at = -float("inf")
+    store.require(active)
+    assert not (tmp_path / "sessions" / idle).exists()
+
+
+def test_held_still_locks_across_uses(tmp_path):
+    with held(tmp_path / "x.lock"), held(tmp_path / "y.lock"):
+        assert (tmp_path / "x.lock").exists()
