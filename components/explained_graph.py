@@ -22,11 +22,12 @@ GRAPH_CONFIG = {
 half-width plot and covered its title wherever it is always shown (touch screens)."""
 
 
-def explained_graph(graph_id: str, explanation: str) -> dbc.Col:
-    """dcc.Graph `graph_id` (filled by a callback) above its explanation, half the row on large screens."""
+def explained_graph(graph_id: str, explanation: str, height: int = 420) -> dbc.Col:
+    """dcc.Graph `graph_id` (filled by a callback) above its explanation, half the row on large
+    screens; it holds `height` px (its figure's height) from the start, so nothing shifts."""
     return dbc.Col(
         [
-            dcc.Graph(id=graph_id, config=GRAPH_CONFIG),
+            dcc.Graph(id=graph_id, config=GRAPH_CONFIG, style={"height": f"{height}px"}),
             html.P(explanation, className="mi-explain"),
         ],
         lg=6,

@@ -14,51 +14,67 @@ class JobProgress(html.Div):
 
     `JobProgress.callback_kwargs(name)` gives the `progress`, `running` and `cancel` arguments of
     the background callback that drives it; the callback then calls
-    `set_progress((percent, "what is happening"))`.
+    `set_progress((percent, "what is happening"))`. With `detail`, that sentence goes on a line
+    under the bar instead (for long ones, which the bar's label would cut).
     """
 
     class ids:
         container = staticmethod(lambda name: f"{name}-job")
         bar = staticmethod(lambda name: f"{name}-job-bar")
+        text = staticmethod(lambda name: f"{name}-job-text")
         cancel = staticmethod(lambda name: f"{name}-job-cancel")
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, detail: bool = False) -> None:
         super().__init__(
-            dbc.Row(
-                [
-                    dbc.Col(
-                        dbc.Progress(
-                            id=self.ids.bar(name),
-                            value=0,
-                            striped=True,
-                            animated=True,
-                            style={"height": "1.4rem"},
+            [
+                dbc.Row(
+                    [
+                        dbc.Col(
+                            dbc.Progress(
+                                id=self.ids.bar(name),
+                                value=0,
+                                striped=True,
+                                animated=True,
+                                style={"height": "1.4rem"},
+                            ),
                         ),
-                    ),
-                    dbc.Col(
-                        dbc.Button(
-                            "Cancel",
-                            id=self.ids.cancel(name),
-                            size="sm",
-                            color="secondary",
-                            outline=True,
+                        dbc.Col(
+                            dbc.Button(
+                                "Cancel",
+                                id=self.ids.cancel(name),
+                                size="sm",
+                                color="secondary",
+                                outline=True,
+                            ),
+                            width="auto",
                         ),
-                        width="auto",
-                    ),
-                ],
-                className="g-2 align-items-center",
-            ),
+                    ],
+                    className="g-2 align-items-center",
+                ),
+                html.Div(id=self.ids.text(name), className="small mt-1", role="status")
+                if detail
+                else None,
+            ],
             id=self.ids.container(name),
             style=HIDDEN,
             className="my-2",
         )
 
     @classmethod
-    def callback_kwargs(cls, name: str) -> dict:
-        """Arguments for `app.callback(..., background=True, **kwargs)` tied to this block."""
+    def callback_kwargs(
+        cls, name: str, detail: bool = False, extra_running: list | None = None
+    ) -> dict:
+        """Arguments for `app.callback(..., background=True, **kwargs)` tied to this block (made
+        with the same `detail`); `extra_running` adds (output, while running, after) entries."""
+        sentence = (
+            Output(cls.ids.text(name), "children") if detail else Output(cls.ids.bar(name), "label")
+        )
         return {
-            "progress": [Output(cls.ids.bar(name), "value"), Output(cls.ids.bar(name), "label")],
+            "progress": [Output(cls.ids.bar(name), "value"), sentence],
             "progress_default": [0, ""],
-            "running": [(Output(cls.ids.container(name), "style"), SHOWN, HIDDEN)],
+            "running": [
+                (Output(cls.ids.container(name), "style"), SHOWN, HIDDEN),
+                *(extra_running or []),
+            ],
             "cancel": [Input(cls.ids.cancel(name), "n_clicks")],
         }

@@ -36,12 +36,13 @@ def create_app(settings: Settings | None = None, *, manager=None) -> Dash:
         use_pages=True,
         pages_folder="",
         assets_folder=str(ASSETS),
-        assets_ignore=r"vendor/.*",
+        assets_path_ignore=["vendor"],  # assets_ignore would match file names only
         external_stylesheets=["/assets/vendor/bootstrap-5.3.6.min.css"],
         background_callback_manager=manager or make_manager(settings),
         suppress_callback_exceptions=True,
         title="MI Dashboard",
         update_title=None,
+        compress=True,  # gzip through flask-compress: JS, CSS and callback answers shrink ~4x
         on_error=_log_callback_error,
     )
     # base64 makes an upload about 4/3 of the file; the parser gives the friendly size message,

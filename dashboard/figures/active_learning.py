@@ -1,20 +1,36 @@
 """Plots of one campaign step on the Active Learning page: arrays in, figure out, one per plot.
 
-Arrays are per pool row (as in `Campaign.snapshot`). To keep each step's answer small, the
-scatter plots draw every measured row and pick but at most MAX_POINTS of the other candidates
-(an even, deterministic thinning), and say so in the title.
+Arrays are per pool row (as in `Campaign.snapshot`). To keep each step's answer small (issue 14:
+at most 100 KB a step), the scatter plots draw every measured row and pick but at most
+MAX_POINTS of the other candidates (an even, deterministic thinning, said in the title), values
+go to the browser as float32, and the pool map's candidates are a fixed subset whose places never
+change, so that a step sends `pool_map_changes` only: colours, measured rows and picks.
 """
 
 from __future__ import annotations
+
+import base64
 
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard.figures.theme import COLORS, note_figure
+from dashboard.figures.theme import COLORS, legend_below, note_figure
 
-MAX_POINTS = 2500
-TOP_RANKED = 400
+MAX_POINTS = 1200
+TOP_RANKED = 300
+HEIGHT = 420
+
+
+def f32(values: np.ndarray) -> np.ndarray:
+    """Values as float32: half the bytes of float64 on the wire, ample for a plot."""
+    return np.asarray(values, dtype=np.float32)
+
+
+def typed(values: np.ndarray) -> dict[str, str]:
+    """float32 values as plotly.js's typed-array form, for a patch (figures do this themselves)."""
+    data = np.ascontiguousarray(values, dtype=np.float32).tobytes()
+    return {"dtype": "f4", "bdata": base64.b64encode(data).decode("ascii")}
 
 
 def thinned(candidates: np.ndarray, limit: int = MAX_POINTS) -> np.ndarray:
@@ -44,12 +60,12 @@ def parity(
         ("next picks", np.flatnonzero(known & picks), COLORS["next"], 11, 1.0),
     )
     for name, rows, color, size, opacity in groups:
-        fig.add_scattergl(
-            x=truth[rows],
-            y=mean[rows],
+        fig.add_scatter(
+            x=f32(truth[rows]),
+            y=f32(mean[rows]),
             mode="markers",
             name=name,
-            error_y={"type": "data", "array": std[rows], "thickness": 1, "width": 0},
+            error_y={"type": "data", "array": f32(std[rows]), "thickness": 1, "width": 0},
             marker={"color": color, "size": size, "opacity": opacity},
             hovertemplate="true %{x:.3g}<br>predicted %{y:.3g} ± %{error_y.array:.2g}<extra></extra>",
         )
@@ -67,12 +83,10 @@ def parity(
         if others.size == np.count_nonzero(known & ~measured & ~picks)
         else " (candidates thinned)"
     )
-    fig.update_layout(
-        title=f"Predicted vs true, ±σ{shown}", height=380, legend={"orientation": "h", "y": -0.2}
-    )
+    fig.update_layout(title=f"Predicted vs true, ±σ{shown}", height=HEIGHT)
     fig.update_xaxes(title=f"true {label}")
     fig.update_yaxes(title=f"predicted {label}")
-    return fig
+    return legend_below(fig)
 
 
 def ranked_candidates(
@@ -97,7 +111,7 @@ def ranked_candidates(
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     fig.add_scatter(
         x=np.concatenate([ranks, ranks[::-1]]),
-        y=np.concatenate([mean[order] + std[order], (mean[order] - std[order])[::-1]]),
+        y=f32(np.concatenate([mean[order] + std[order], (mean[order] - std[order])[::-1]])),
         fill="toself",
         fillcolor=COLORS["band"],
         line={"width": 0},
@@ -106,14 +120,14 @@ def ranked_candidates(
     )
     fig.add_scatter(
         x=ranks,
-        y=mean[order],
+        y=f32(mean[order]),
         mode="lines",
         name="predicted mean",
         line={"color": COLORS["candidate"]},
     )
     fig.add_scatter(
         x=ranks,
-        y=score[order],
+        y=f32(score[order]),
         mode="markers",
         name="acquisition score",
         marker={"color": COLORS["transfer"], "size": 4},
@@ -122,20 +136,16 @@ def ranked_candidates(
     chosen = picks[order]
     fig.add_scatter(
         x=ranks[chosen],
-        y=mean[order][chosen],
+        y=f32(mean[order][chosen]),
         mode="markers",
         name="next picks",
         marker={"color": COLORS["next"], "size": 11, "symbol": "star"},
     )
-    fig.update_layout(
-        title="Candidates, best predicted first",
-        height=380,
-        legend={"orientation": "h", "y": -0.2},
-    )
+    fig.update_layout(title="Candidates, best predicted first", height=HEIGHT)
     fig.update_xaxes(title="rank (1 = best predicted)", type="log")
     fig.update_yaxes(title=f"predicted {label}", secondary_y=False)
     fig.update_yaxes(title="score", secondary_y=True, showgrid=False)
-    return fig
+    return legend_below(fig)
 
 
 def pool_map(
@@ -145,16 +155,17 @@ def pool_map(
     measured: np.ndarray,
     picks: np.ndarray,
 ) -> go.Figure:
-    """The pool in two principal components of its features, coloured by a per-row value."""
-    others = thinned(np.flatnonzero(~measured & ~picks))
+    """The pool in two principal components of its features, coloured by a per-row value:
+    a fixed thinned subset of the pool, with the measured rows and the picks on top."""
+    shown = thinned(np.arange(coords.shape[0]))
     fig = go.Figure()
-    fig.add_scattergl(
-        x=coords[others, 0],
-        y=coords[others, 1],
+    fig.add_scatter(
+        x=f32(coords[shown, 0]),
+        y=f32(coords[shown, 1]),
         mode="markers",
-        name="candidates",
+        name="pool" + (" (thinned)" if shown.size < coords.shape[0] else ""),
         marker={
-            "color": colour[others],
+            "color": f32(colour[shown]),
             "colorscale": "Viridis",
             "size": 5,
             "opacity": 0.7,
@@ -166,19 +177,28 @@ def pool_map(
         ("measured", np.flatnonzero(measured), COLORS["measured"], "x"),
         ("next picks", np.flatnonzero(picks), COLORS["next"], "star"),
     ):
-        fig.add_scattergl(
-            x=coords[rows, 0],
-            y=coords[rows, 1],
+        fig.add_scatter(
+            x=f32(coords[rows, 0]),
+            y=f32(coords[rows, 1]),
             mode="markers",
             name=name,
             marker={"color": color, "size": 9, "symbol": symbol},
             hoverinfo="skip",
         )
-    fig.update_layout(
-        title=f"Pool map (PCA): {colour_label}",
-        height=380,
-        legend={"orientation": "h", "y": -0.2},
-    )
+    fig.update_layout(title=f"Pool map (PCA): {colour_label}", height=HEIGHT)
     fig.update_xaxes(title="PC 1")
     fig.update_yaxes(title="PC 2")
-    return fig
+    return legend_below(fig)
+
+
+def pool_map_changes(
+    coords: np.ndarray, colour: np.ndarray, measured: np.ndarray, picks: np.ndarray
+) -> list[tuple[tuple, object]]:
+    """What a new step changes in `pool_map`'s figure (same pool, same colour choice), as
+    (path in the figure, new value) pairs: the subset's colours, the measured rows, the picks."""
+    shown = thinned(np.arange(coords.shape[0]))
+    changes: list[tuple[tuple, object]] = [(("data", 0, "marker", "color"), typed(colour[shown]))]
+    for trace, rows in ((1, np.flatnonzero(measured)), (2, np.flatnonzero(picks))):
+        changes.append((("data", trace, "x"), typed(coords[rows, 0])))
+        changes.append((("data", trace, "y"), typed(coords[rows, 1])))
+    return changes

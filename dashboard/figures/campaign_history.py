@@ -9,7 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard.figures.theme import COLORS
+from dashboard.figures.theme import COLORS, legend_below
 
 GAUSSIAN_1SIGMA, GAUSSIAN_2SIGMA = 0.683, 0.954
 
@@ -81,10 +81,8 @@ def best_so_far(
     fig.update_yaxes(title=f"best {label}", row=1, col=1)
     fig.update_yaxes(title=f"top-{k} recall" if k else "recall", range=[-0.02, 1.02], row=2, col=1)
     fig.update_xaxes(title="step", row=2, col=1)
-    fig.update_layout(
-        title="Best so far and top-k recall", height=420, legend={"orientation": "h", "y": -0.15}
-    )
-    return fig
+    fig.update_layout(title="Best so far and top-k recall", height=420)
+    return legend_below(fig)
 
 
 def model_quality(history: list[dict]) -> go.Figure:
@@ -146,9 +144,5 @@ def model_quality(history: list[dict]) -> go.Figure:
     fig.update_yaxes(title="MAE", row=1, col=1, secondary_y=True, showgrid=False)
     fig.update_yaxes(title="share", range=[0, 1.02], row=2, col=1)
     fig.update_xaxes(title="step", row=2, col=1)
-    fig.update_layout(
-        title="Model quality and calibration on the unmeasured pool",
-        height=420,
-        legend={"orientation": "h", "y": -0.15},
-    )
-    return fig
+    fig.update_layout(title="Model quality and calibration", height=460)
+    return legend_below(fig)

@@ -1,4 +1,4 @@
-"""Teaching figures of the Home page: a real-data histogram and a 1-D active-learning sketch."""
+"""Teaching figures of the Home page: a real-data histogram and the Gaussian-process explorer."""
 
 from __future__ import annotations
 
@@ -6,19 +6,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
-from sklearn.gaussian_process import GaussianProcessRegressor
-from sklearn.gaussian_process.kernels import Matern, WhiteKernel
 
-from dashboard.engine.active_learning.acquisition import score
-from dashboard.figures.theme import COLORS
-
-ILLUSTRATION_X = np.array([0.3, 1.1, 2.0, 3.4, 4.3])
-SKETCHED = {
-    "ei": ("expected improvement", "#2b8a3e"),
-    "pi": ("probability of improvement", "#e8590c"),
-    "ucb": ("upper confidence bound (κ = 2)", "#7048e8"),
-    "max-sigma": ("maximum uncertainty", "#1098ad"),
-}
+from dashboard.figures.theme import COLORS, legend_below
 
 
 def gap_histogram(gaps: pd.Series) -> go.Figure:
@@ -43,74 +32,105 @@ def gap_histogram(gaps: pd.Series) -> go.Figure:
     return fig
 
 
-def _illustrative_function(x: np.ndarray) -> np.ndarray:
-    """A smooth made-up curve for the sketch; not a material property."""
-    return np.sin(1.6 * x) + 0.35 * x
-
-
-def acquisition_illustration() -> go.Figure:
-    """A GP fitted to five points of a made-up curve, and where each acquisition would measure."""
-    grid = np.linspace(0.0, 5.0, 300)
-    y = _illustrative_function(ILLUSTRATION_X)
-    gp = GaussianProcessRegressor(
-        Matern(length_scale=1.0, nu=2.5) + WhiteKernel(1e-4, "fixed"),
-        normalize_y=True,
-        random_state=0,
-    ).fit(ILLUSTRATION_X[:, None], y)
-    mean, std = gp.predict(grid[:, None], return_std=True)
+def gp_explorer(
+    grid: np.ndarray,
+    truth: np.ndarray,
+    mean: np.ndarray | None,
+    std: np.ndarray | None,
+    points: list[int],
+    scores: np.ndarray | None,
+    pick: int | None,
+    acquisition_label: str,
+) -> go.Figure:
+    """The toy: hidden curve, GP mean ± 2σ and measured points above; the acquisition's scores
+    (scaled to 0-1) and its next pick below. An invisible bar per grid point catches clicks
+    anywhere in the upper plot, so a click measures there."""
     fig = make_subplots(
-        rows=2, cols=1, shared_xaxes=True, row_heights=[0.6, 0.4], vertical_spacing=0.06
+        rows=2, cols=1, shared_xaxes=True, row_heights=[0.64, 0.36], vertical_spacing=0.08
     )
-    band = np.concatenate([mean + 2 * std, (mean - 2 * std)[::-1]])
+    low, high = float(np.min(truth)) - 1.5, float(np.max(truth)) + 1.5
+    fig.add_bar(
+        x=grid,
+        y=np.full(grid.size, high - low),
+        base=low,
+        width=float(grid[1] - grid[0]),
+        marker={"color": "rgba(0,0,0,0)", "line": {"width": 0}},
+        hovertemplate="x = %{x:.2f}: click to measure here<extra></extra>",
+        showlegend=False,
+        name="click catcher",
+        row=1,
+        col=1,
+    )
+    if mean is not None and std is not None:
+        fig.add_scatter(
+            x=np.concatenate([grid, grid[::-1]]),
+            y=np.concatenate([mean + 2 * std, (mean - 2 * std)[::-1]]),
+            fill="toself",
+            line={"width": 0},
+            fillcolor=COLORS["band"],
+            name="±2σ",
+            hoverinfo="skip",
+            row=1,
+            col=1,
+        )
     fig.add_scatter(
-        x=np.concatenate([grid, grid[::-1]]),
-        y=band,
-        fill="toself",
-        line={"width": 0},
-        fillcolor=COLORS["band"],
-        name="±2σ",
+        x=grid,
+        y=truth,
+        name="hidden truth",
+        line={"dash": "dot", "color": COLORS["baseline"]},
         hoverinfo="skip",
         row=1,
         col=1,
     )
-    fig.add_scatter(
-        x=grid,
-        y=_illustrative_function(grid),
-        name="hidden truth",
-        line={"dash": "dot", "color": COLORS["baseline"]},
-        row=1,
-        col=1,
-    )
-    fig.add_scatter(
-        x=grid, y=mean, name="model mean", line={"color": COLORS["candidate"]}, row=1, col=1
-    )
-    fig.add_scatter(
-        x=ILLUSTRATION_X,
-        y=y,
-        mode="markers",
-        name="measured",
-        marker={"color": COLORS["measured"], "size": 9},
-        row=1,
-        col=1,
-    )
-    for name, (label, color) in SKETCHED.items():
-        scores = score(name, mean, std, float(y.max()), "max")
-        span = scores.max() - scores.min()
-        scaled = (scores - scores.min()) / span if span > 0 else np.zeros_like(scores)
-        fig.add_scatter(x=grid, y=scaled, name=label, line={"color": color}, row=2, col=1)
-        pick = int(np.argmax(scores))
+    if mean is not None:
         fig.add_scatter(
-            x=[grid[pick]],
-            y=[1.0],
-            mode="markers",
-            showlegend=False,
+            x=grid,
+            y=mean,
+            name="model mean",
+            line={"color": COLORS["candidate"], "width": 2.5},
             hoverinfo="skip",
-            marker={"symbol": "triangle-down", "size": 12, "color": color},
+            row=1,
+            col=1,
+        )
+    fig.add_scatter(
+        x=grid[points],
+        y=truth[points],
+        mode="markers",
+        name="measured (click to take back)",
+        marker={"color": COLORS["measured"], "size": 11, "line": {"width": 1, "color": "white"}},
+        hovertemplate="measured at x = %{x:.2f}: click to take back<extra></extra>",
+        row=1,
+        col=1,
+    )
+    if scores is not None:
+        finite = np.where(np.isfinite(scores), scores, np.nan)
+        span = np.nanmax(finite) - np.nanmin(finite)
+        scaled = (finite - np.nanmin(finite)) / span if span > 0 else np.zeros_like(finite)
+        fig.add_scatter(
+            x=grid,
+            y=scaled,
+            name=acquisition_label,
+            line={"color": COLORS["transfer"]},
+            hovertemplate="x = %{x:.2f}: score %{y:.2f} (scaled)<extra></extra>",
             row=2,
             col=1,
         )
-    fig.update_yaxes(title="y (made up)", row=1, col=1)
-    fig.update_yaxes(title="score (scaled)", range=[-0.05, 1.15], row=2, col=1)
-    fig.update_xaxes(title="x", row=2, col=1)
-    fig.update_layout(height=480, legend={"orientation": "h", "y": -0.18}, margin={"t": 20})
-    return fig
+    if pick is not None:
+        fig.add_vline(x=float(grid[pick]), line={"color": COLORS["next"], "dash": "dash"})
+        fig.add_scatter(
+            x=[grid[pick]],
+            y=[1.08],
+            mode="markers",
+            name="next pick",
+            marker={"symbol": "triangle-down", "size": 14, "color": COLORS["next"]},
+            hoverinfo="skip",
+            row=2,
+            col=1,
+        )
+    fig.update_yaxes(title="y (made up)", range=[low, high], row=1, col=1)
+    fig.update_yaxes(title="score", range=[-0.05, 1.2], row=2, col=1)
+    fig.update_xaxes(title="x", range=[float(grid[0]), float(grid[-1])], row=2, col=1)
+    fig.update_layout(
+        height=500, margin={"t": 10}, hovermode="closest", bargap=0, clickmode="event"
+    )
+    return legend_below(fig)

@@ -6,6 +6,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 INK = "#8a8f98"
+TOOLBAR_PX = 34
 GRID = "rgba(138, 143, 152, 0.25)"
 COLORS = {
     "measured": "#d9480f",
@@ -18,11 +19,25 @@ COLORS = {
 
 
 def register_template() -> None:
-    """Add the template to plotly's registry (idempotent)."""
-    axis = {"gridcolor": GRID, "zerolinecolor": GRID, "linecolor": GRID, "automargin": True}
+    """Add the template to plotly's registry (idempotent).
+
+    Built from nothing rather than on plotly_white: a figure carries its whole template to the
+    browser, and plotly_white's defaults for 3-D scenes, maps, polar axes and every trace type
+    weighed 7 KB in each of the five plots a campaign step redraws.
+    """
+    axis = {
+        "gridcolor": GRID,
+        "zerolinecolor": GRID,
+        "linecolor": GRID,
+        "automargin": True,
+        "ticks": "",
+        "title": {"standoff": 15},
+    }
     pio.templates["mi"] = go.layout.Template(
-        pio.templates["plotly_white"],
         layout={
+            "autotypenumbers": "strict",
+            "hovermode": "closest",
+            "hoverlabel": {"align": "left"},
             "paper_bgcolor": "rgba(0,0,0,0)",
             "plot_bgcolor": "rgba(0,0,0,0)",
             "font": {
@@ -33,10 +48,36 @@ def register_template() -> None:
             "yaxis": axis,
             "margin": {"l": 50, "r": 20, "t": 40, "b": 45},
             "legend": {"bgcolor": "rgba(0,0,0,0)"},
-            "title": {"x": 0.01, "xanchor": "left", "font": {"size": 15}},
+            "title": {
+                "x": 0.01,
+                "xanchor": "left",
+                "font": {"size": 15},
+                # below the plot's tool bar (about 30 px at the top right), pushing the plot down
+                "yref": "container",
+                "y": 1,
+                "yanchor": "top",
+                "pad": {"t": TOOLBAR_PX},
+                "automargin": True,
+            },
             "colorway": ["#4c6ef5", "#d9480f", "#2b8a3e", "#7048e8", "#e8590c", "#1098ad"],
         },
     )
+
+
+def legend_below(fig: go.Figure) -> go.Figure:
+    """A horizontal legend at the bottom of the figure, under the x-axis title: Plotly grows the
+    bottom margin to fit it, so axis titles and legend never touch whatever the width."""
+    fig.update_layout(
+        legend={
+            "orientation": "h",
+            "yref": "container",
+            "y": 0,
+            "yanchor": "bottom",
+            "x": 0,
+            "xanchor": "left",
+        }
+    )
+    return fig
 
 
 def note_figure(title: str, note: str, height: int = 380) -> go.Figure:

@@ -1,4 +1,5 @@
-"""The Active Learning page in a browser: start, Step three times, Back, export and import."""
+"""The Active Learning page in a browser: actions wait for a campaign, start, Step three times,
+Back, export and import, the guided demo's stages, Start and Step within ten Tab stops."""
 
 from __future__ import annotations
 
@@ -7,6 +8,10 @@ import json
 import pytest
 from dash.testing.wait import until
 from selenium.webdriver.common.keys import Keys
+
+from dashboard import catalog
+from dashboard.pages.active_learning import guide
+from dashboard.pages.active_learning.layout import ACTIONS
 
 pytestmark = pytest.mark.browser
 
@@ -92,3 +97,78 @@ def test_export_and_import_restore_the_same_step(dash_duo, app, tmp_path):
     dash_duo.find_element("#al-import input[type=file]").send_keys(str(broken))
     dash_duo.wait_for_contains_text("#al-message", "not a saved MI Dashboard campaign", timeout=20)
     assert "step 2 of 2" in status(dash_duo)
+
+
+def disabled(dash_duo) -> dict[str, bool]:
+    return {name: not dash_duo.find_element(f"#{name}").is_enabled() for name in ACTIONS}
+
+
+def test_actions_wait_for_a_campaign_and_start_sits_beside_step(dash_duo, app):
+    dash_duo.start_server(app)
+    dash_duo.wait_for_page(url=dash_duo.server_url + "/active-learning")
+    dash_duo.wait_for_contains_text("#al-status", "no campaign yet", timeout=20)
+    assert all(disabled(dash_duo).values()), disabled(dash_duo)
+    start = dash_duo.find_element("#al-start").rect
+    step = dash_duo.find_element("#al-step").rect
+    assert abs(start["y"] - step["y"]) < 5 and 0 < step["x"] - start["x"] < 120
+    choose(dash_duo, "al-dataset", "FreeSolv")
+    dash_duo.wait_for_contains_text("#al-target", "expt", timeout=10)
+    for field, value in (("#al-init", "20"), ("#al-batch", "5")):
+        box = dash_duo.find_element(field)
+        box.clear()
+        box.send_keys(value + Keys.TAB)
+    click(dash_duo, "#al-start")
+    dash_duo.wait_for_contains_text("#al-status", "20 measured", timeout=120)
+    until(lambda: not any(disabled(dash_duo).values()), timeout=10)
+
+
+def tab_stops(dash_duo, count: int) -> list[str]:
+    """The ids focused by the next `count` presses of Tab ('' for elements without one)."""
+    reached = []
+    for _ in range(count):
+        dash_duo.driver.switch_to.active_element.send_keys(Keys.TAB)
+        reached.append(dash_duo.driver.execute_script("return document.activeElement.id"))
+    return reached
+
+
+def test_start_is_within_ten_tab_stops_and_two_after_the_skip_link(dash_duo, app):
+    dash_duo.start_server(app)
+    dash_duo.wait_for_page(url=dash_duo.server_url + "/active-learning")
+    dash_duo.wait_for_contains_text("#al-status", "no campaign yet", timeout=20)
+    assert "al-start" in tab_stops(dash_duo, 10)
+    dash_duo.driver.refresh()
+    dash_duo.wait_for_contains_text("#al-status", "no campaign yet", timeout=20)
+    tab_stops(dash_duo, 1)
+    skip = dash_duo.driver.switch_to.active_element
+    assert skip.text == "Skip to the page"
+    skip.send_keys(Keys.ENTER)
+    # Step follows Start once a campaign exists (until then it is disabled, so Tab skips it)
+    assert tab_stops(dash_duo, 2) == ["al-guide-start", "al-start"]
+
+
+def test_the_guided_campaign_runs_its_stages_and_the_summary_moves_on(
+    dash_duo, app, monkeypatch, screenshot
+):
+    monkeypatch.setattr(
+        guide,
+        "DEMO",
+        {**guide.DEMO, "al-dataset": catalog.BUILTIN + "freesolv", "al-target": "expt"}
+        | {"al-init": 20, "al-batch": 5},
+    )
+    monkeypatch.setattr(guide, "STAGES", (0, 1, 3))
+    monkeypatch.setattr(guide, "PAUSE_MS", 500)
+    dash_duo.start_server(app)
+    dash_duo.wait_for_page(url=dash_duo.server_url + "/active-learning")
+    dash_duo.wait_for_element("#al-guide-start", timeout=20)
+    click(dash_duo, "#al-guide-start")
+    dash_duo.wait_for_contains_text("#al-guide-text", "Stage 1 of 3", timeout=120)
+    first = dash_duo.find_element("#al-summary").text
+    assert "Start: the best of the 20 first measurements" in first
+    dash_duo.wait_for_contains_text("#al-guide-text", "Stage 2 of 3", timeout=60)
+    dash_duo.wait_for_contains_text("#al-guide-text", "Stage 3 of 3", timeout=60)
+    dash_duo.wait_for_contains_text("#al-status", "step 3 of 3", timeout=30)
+    last = dash_duo.find_element("#al-summary").text
+    assert last != first and "in 3 steps" in last and "random search would need" in last
+    assert "calibration" in dash_duo.find_element("#al-guide-text").text
+    screenshot("active-learning-guided")
+    assert dash_duo.get_logs() == []

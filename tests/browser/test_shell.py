@@ -1,4 +1,5 @@
-"""Every page in a real headless Chromium: loads cleanly, navigates, remembers the theme."""
+"""Every page in a real headless Chromium: loads cleanly, navigates, remembers the theme, reads
+in dark mode, folds its navbar on a phone."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import pytest
 from dash.testing.wait import until
 
 from dashboard.shell import nav_id
+from tests.browser import axe
 
 pytestmark = pytest.mark.browser
 
@@ -84,3 +86,55 @@ def test_a_forged_session_id_is_replaced(dash_duo, app):
     dash_duo.driver.refresh()
     read = "return window.localStorage.getItem('session-id')"
     until(lambda: forged not in (dash_duo.driver.execute_script(read) or forged), timeout=10)
+
+
+CONTRAST = """
+function rgb(text) { return text.match(/[\\d.]+/g).map(Number); }
+function luminance(c) {
+  const [r, g, b] = c.slice(0, 3).map(v => v / 255).map(
+    v => v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4));
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+function background(el) {
+  for (; el; el = el.parentElement) {
+    const c = rgb(getComputedStyle(el).backgroundColor);
+    if (c.length < 4 || c[3] > 0) { return c; }
+  }
+  return [255, 255, 255];
+}
+const el = document.querySelector(arguments[0]);
+const text = luminance(rgb(getComputedStyle(el).color));
+const back = luminance(background(el));
+return (Math.max(text, back) + 0.05) / (Math.min(text, back) + 0.05);
+"""
+
+
+def test_dark_mode_dropdowns_read_at_4_5_to_1(dash_duo, app):
+    dash_duo.start_server(app)
+    dash_duo.wait_for_page(url=dash_duo.server_url + "/active-learning")
+    axe.set_theme(dash_duo.driver, "dark")
+    dash_duo.wait_for_contains_text("#al-dataset", "QM9", timeout=20)
+    until(lambda: dash_duo.find_element("html").get_attribute("data-bs-theme") == "dark", 10)
+    for selector in ("#al-dataset", "#al-dataset-value", "#al-model"):
+
+        def readable(selector=selector) -> bool:  # after the theme's colour transitions
+            return dash_duo.driver.execute_script(CONTRAST, selector) >= 4.5
+
+        until(readable, timeout=5, msg=f"{selector}: contrast under 4.5 : 1 in dark mode")
+
+
+def test_the_navbar_folds_behind_a_menu_button_on_a_phone(dash_duo, app):
+    dash_duo.start_server(app)
+    dash_duo.driver.set_window_size(390, 844)
+    try:
+        dash_duo.wait_for_element("#page-body h1", timeout=20)
+        links = dash_duo.find_element("#nav-links")
+        assert not links.is_displayed()
+        assert dash_duo.find_element(".navbar").size["height"] < 80
+        dash_duo.find_element("#nav-toggle").click()
+        until(links.is_displayed, timeout=5)
+        dash_duo.find_element("#nav-active_learning").click()
+        dash_duo.wait_for_contains_text("#page-body h1", "Active", timeout=20)
+        until(lambda: not dash_duo.find_element("#nav-links").is_displayed(), timeout=5)
+    finally:
+        dash_duo.driver.set_window_size(1366, 900)

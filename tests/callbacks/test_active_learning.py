@@ -1,11 +1,16 @@
-"""The Active Learning page's start job: progress while features are computed, then cached."""
+"""The Active Learning page's callbacks: the start job's progress, the guide's stages, the
+summary line, and what a step sends."""
 
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
+import numpy as np
+from dash import Patch, no_update
 
 from dashboard import campaigns
 from dashboard.pages.active_learning import callbacks as al_page
+from dashboard.pages.active_learning import guide, render, summary
+from dashboard.pages.active_learning.layout import ACTIONS
 
 CONTROLS = (
     "builtin:freesolv",
@@ -22,6 +27,7 @@ CONTROLS = (
     "auto",
     "random",
 )
+NAMES = [f"{o.component_id}.{o.component_property}" for o in render.OUTPUTS]
 
 
 def test_starting_reports_descriptor_progress_once_then_uses_the_cache(rt, sid):
@@ -29,7 +35,7 @@ def test_starting_reports_descriptor_progress_once_then_uses_the_cache(rt, sid):
     _state, message = al_page.start_campaign(heard.append, 1, sid, *CONTROLS)
     assert isinstance(message, dbc.Alert) and message.color == "success"
     descriptor_steps = [p for p in heard if "RDKit descriptors" in p[1]]
-    assert len(descriptor_steps) >= 2
+    assert descriptor_steps and all("s left" in p[1] for p in descriptor_steps)
     percents = [p[0] for p in heard]
     assert percents == sorted(percents) and percents[-1] == 100
     assert "fitting the first model" in [p[1] for p in heard]
@@ -40,3 +46,66 @@ def test_starting_reports_descriptor_progress_once_then_uses_the_cache(rt, sid):
     heard.clear()
     al_page.start_campaign(heard.append, 1, sid, *CONTROLS)
     assert not [p for p in heard if "RDKit descriptors" in p[1]]
+
+
+def _trigger(monkeypatch, component: str) -> None:
+    context = type("Ctx", (), {"triggered_id": component})
+    monkeypatch.setattr(render.dash, "ctx", context)
+
+
+def _small_campaign(sid) -> None:
+    al_page.start_campaign(lambda _progress: None, 1, sid, *CONTROLS)
+
+
+def test_before_a_campaign_every_action_is_disabled_and_the_page_says_why(rt, sid, monkeypatch):
+    _trigger(monkeypatch, "session-id")
+    answer = dict(zip(NAMES, render.render(None, None, "mean", sid), strict=True))
+    assert "no campaign yet" in answer["al-status.children"].children
+    assert all(answer[f"{name}.disabled"] for name in ACTIONS)
+
+
+def test_a_step_patches_the_map_and_a_colour_change_redraws_the_map_alone(rt, sid, monkeypatch):
+    _small_campaign(sid)
+    with rt.store.lock(sid):
+        campaign = campaigns.load(sid)
+        campaign.step()
+        campaigns.save(sid, campaign)
+    _trigger(monkeypatch, "al-state")
+    step = dict(zip(NAMES, render.render({"redraw": "step"}, None, "mean", sid), strict=True))
+    assert isinstance(step["al-map.figure"], Patch)
+    assert not any(step[f"{name}.disabled"] for name in ACTIONS)
+    assert (
+        step["al-summary.children"].startswith("best ")
+        and "in 1 step" in step["al-summary.children"]
+    )
+    _trigger(monkeypatch, "al-map-colour")
+    colour = dict(zip(NAMES, render.render({"redraw": "step"}, None, "std", sid), strict=True))
+    assert colour["al-map.figure"].layout.title.text.endswith("σ")
+    assert all(v is no_update for k, v in colour.items() if k != "al-map.figure")
+
+
+def test_the_guide_starts_the_demo_then_steps_it_stage_by_stage(rt, sid, monkeypatch):
+    demo = {**guide.DEMO, "al-dataset": "builtin:freesolv", "al-target": "expt"}
+    monkeypatch.setattr(guide, "DEMO", demo | {"al-init": 20, "al-batch": 5})
+    monkeypatch.setattr(guide, "STAGES", (0, 2))
+    monkeypatch.setattr(guide, "ctx", type("Ctx", (), {"triggered_id": "al-guide-start"}))
+    state, _message, nxt, note, *_timer, last = guide.run_stage(lambda p: None, 1, None, None, sid)
+    assert state["redraw"] == "full" and nxt == {"next": 1} and not last
+    assert note.startswith("Stage 1 of 2: the start. 20 molecules")
+    monkeypatch.setattr(guide, "ctx", type("Ctx", (), {"triggered_id": "al-guide-timer"}))
+    state, _message, nxt, note, *_timer, last = guide.run_stage(lambda p: None, None, 1, nxt, sid)
+    assert state["redraw"] == "step" and last and campaigns.load(sid).step_index == 2
+    assert note.startswith("Stage 2 of 2: calibration.")
+
+
+def test_random_search_needs_the_median_number_of_draws_to_hit_one_of_the_good_rows():
+    truth = np.arange(100.0)  # the best 10 are >= 90
+    config = type("Config", (), {"goal": "max", "initial_size": 0, "batch_size": 1})
+    # P(no good row among m draws) falls to 1/2 at m = 7 (0.9 * 0.899 * ... over 7 draws)
+    assert summary.random_steps_needed(truth, 90.0, "max", 0, 1) == 7
+    assert summary.random_steps_needed(truth, 90.0, "max", 5, 1) == 2
+    assert summary.random_steps_needed(truth, 200.0, "max", 0, 1) is None
+    history = [{"best_so_far": 50.0}, {"best_so_far": 90.0}]
+    assert summary.summary_line(history, truth, config, "eV") == (
+        "best 50 → 90 eV in 1 step; random search would need ≈ 7 steps (median)"
+    )

@@ -1,13 +1,20 @@
-"""Figure builders: pure functions whose traces carry the numbers they were given."""
+"""Figure builders: pure functions whose traces carry the numbers they were given, small enough
+to send, with legends and titles out of the axes' and the tool bar's way."""
 
 from __future__ import annotations
 
+import base64
+import json
+
 import numpy as np
 import pandas as pd
+import plotly
+import plotly.io as pio
 
 from dashboard.figures import active_learning as al
 from dashboard.figures import campaign_history, transfer
 from dashboard.figures import data as data_figures
+from dashboard.figures.theme import register_template
 
 
 def test_thinning_keeps_at_most_the_limit_and_both_ends():
@@ -72,3 +79,60 @@ def test_missing_values_counts_per_column():
     frame = pd.DataFrame({"a": [1, None, None], "b": [1, 2, None], "c": [1, 2, 3]})
     bar = data_figures.missing_values(frame).data[0]
     assert list(bar.x) == ["a", "b"] and list(bar.y) == [2, 1]
+
+
+def _kilobytes(value) -> float:
+    return len(json.dumps(value, cls=plotly.utils.PlotlyJSONEncoder)) / 1024
+
+
+def _pool(n: int = 10_000, measured: int = 550, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    truth = rng.normal(size=n)
+    mean, std = truth + rng.normal(0, 0.3, n), rng.uniform(0.1, 0.5, n)
+    is_measured = np.zeros(n, dtype=bool)
+    is_measured[rng.choice(n, measured, replace=False)] = True
+    picks = np.zeros(n, dtype=bool)
+    picks[np.flatnonzero(~is_measured)[:10]] = True
+    return truth, mean, std, is_measured, picks, rng.normal(size=(n, 2))
+
+
+def test_a_qm9_sized_step_sends_plots_under_100_kb_with_the_map_as_a_patch(monkeypatch):
+    register_template()
+    monkeypatch.setattr(pio.templates, "default", "mi")  # as the app has it
+    truth, mean, std, measured, picks, coords = _pool()
+    score = np.where(measured, np.nan, mean + 2 * std)
+    sizes = {
+        "parity": _kilobytes(al.parity(mean, std, truth, measured, picks, "lumo")),
+        "ranked": _kilobytes(al.ranked_candidates(mean, std, score, mean, picks, "lumo")),
+        "map patch": _kilobytes(al.pool_map_changes(coords, mean, measured, picks)),
+    }
+    assert sum(sizes.values()) < 70, sizes  # leaves room for the history plots and badges (~15 KB)
+    assert sizes["map patch"] < 0.5 * _kilobytes(al.pool_map(coords, mean, "m", measured, picks))
+
+
+def test_the_map_patch_carries_the_new_colours_of_the_fixed_subset():
+    truth, mean, std, measured, picks, coords = _pool(n=100, measured=10)
+    changes = dict(al.pool_map_changes(coords, std, measured, picks))
+    colours = changes[("data", 0, "marker", "color")]
+    decoded = np.frombuffer(base64.b64decode(colours["bdata"]), dtype=np.float32)
+    assert np.allclose(decoded, std)  # 100 rows: no thinning
+    shown = al.pool_map(coords, std, "σ", measured, picks).data[0]
+    assert np.allclose(np.asarray(shown.marker.color), decoded)
+
+
+def test_legends_sit_under_the_axis_titles_and_titles_under_the_tool_bar():
+    truth, mean, std, measured, picks, coords = _pool(n=200, measured=20)
+    figures = [
+        al.parity(mean, std, truth, measured, picks, "lumo"),
+        al.pool_map(coords, mean, "m", measured, picks),
+        campaign_history.best_so_far([1.0, 2.0], [0.1, 0.2], None, None, 3.0, 10, "y"),
+    ]
+    for fig in figures:
+        assert (fig.layout.legend.yref, fig.layout.legend.yanchor, fig.layout.legend.y) == (
+            "container",
+            "bottom",
+            0,
+        )
+    register_template()
+    title = pio.templates["mi"].layout.title
+    assert title.yref == "container" and title.pad.t >= 30 and title.automargin

@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import time
 
 import dash
 import dash_bootstrap_components as dbc
@@ -17,12 +16,19 @@ from components.problems import error_alert
 from dashboard import campaigns, runtime
 from dashboard.engine.active_learning.config import SIMULATED
 from dashboard.jobs import reports_failures
-from dashboard.pages.active_learning import config_form, suggestions
-from dashboard.pages.active_learning.render import render
+from dashboard.pages.active_learning import config_form, guide, suggestions
+from dashboard.pages.active_learning.layout import BUSY, IDLE
+from dashboard.pages.active_learning.render import OUTPUTS, render
+from dashboard.pages.active_learning.starting import changed, start
 from dashboard.store import SessionError, StorageError
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 ACTIONS = ("al-step", "al-back", "al-reset", "al-play-timer")
+BUSY_RUNNING = [
+    (Output("al-actions", "className"), BUSY, IDLE),
+    (Output("al-guide-start", "disabled"), True, False),
+]
+"""While a campaign changes, its buttons wait (and say so) and the guide cannot be restarted."""
 
 
 def register_callbacks(app: Dash) -> None:
@@ -53,7 +59,7 @@ def register_callbacks(app: Dash) -> None:
         *(State(name, "value") for name in config_form.FORM_IDS),
         background=True,
         prevent_initial_call=True,
-        **JobProgress.callback_kwargs("al-start"),
+        **JobProgress.callback_kwargs("al-start", detail=True, extra_running=BUSY_RUNNING),
     )(start_campaign)
     app.callback(
         Output("al-state", "data", allow_duplicate=True),
@@ -63,7 +69,7 @@ def register_callbacks(app: Dash) -> None:
         State("session-id", "data"),
         background=True,
         prevent_initial_call=True,
-        **JobProgress.callback_kwargs("al-run"),
+        **JobProgress.callback_kwargs("al-run", detail=True, extra_running=BUSY_RUNNING),
     )(run_steps)
     app.callback(
         Output("al-state", "data", allow_duplicate=True),
@@ -74,6 +80,7 @@ def register_callbacks(app: Dash) -> None:
         ),
         State("session-id", "data"),
         prevent_initial_call=True,
+        running=BUSY_RUNNING,
     )(act)
     app.callback(
         Output("al-play-timer", "disabled"),
@@ -83,19 +90,7 @@ def register_callbacks(app: Dash) -> None:
         prevent_initial_call=True,
     )(toggle_play)
     app.callback(
-        Output("al-parity", "figure"),
-        Output("al-ranked", "figure"),
-        Output("al-map", "figure"),
-        Output("al-best", "figure"),
-        Output("al-quality", "figure"),
-        Output("al-status", "children"),
-        Output("al-slider", "max"),
-        Output("al-slider", "value"),
-        Output("al-suggestions-grid", "rowData"),
-        Output("al-suggestions-grid", "columnDefs"),
-        Output("al-suggestions-help", "children"),
-        Output("al-enter", "style"),
-        Output("al-results", "style"),
+        *OUTPUTS,
         Input("al-state", "data"),
         Input("al-slider", "value"),
         Input("al-map-colour", "value"),
@@ -129,35 +124,18 @@ def register_callbacks(app: Dash) -> None:
         State("session-id", "data"),
         prevent_initial_call=True,
     )(suggestions.download)
-
-
-def _changed() -> dict:
-    """A new value for al-state, so that the plots are drawn again."""
-    return {"t": time.time()}
+    guide.register(app, BUSY_RUNNING)
 
 
 @reports_failures(message_output=1, outputs=2)
 def start_campaign(set_progress, _clicks, sid, *controls):
     """Featurise the dataset, fit the first model and save the new campaign (a background job)."""
-    set_progress((5, "reading the settings"))
     try:
-        config = config_form.build_config(*controls)
-        set_progress((10, "computing features and fitting the first model"))
-
-        def featurising(fraction: float) -> None:
-            message = f"RDKit descriptors of {fraction:.0%} of the rows (kept for next time)"
-            if fraction >= 1:
-                message = "fitting the first model"
-            set_progress((10 + int(80 * fraction), message))
-
-        store = runtime.current().store
-        with store.lock(store.require(sid)):
-            campaign = campaigns.start(sid, config, featurising)
+        campaign = start(set_progress, sid, config_form.build_config(*controls))
     except (ValueError, KeyError, SessionError, StorageError) as err:
         return no_update, error_alert(err)
-    set_progress((100, "done"))
     note = f"Started: {campaign.pool_rows.size:,} candidates, model {campaign.model_name}."
-    return _changed(), dbc.Alert(note, color="success", duration=5000)
+    return changed("full"), dbc.Alert(note, color="success", duration=5000)
 
 
 @reports_failures(message_output=1, outputs=2)
@@ -168,21 +146,20 @@ def run_steps(set_progress, _clicks, n, sid):
         if not 1 <= n <= 200:
             raise ValueError("Run between 1 and 200 steps at a time.")
         store = runtime.current().store
+        with store.lock(store.require(sid)):
+            campaign = campaigns.load(sid)  # once: loading reads the features and refits
+        if campaign.config.mode != SIMULATED:
+            raise ValueError("Run needs a simulated campaign; a real one steps on your values.")
         for done in range(n):
             with store.lock(store.require(sid)):
-                campaign = campaigns.load(sid)
-                if campaign.config.mode != SIMULATED:
-                    raise ValueError(
-                        "Run needs a simulated campaign; a real one steps on your values."
-                    )
                 campaign.step()
                 campaigns.save(sid, campaign)
             set_progress(
                 (int(100 * (done + 1) / n), f"step {campaign.step_index} ({done + 1} of {n})")
             )
     except (ValueError, KeyError, SessionError, StorageError) as err:
-        return _changed(), error_alert(err)
-    return _changed(), None
+        return changed("step"), error_alert(err)
+    return changed("step"), None
 
 
 def act(_step, _back, _reset, _tick, sid):
@@ -201,7 +178,7 @@ def act(_step, _back, _reset, _tick, sid):
             campaigns.save(sid, campaign)
     except (ValueError, KeyError, SessionError, StorageError) as err:
         return no_update, error_alert(err)
-    return _changed(), None
+    return changed("step"), None
 
 
 def toggle_play(_clicks, disabled: bool):
@@ -226,7 +203,7 @@ def enter_measurements(_clicks, rows: list[dict] | None, sid):
             campaigns.save(sid, campaign)
     except (ValueError, KeyError, SessionError, StorageError) as err:
         return no_update, error_alert(err)
-    return _changed(), dbc.Alert(
+    return changed("step"), dbc.Alert(
         f"{len(values)} value(s) taken in.", color="success", duration=4000
     )
 
@@ -264,6 +241,6 @@ def import_campaign(contents: str | None, filename: str | None, sid):
             campaigns.save(sid, campaign, new=True)
     except (ValueError, KeyError, binascii.Error, SessionError, StorageError) as err:
         return no_update, error_alert(err)
-    return _changed(), dbc.Alert(
+    return changed("full"), dbc.Alert(
         f"Imported: step {campaign.step_index}.", color="success", duration=4000
     )

@@ -6,7 +6,6 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components.fields import labelled
-from components.job_progress import JobProgress
 from dashboard.engine.active_learning.config import REAL, SIMULATED
 from dashboard.engine.active_learning.surrogates import MODELS
 
@@ -24,7 +23,7 @@ ACQUISITIONS = {
 
 
 def campaign_controls() -> dbc.Card:
-    """The card with every setting of a new campaign and its Start button."""
+    """The card with every setting of a new campaign (Start, above the plots, uses them)."""
     model_options = [{"label": "auto: the benchmark's best for the data", "value": "auto"}] + [
         {"label": f"{name}: {text}", "value": name} for name, text in MODELS.items()
     ]
@@ -32,7 +31,7 @@ def campaign_controls() -> dbc.Card:
     return dbc.Card(
         dbc.CardBody(
             [
-                html.H2("Campaign", className="h5"),
+                html.H2("Settings of a new campaign", className="h5"),
                 labelled(
                     "Dataset",
                     dcc.Dropdown(
@@ -59,6 +58,7 @@ def campaign_controls() -> dbc.Card:
                     ),
                     "What a good material is.",
                 ),
+                dbc.Label("Target value", html_for="al-goal-value", className="visually-hidden"),
                 dbc.Input(
                     id="al-goal-value",
                     placeholder="target value, e.g. 1.4",
@@ -99,9 +99,13 @@ def campaign_controls() -> dbc.Card:
                     ),
                     "",
                 ),
-                html.Div(id="al-acquisition-help", className="mi-explain mb-2"),
                 html.Div(
-                    labelled("Parameter", dbc.Input(id="al-param", **number), ""), id="al-param-box"
+                    ACQUISITIONS["auto"], id="al-acquisition-help", className="mi-explain mb-2"
+                ),
+                html.Div(
+                    labelled("Parameter", dbc.Input(id="al-param", **number), ""),
+                    id="al-param-box",
+                    style={"display": "none"},
                 ),
                 dbc.Row(
                     [
@@ -157,10 +161,6 @@ def campaign_controls() -> dbc.Card:
                     ),
                     "How the first rows are chosen.",
                 ),
-                dbc.Button(
-                    "Start a new campaign", id="al-start", color="primary", className="w-100 mt-2"
-                ),
-                JobProgress("al-start"),
             ]
         )
     )

@@ -1,39 +1,91 @@
-"""What the Active Learning page shows for a step: the plots, the status line and the picks."""
+"""What the Active Learning page shows for a step: the plots, the status line, the summary, the
+picks and which buttons can be used.
+
+Only what changed is sent (issue 14: a step's redraw at most 100 KB): a new colour for the map
+redraws the map alone, and a step of the same campaign patches the map (its places are fixed)
+instead of sending it again.
+"""
 
 from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import no_update
+from dash import Output, Patch, html, no_update
 
 from components.problems import reason
-from dashboard import campaigns
+from dashboard import campaigns, catalog
 from dashboard.engine.active_learning.config import REAL
 from dashboard.figures import active_learning as figures
 from dashboard.figures import campaign_history
 from dashboard.pages.active_learning import suggestions
-from dashboard.pages.active_learning.layout import COLOUR_BY
+from dashboard.pages.active_learning.controls import ACQUISITIONS
+from dashboard.pages.active_learning.layout import ACTIONS, COLOUR_BY
+from dashboard.pages.active_learning.summary import summary_line
 from dashboard.store import SessionError
 
+OUTPUTS = [
+    Output("al-parity", "figure"),
+    Output("al-ranked", "figure"),
+    Output("al-map", "figure"),
+    Output("al-best", "figure"),
+    Output("al-quality", "figure"),
+    Output("al-status", "children"),
+    Output("al-slider", "max"),
+    Output("al-slider", "value"),
+    Output("al-suggestions-grid", "rowData"),
+    Output("al-suggestions-grid", "columnDefs"),
+    Output("al-suggestions-help", "children"),
+    Output("al-enter", "style"),
+    Output("al-results", "style"),
+    Output("al-summary", "children"),
+    *(Output(name, "disabled") for name in ACTIONS),
+]
+MAP = 2
+HIDDEN = {"display": "none"}
+BADGE_HELP = {
+    "step": "Steps taken so far. The slider under the first plots shows an earlier one.",
+    "measured": "Materials whose value is known: the random start plus every pick so far.",
+    "candidates": "Materials not measured yet: the model chooses the next ones among these.",
+    "best": "The best value measured so far.",
+    "recall": "The share of the dataset's k best materials measured so far: 1.00 means all of "
+    "them were found.",
+    "r2": "How well the model predicts the materials it has not seen: 1 is perfect, 0 is no "
+    "better than always guessing the average.",
+}
 
-def render(_state, step, colour_by, sid):
-    """All plots, the status line, the slider and the suggestions of the chosen step."""
+
+def render(state, step, colour_by, sid):
+    """All outputs for the chosen step (see OUTPUTS)."""
+    trigger = dash.ctx.triggered_id
     try:
-        view = campaigns.view(sid, None if dash.ctx.triggered_id != "al-slider" else step)
+        view = campaigns.view(sid, None if trigger != "al-slider" else step)
     except (ValueError, KeyError, SessionError) as err:
         note = dbc.Alert(reason(err), color="info")
-        hidden = {"display": "none"}
-        return (no_update,) * 5 + (note, 0, 0, [], [], "", hidden, hidden)
-    label = view.config.target
+        return (no_update,) * 5 + (note, 0, 0, [], [], "", HIDDEN, HIDDEN, "") + (True,) * 6
     snap, picked = view.snapshot, view.picked
-    colour = {"mean": snap.mean, "std": snap.std, "score": snap.score}[colour_by or "mean"]
-    record = view.history[snap.step]
+    colour_by = colour_by or "mean"
+    colour = {"mean": snap.mean, "std": snap.std, "score": snap.score}[colour_by]
+    if trigger == "al-map-colour":
+        answer = [no_update] * len(OUTPUTS)
+        answer[MAP] = figures.pool_map(
+            view.coords, colour, COLOUR_BY[colour_by], snap.measured, picked
+        )
+        return tuple(answer)
+    if trigger == "al-state" and (state or {}).get("redraw") == "step":
+        pool_map = Patch()
+        for path, value in figures.pool_map_changes(view.coords, colour, snap.measured, picked):
+            _set(pool_map, path, value)
+    else:
+        pool_map = figures.pool_map(
+            view.coords, colour, COLOUR_BY[colour_by], snap.measured, picked
+        )
+    label = view.config.target
+    unit = catalog.load(sid, view.config.dataset_id).units.get(label, "")
+    history = view.history[: snap.step + 1]
     return (
         figures.parity(snap.mean, snap.std, snap.truth, snap.measured, picked, label),
         figures.ranked_candidates(snap.mean, snap.std, snap.score, view.utility, picked, label),
-        figures.pool_map(
-            view.coords, colour, COLOUR_BY[colour_by or "mean"], snap.measured, picked
-        ),
+        pool_map,
         campaign_history.best_so_far(
             [r["best_so_far"] for r in view.history],
             [r["top_k_recall"] for r in view.history],
@@ -44,33 +96,64 @@ def render(_state, step, colour_by, sid):
             label,
         ),
         campaign_history.model_quality(view.history),
-        _status(view, record),
+        _status(view, view.history[snap.step]),
         view.steps,
         snap.step,
         *suggestions.grid(view, sid),
         suggestions.help_text(view),
-        {} if view.config.mode == REAL and snap.step == view.steps else {"display": "none"},
+        {} if view.config.mode == REAL and snap.step == view.steps else HIDDEN,
         {},
+        summary_line(history, None if view.true_best is None else snap.truth, view.config, unit),
+        *(False,) * len(ACTIONS),
+    )
+
+
+def _set(patch: Patch, path: tuple, value) -> None:
+    """patch[path[0]][path[1]]... = value."""
+    target = patch
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+
+
+def _badge(key: str, text: str, explanation: str) -> html.Span:
+    """A badge that explains itself in plain words on hover, on focus and to screen readers."""
+    target = f"al-badge-{key}"
+    return html.Span(
+        [
+            dbc.Badge(text, color="secondary", className="fw-normal"),
+            html.Span(f" ({explanation})", className="visually-hidden"),
+            dbc.Tooltip(explanation, target=target, placement="bottom"),
+        ],
+        id=target,
+        tabIndex="0",
+        className="me-2 mi-badge",
     )
 
 
 def _status(view: campaigns.View, record: dict) -> list:
     """Badges of the step: where it is, how much is measured, and the record's metrics."""
-
-    def badge(text: str) -> dbc.Badge:
-        return dbc.Badge(text, color="secondary", className="me-2 fw-normal")
-
     measured = view.snapshot.measured
+    acquisition = view.snapshot.acquisition
     items = [
-        badge(f"step {view.snapshot.step} of {view.steps}"),
-        badge(f"{int(measured.sum()):,} measured"),
-        badge(f"{int((~measured).sum()):,} candidates"),
-        badge(f"acquisition: {view.snapshot.acquisition}"),
+        _badge("step", f"step {view.snapshot.step} of {view.steps}", BADGE_HELP["step"]),
+        _badge("measured", f"{int(measured.sum()):,} measured", BADGE_HELP["measured"]),
+        _badge("candidates", f"{int((~measured).sum()):,} candidates", BADGE_HELP["candidates"]),
+        _badge(
+            "acquisition",
+            f"acquisition: {acquisition}",
+            ACQUISITIONS.get(acquisition, "How the model scores the candidates."),
+        ),
     ]
     if record.get("best_so_far") is not None:
-        items.append(badge(f"best so far: {record['best_so_far']:.4g}"))
+        items.append(
+            _badge("best", f"best so far: {record['best_so_far']:.4g}", BADGE_HELP["best"])
+        )
     if record.get("top_k_recall") is not None:
-        items.append(badge(f"top-{view.config.top_k} recall: {record['top_k_recall']:.2f}"))
+        k = view.config.top_k
+        items.append(
+            _badge("recall", f"top-{k} recall: {record['top_k_recall']:.2f}", BADGE_HELP["recall"])
+        )
     if record.get("r2") is not None:
-        items.append(badge(f"R² on pool: {record['r2']:.2f}"))
+        items.append(_badge("r2", f"R² on pool: {record['r2']:.2f}", BADGE_HELP["r2"]))
     return items

@@ -13,7 +13,8 @@ from dashboard.store import SessionError
 
 
 def table(view: campaigns.View, sid) -> pd.DataFrame:
-    """The step's picks: dataset row, id and structure, predicted mean, σ and score, best first."""
+    """The step's picks: dataset row, id and structure, predicted mean, σ and score (to three
+    significant figures: EI and PI may be tiny), best first."""
     dataset = catalog.load(sid, view.config.dataset_id)
     positions = np.flatnonzero(view.picked)
     rows = view.pool_rows[positions]
@@ -22,8 +23,8 @@ def table(view: campaigns.View, sid) -> pd.DataFrame:
     frame.insert(0, "row", rows)
     frame["predicted"] = np.round(view.snapshot.mean[positions], 4)
     frame["sigma"] = np.round(view.snapshot.std[positions], 4)
-    frame["score"] = view.snapshot.score[positions]
-    return frame.sort_values("score", ascending=False)
+    frame["score"] = [float(f"{v:.3g}") for v in view.snapshot.score[positions]]
+    return frame.sort_values("score", ascending=False, kind="stable")
 
 
 def grid(view: campaigns.View, sid) -> tuple[list[dict], list[dict]]:

@@ -1,13 +1,17 @@
-"""Home: what transfer learning and active learning are, why materials data are hard, where to go."""
+"""The Home page's layout: a first step for newcomers, the pages, why materials data are hard,
+transfer learning, and active learning with the explorable Gaussian process."""
 
 from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Dash, dcc, html
+from dash import dcc, html
 
 from dashboard.engine.data import builtin as datasets
 from dashboard.figures import home as figures
+from dashboard.pages.home.explorer import explorer
+
+GUIDED = "/active-learning?guided=1"
 
 PAGE_CARDS = {
     "/data": "Pick a built-in dataset or drop your own CSV, TSV, Excel or Parquet file; check the "
@@ -20,12 +24,6 @@ PAGE_CARDS = {
 }
 
 
-def register(app: Dash) -> None:
-    dash.register_page(
-        __name__, path="/", name="Home", title="MI Dashboard", order=0, layout=layout
-    )
-
-
 def layout(**_query) -> html.Div:
     return html.Div(
         [
@@ -36,10 +34,27 @@ def layout(**_query) -> html.Div:
                 "new experiment where it teaches the model most. Try both here on real data.",
                 className="lead",
             ),
+            html.Div(
+                [
+                    dbc.Button(
+                        "Watch a guided campaign",
+                        id="home-guided",
+                        href=GUIDED,
+                        color="primary",
+                        size="lg",
+                    ),
+                    html.Span(
+                        "one click: a model hunts for the molecules with the highest LUMO among "
+                        "10,000, step by step, with a word on what to notice",
+                        className="mi-explain",
+                    ),
+                ],
+                className="d-flex flex-wrap align-items-center gap-3 mb-4",
+            ),
             dbc.Row(page_cards(), className="g-3 mb-4"),
+            section_active(),
             section_data(),
             section_transfer(),
-            section_active(),
         ]
     )
 
@@ -53,7 +68,7 @@ def page_cards() -> list[dbc.Col]:
             continue
         card = dbc.Card(
             dbc.CardBody(
-                [html.H5(page["name"], className="card-title"), html.P(text, className="mb-0")]
+                [html.H2(page["name"], className="h5 card-title"), html.P(text, className="mb-0")]
             )
         )
         cards.append(
@@ -101,6 +116,7 @@ def section_data() -> html.Section:
                             figure=figures.gap_histogram(gaps.frame["gap"]),
                             id="home-gap-hist",
                             config={"displayModeBar": False},
+                            style={"height": "320px"},
                         ),
                         lg=6,
                     ),
@@ -132,7 +148,8 @@ def section_transfer() -> html.Section:
                             html.Img(
                                 src="/assets/transfer-lv.svg",
                                 className="mi-diagram",
-                                alt="LV diagram",
+                                alt="Latent variable: the source model's prediction for each "
+                                "target material becomes an extra input of the target model",
                             ),
                         ],
                         lg=6,
@@ -148,7 +165,8 @@ def section_transfer() -> html.Section:
                             html.Img(
                                 src="/assets/transfer-ft.svg",
                                 className="mi-diagram",
-                                alt="FT diagram",
+                                alt="Fine-tuning: the target network starts from the weights of "
+                                "the network trained on the source",
                             ),
                         ],
                         lg=6,
@@ -162,67 +180,17 @@ def section_transfer() -> html.Section:
 def section_active() -> html.Section:
     return html.Section(
         [
-            html.H2("Active learning", className="h4 mt-4"),
-            dbc.Row(
-                [
-                    dbc.Col(
-                        [
-                            html.P(
-                                "A model that predicts a mean and an uncertainty for every candidate "
-                                "scores them with an acquisition function, the best-scoring one is "
-                                "measured, the model is refitted, and the loop repeats."
-                            ),
-                            html.Ul(
-                                [
-                                    html.Li(
-                                        [
-                                            html.Strong("Exploit: "),
-                                            "greedy mean, probability of "
-                                            "improvement, expected improvement: measure where the "
-                                            "model expects the best value.",
-                                        ]
-                                    ),
-                                    html.Li(
-                                        [
-                                            html.Strong("Explore: "),
-                                            "maximum uncertainty: measure "
-                                            "where the model knows least, to learn fastest.",
-                                        ]
-                                    ),
-                                    html.Li(
-                                        [
-                                            html.Strong("Balance: "),
-                                            "upper confidence bound "
-                                            "μ + κσ: κ sets how much uncertainty is worth.",
-                                        ]
-                                    ),
-                                    html.Li(
-                                        [
-                                            html.Strong("Baseline: "),
-                                            "random choice, which any method must beat.",
-                                        ]
-                                    ),
-                                ]
-                            ),
-                            html.P(
-                                "The plot shows a Gaussian process fitted to five points of an "
-                                "illustrative one-dimensional function (not real data): the band is "
-                                "±2σ, and below it each acquisition function marks the point it "
-                                "would measure next.",
-                                className="mi-explain",
-                            ),
-                        ],
-                        lg=5,
-                    ),
-                    dbc.Col(
-                        dcc.Graph(
-                            figure=figures.acquisition_illustration(),
-                            id="home-al-illustration",
-                            config={"displayModeBar": False},
-                        ),
-                        lg=7,
-                    ),
-                ]
+            html.H2("Active learning: how a model chooses what to measure", className="h4 mt-3"),
+            html.P(
+                "A model that predicts a mean and an uncertainty σ for every candidate scores them "
+                "with an acquisition function; the best-scoring one is measured, the model is "
+                "refitted, and the loop repeats. Exploit (greedy, probability or expected "
+                "improvement) measures where the model expects the best value; explore (maximum σ) "
+                "where it knows least; the upper confidence bound μ + κσ balances the two. Below, "
+                "the dashboard's own Gaussian process and acquisition functions on a made-up "
+                "function: try it."
             ),
-        ]
+            explorer(),
+        ],
+        id="gp-explorer",
     )
