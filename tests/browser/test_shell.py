@@ -113,7 +113,7 @@ def test_dark_mode_dropdowns_read_at_4_5_to_1(dash_duo, app):
     dash_duo.start_server(app)
     dash_duo.wait_for_page(url=dash_duo.server_url + "/active-learning")
     axe.set_theme(dash_duo.driver, "dark")
-    dash_duo.wait_for_contains_text("#al-dataset", "QM9", timeout=20)
+    dash_duo.wait_for_contains_text("#al-dataset", "QM9", timeout=60)
     until(lambda: dash_duo.find_element("html").get_attribute("data-bs-theme") == "dark", 10)
     for selector in ("#al-dataset", "#al-dataset-value", "#al-model"):
 
