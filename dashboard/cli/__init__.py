@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "transfer",
     "load",
     "suggest",
+    "bench_external",
 )
 
 

@@ -6,7 +6,12 @@ from scipy import sparse
 
 from dashboard.engine.active_learning.gaussian_process import GaussianProcess
 from dashboard.engine.active_learning.kernels import Stationary, Tanimoto
-from dashboard.engine.active_learning.surrogates import RandomForest, default_model, make_surrogate
+from dashboard.engine.active_learning.surrogates import (
+    AutoSurrogate,
+    RandomForest,
+    default_model,
+    make_surrogate,
+)
 
 
 def sine_data(n=40, seed=0):
@@ -137,7 +142,7 @@ def test_factory_builds_each_model_and_picks_a_default_per_kind_of_features():
     assert default_model(molecules) == "gp-tanimoto-rbf"
     assert default_model({"ecfp": slice(0, 8)}) == "gp-tanimoto"
     assert default_model({"magpie": slice(0, 5)}) == "rf"
-    assert default_model({"numeric": slice(0, 5)}) == "gp-matern52"
+    assert default_model({"numeric": slice(0, 5)}) is None  # chosen from the measured rows
     assert make_surrogate("auto", molecules).name == "gp-tanimoto-rbf"
     assert make_surrogate("gp", {"numeric": slice(0, 2)}).name == "gp-matern52"
     assert make_surrogate("rf", molecules).name == "rf"
@@ -152,3 +157,35 @@ def test_factory_explains_what_a_model_needs():
         make_surrogate("gp-tanimoto", {"magpie": slice(0, 5)})
     with pytest.raises(ValueError, match="descriptors"):
         make_surrogate("gp-tanimoto-rbf", {"ecfp": slice(0, 8)})
+
+
+def test_auto_for_numeric_features_chooses_among_ard_forest_and_isotropic_gp():
+    auto = make_surrogate("auto", {"numeric": slice(0, 3)})
+    assert isinstance(auto, AutoSurrogate)
+    assert list(auto.candidates) == ["gp-ard", "rf", "gp-matern52"]
+    assert auto.name == "gp-ard"  # the prior default, before any row is measured
+
+
+def test_auto_leaves_ard_out_where_it_does_not_apply():
+    mixed = {"ecfp:ligand": slice(0, 64), "numeric": slice(64, 66)}
+    assert list(make_surrogate("auto", mixed).candidates) == ["rf", "gp-matern52"]
+    assert list(make_surrogate("auto", {"numeric": slice(0, 200)}).candidates) == [
+        "rf",
+        "gp-matern52",
+    ]
+    with pytest.raises(ValueError, match="length scale per input"):
+        make_surrogate("gp-ard", mixed)
+
+
+def test_auto_hyperparameters_name_the_choice_and_load_old_saved_ones():
+    X, y = sine_data(30)
+    auto = make_surrogate("auto", {"numeric": slice(0, 1)}).fit(X, y)
+    values = auto.hyperparameters
+    assert values["auto.model"] == ["gp-ard", "rf", "gp-matern52"].index(auto.name)
+    assert values["auto.checked_at"] == 30
+    old = make_surrogate("gp-matern52", {"numeric": slice(0, 1)}).fit(X, y).hyperparameters
+    restored = make_surrogate("auto", {"numeric": slice(0, 1)})
+    restored.hyperparameters = old  # saved when auto meant the isotropic GP
+    assert restored.name == "gp-matern52"
+    with pytest.raises(ValueError, match="auto.model"):
+        restored.hyperparameters = {**values, "auto.model": 7.0}

@@ -3,7 +3,10 @@
 Campaigns use the pool form of the same interface (`fit_pool`, `predict_pool`, `believer`) so
 that a model may keep work between steps on the same candidates; `PlainSurrogate` gives that form
 to any model that only has fit/predict. `make_surrogate` builds a model by name for a feature
-matrix's blocks ("ecfp", "descriptors", "magpie", "numeric").
+matrix's blocks ("ecfp", "descriptors", "magpie", "numeric", "onehot:<column>", ...); "auto" is
+the benchmarks' winner for molecules and compositions, and for other inputs an `AutoSurrogate`
+that chooses among the ARD GP (ard.py), the forest and the isotropic GP by cross-validation on
+the measured rows (selection.py).
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from typing import Protocol
 import numpy as np
 from sklearn.ensemble import RandomForestRegressor
 
+from dashboard.engine.active_learning import selection
+from dashboard.engine.active_learning.ard import ArdGaussianProcess
 from dashboard.engine.active_learning.gaussian_process import GaussianProcess
 from dashboard.engine.active_learning.kernels import Stationary, Tanimoto
 
@@ -24,9 +29,20 @@ MODELS: dict[str, str] = {
     "gp-matern12": "GP, Matern ν=½ kernel + noise (the seed study's model)",
     "gp-matern32": "GP, Matern ν=3/2 kernel + noise",
     "gp-matern52": "GP, Matern ν=5/2 kernel + noise",
+    "gp-ard": "GP, Matern ν=5/2 with a length scale per input (ARD) + noise (numeric inputs)",
     "rf": "random forest; σ is the spread of its trees",
 }
-"""Model names with a one-line description; "auto" picks the benchmark's winner per structure."""
+"""Model names with a one-line description; "auto" picks the benchmark's winner per structure,
+or for numeric features the best of SELECTED on the measured rows."""
+SELECTED = ("gp-ard", "rf", "gp-matern52")
+"""What "auto" chooses from for numeric features, the prior default first (see AutoSurrogate);
+gp-ard only where it applies (see `ard_applies`)."""
+LEGACY_AUTO = "gp-matern52"
+"""What "auto" was for numeric features before it chose from the data: saved campaigns whose
+hyperparameters do not name the choice used it."""
+ARD_MAX_COLUMNS = 60
+"""gp-ard fits one length scale per column: for inputs of a design space (settings, one-hot
+choices), not fingerprint bits or hundreds of descriptors."""
 
 ALIASES = {"gp": "gp-matern52"}
 FINGERPRINT_BLOCK = "ecfp"
@@ -76,9 +92,13 @@ class PlainSurrogate(ABC):
     def fit_pool(
         self, X_pool: np.ndarray, rows: np.ndarray, y: np.ndarray, optimize: bool = True
     ) -> PlainSurrogate:
-        """Fit on X_pool[rows]; `optimize` is ignored (nothing is tuned between steps)."""
+        """Fit on X_pool[rows]; with `optimize` False, keep the hyperparameters as set."""
         self._pool, self._rows, self._y = X_pool, np.asarray(rows), np.asarray(y, dtype=float)
-        return self.fit(X_pool[self._rows], self._y)
+        return self._fit_rows(self._rows, self._y, optimize)
+
+    def _fit_rows(self, rows: np.ndarray, y: np.ndarray, optimize: bool) -> PlainSurrogate:
+        """Fit on the pool rows `rows`: plain `fit` for models with nothing to tune."""
+        return self.fit(self._pool[rows], y)
 
     def predict_pool(self) -> tuple[np.ndarray, np.ndarray]:
         """Mean and σ at every pool row."""
@@ -95,7 +115,7 @@ class PlainSurrogate(ABC):
         def condition(j: int) -> np.ndarray:
             rows.append(int(candidates[j]))
             values.append(float(mean[j]))
-            self.fit(self._pool[rows], np.asarray(values))
+            self._fit_rows(np.asarray(rows), np.asarray(values), optimize=False)
             return self.predict(self._pool[candidates])[1]
 
         return condition
@@ -143,21 +163,142 @@ class RandomForest(PlainSurrogate):
         return mean, per_tree.std(axis=0) * self._y_scale
 
 
+class ArdGP(PlainSurrogate):
+    """The ARD Gaussian process of ard.py in the pool interface: inputs are scaled over the
+    pool, and refits with `optimize` False (past steps, the kriging believer) keep the
+    hyperparameters."""
+
+    def __init__(self, random_state: int = 0) -> None:
+        self.name = "gp-ard"
+        self.model = ArdGaussianProcess(random_state=random_state)
+
+    @property
+    def hyperparameters(self) -> dict[str, float]:
+        """`lengthscale_<i>` per input column, `amplitude`, `noise` (see ard.py)."""
+        return self.model.hyperparameters
+
+    @hyperparameters.setter
+    def hyperparameters(self, values: dict[str, float] | None) -> None:
+        self.model.hyperparameters = values
+
+    def fit(self, X: np.ndarray, y: np.ndarray) -> ArdGP:
+        """Fit with hyperparameters optimised, inputs scaled over X."""
+        self.model.fit(X, y)
+        return self
+
+    def predict(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Mean and σ in target units."""
+        return self.model.predict(X)
+
+    def _fit_rows(self, rows: np.ndarray, y: np.ndarray, optimize: bool) -> ArdGP:
+        self.model.fit(self._pool[rows], y, optimize, pool=self._pool)
+        return self
+
+
+class AutoSurrogate:
+    """ "auto" for numeric features: the candidate with the best cross-validated predictive
+    log-likelihood on the measured rows (selection.py), the first one until there are enough
+    rows; re-checked as rows grow. `name` and the pool interface are the chosen model's;
+    `hyperparameters` add the choice ("auto.model", an index into the candidates) and the row
+    count of its check ("auto.checked_at"), so that a refit with `optimize` False reproduces a
+    step.
+    """
+
+    def __init__(self, candidates: dict[str, Surrogate], random_state: int = 0) -> None:
+        self.candidates = candidates
+        self.random_state = random_state
+        self.scores: dict[str, float] = {}
+        self._chosen, self._checked_at = next(iter(candidates)), 0
+
+    @property
+    def name(self) -> str:
+        """The chosen model's name."""
+        return self._chosen
+
+    @property
+    def chosen(self) -> Surrogate:
+        return self.candidates[self._chosen]
+
+    @property
+    def hyperparameters(self) -> dict[str, float]:
+        """The chosen model's hyperparameters with the choice; {} before the first fit."""
+        inner = self.chosen.hyperparameters
+        if not inner and self._checked_at == 0:
+            return {}
+        choice = {"auto.model": float(list(self.candidates).index(self._chosen))}
+        return {**choice, "auto.checked_at": float(self._checked_at), **inner}
+
+    @hyperparameters.setter
+    def hyperparameters(self, values: dict[str, float] | None) -> None:
+        values = dict(values or {})
+        names = list(self.candidates)
+        legacy = values and "auto.model" not in values and LEGACY_AUTO in names
+        index = values.pop("auto.model", names.index(LEGACY_AUTO) if legacy else 0)
+        checked_at = values.pop("auto.checked_at", 0)
+        if not (_is_count(index) and index < len(names) and _is_count(checked_at)):
+            raise ValueError(f"auto.model must index {names} and auto.checked_at count rows")
+        self._chosen, self._checked_at = names[int(index)], int(checked_at)
+        self.chosen.hyperparameters = values
+
+    def fit(self, X: np.ndarray, y: np.ndarray) -> AutoSurrogate:
+        """Choose and fit on the rows of X (which become the pool)."""
+        return self.fit_pool(X, np.arange(X.shape[0]), y)
+
+    def predict(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return self.chosen.predict(X)
+
+    def fit_pool(
+        self, X_pool: np.ndarray, rows: np.ndarray, y: np.ndarray, optimize: bool = True
+    ) -> AutoSurrogate:
+        """Re-check the choice if it is due (never with `optimize` False), then fit the chosen
+        model on X_pool[rows]."""
+        rows, y = np.asarray(rows), np.asarray(y, dtype=float)
+        if optimize and selection.is_due(rows.size, self._checked_at):
+            self._select(X_pool, rows, y)
+            optimize = False  # the check has just optimised every candidate on these rows
+        self.chosen.fit_pool(X_pool, rows, y, optimize)
+        return self
+
+    def predict_pool(self) -> tuple[np.ndarray, np.ndarray]:
+        return self.chosen.predict_pool()
+
+    def believer(self, candidates: np.ndarray) -> Callable[[int], np.ndarray]:
+        return self.chosen.believer(candidates)
+
+    def _select(self, X_pool: np.ndarray, rows: np.ndarray, y: np.ndarray) -> None:
+        """Fit every candidate on all rows, score it by cross-validation with those
+        hyperparameters, keep the best."""
+        folds = selection.fold_labels(rows.size, self.random_state)
+        self.scores = {}
+        for name, model in self.candidates.items():
+            model.fit_pool(X_pool, rows, y)
+
+            def fit_predict(
+                train: np.ndarray, test: np.ndarray, model: Surrogate = model
+            ) -> tuple[np.ndarray, np.ndarray]:
+                model.fit_pool(X_pool, rows[train], y[train], optimize=False)
+                return model.predict(X_pool[rows[test]])
+
+            self.scores[name] = selection.cross_validated_nlpd(fit_predict, y, folds)
+        self._chosen, self._checked_at = selection.choose(self.scores), int(rows.size)
+
+
 def uses_descriptors(name: str) -> bool:
     """Whether the model (by name, "auto" included) uses RDKit descriptors of molecules."""
     return ALIASES.get(name, name) in ("auto", "gp-tanimoto-rbf", "rf")
 
 
-def default_model(blocks: dict[str, slice]) -> str:
+def default_model(blocks: dict[str, slice]) -> str | None:
     """The best model of `bench al` for these features: for molecules (qm9 LUMO) the Tanimoto +
     RBF GP (the Tanimoto GP without descriptors), for compositions (expt-gap, 1.4 eV) the random
-    forest on Magpie features; a GP Matern 5/2 for numeric features only (not benchmarked).
+    forest on Magpie features; None for numeric features, where "auto" chooses from SELECTED on
+    the measured rows (`bench external`: no one model wins on all five Liang et al. sets).
     """
     if FINGERPRINT_BLOCK in blocks:
         return "gp-tanimoto-rbf" if DESCRIPTOR_BLOCK in blocks else "gp-tanimoto"
     if COMPOSITION_BLOCK in blocks:
         return "rf"
-    return "gp-matern52"
+    return None
 
 
 def make_surrogate(name: str, blocks: dict[str, slice], random_state: int = 0) -> Surrogate:
@@ -170,10 +311,21 @@ def make_surrogate(name: str, blocks: dict[str, slice], random_state: int = 0) -
     name = ALIASES.get(name, name)
     if name == "auto":
         name = default_model(blocks)
+    if name is None:
+        usable = [m for m in SELECTED if m != "gp-ard" or ard_applies(blocks)]
+        candidates = {model: make_surrogate(model, blocks, random_state) for model in usable}
+        return AutoSurrogate(candidates, random_state)
     if name not in MODELS:
         raise ValueError(f"unknown model {name!r}; choose 'auto' or one of {sorted(MODELS)}")
     if name == "rf":
         return RandomForest(random_state=random_state)
+    if name == "gp-ard":
+        if not ard_applies(blocks):
+            raise ValueError(
+                f"model 'gp-ard' fits a length scale per input, for at most {ARD_MAX_COLUMNS} "
+                "numeric or one-hot columns without fingerprint bits; choose rf or a Tanimoto GP"
+            )
+        return ArdGP(random_state=random_state)
     if name in _MATERN_NU:
         part = _matern_part(blocks, _MATERN_NU[name])
         return GaussianProcess([part], name=name, random_state=random_state)
@@ -187,6 +339,17 @@ def make_surrogate(name: str, blocks: dict[str, slice], random_state: int = 0) -
     if NUMERIC_BLOCK in blocks:
         parts.append(Stationary(blocks[NUMERIC_BLOCK], np.inf, clip=DESCRIPTOR_CLIP))
     return GaussianProcess(parts, name=name, random_state=random_state)
+
+
+def _is_count(value: object) -> bool:
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    return number and float(value).is_integer() and value >= 0
+
+
+def ard_applies(blocks: dict[str, slice]) -> bool:
+    """Whether gp-ard suits the features: no fingerprint block, at most ARD_MAX_COLUMNS."""
+    fingerprints = any(name.split(":")[0] == FINGERPRINT_BLOCK for name in blocks)
+    return not fingerprints and max(block.stop for block in blocks.values()) <= ARD_MAX_COLUMNS
 
 
 def _matern_part(blocks: dict[str, slice], nu: float) -> Stationary:
