@@ -71,10 +71,13 @@ def error_histogram(result: dict, show_transfer: bool, label: str) -> go.Figure:
     return fig
 
 
-def learning_curve(curve: dict | None) -> go.Figure:
-    """Test MAE against the number of target training rows: mean ± sd over the repeats."""
+def learning_curve(curve: dict | None, result: dict, label: str) -> go.Figure:
+    """Test MAE against the number of target training rows: mean ± sd over the repeats, and
+    this run's two models as rings at the rows it used."""
     if not curve:
-        return note_figure("Learning curve", "Tick 'learning curve' and train to draw it.", 400)
+        return note_figure(
+            "Learning curve", "Drawn after the run when 'learning curve' is ticked.", 400
+        )
     fig = go.Figure()
     x = np.asarray(curve["n_train"])
     for method, values in curve["mae"].items():
@@ -96,14 +99,24 @@ def learning_curve(curve: dict | None) -> go.Figure:
             mode="lines+markers",
             name=CURVE_NAMES.get(method, method),
             line={"color": color},
+            hovertemplate="%{x} rows: MAE %{y:.3g}<extra></extra>",
         )
+    run_colors = [COLORS["baseline"], CURVE_COLORS.get(result["approach"], COLORS["transfer"])]
+    fig.add_scatter(
+        x=[result["n_train"]] * 2,
+        y=[result["baseline"]["mae"], result["transfer"]["mae"]],
+        mode="markers",
+        name="this run",
+        marker={"size": 14, "symbol": "circle-open", "line": {"width": 2}, "color": run_colors},
+        hovertemplate="this run, %{x} rows: MAE %{y:.3g}<extra></extra>",
+    )
     fig.update_layout(
         title="Learning curve",
         height=400,
         legend={"orientation": "h", "y": -0.2},
     )
     fig.update_xaxes(title="target training rows", type="log")
-    fig.update_yaxes(title="MAE")
+    fig.update_yaxes(title=f"MAE of {label}")
     return fig
 
 

@@ -1,4 +1,4 @@
-"""The Transfer Learning page in a browser: train on the built-in pair, toggle the LV feature."""
+"""The Transfer Learning page in a browser: the default demo teaches, the LV switch compares."""
 
 from __future__ import annotations
 
@@ -14,17 +14,31 @@ def click(dash_duo, selector: str) -> None:
     )
 
 
-def test_training_then_toggling_lv_changes_the_metric_cards(dash_duo, app, screenshot):
+def test_the_default_demo_draws_its_curve_and_the_lv_switch_changes_the_metrics(
+    dash_duo, app, screenshot
+):
     dash_duo.start_server(app)
     dash_duo.wait_for_page(url=dash_duo.server_url + "/transfer-learning")
     dash_duo.wait_for_contains_text("#tl-source-column", "calc", timeout=20)
     dash_duo.wait_for_contains_text("#tl-target-column", "expt", timeout=20)
+    switch = dash_duo.find_element("#tl-use-transfer")
+    assert not switch.is_enabled()  # nothing to switch before a model exists
+    train = dash_duo.find_element("#tl-train")
+    screen = dash_duo.driver.execute_script("return window.innerHeight")
+    assert train.location["y"] + train.size["height"] <= screen  # Train is on the first screen
     click(dash_duo, "#tl-train")
     dash_duo.wait_for_contains_text("#tl-message", "Trained in", timeout=240)
-    dash_duo.wait_for_contains_text("#tl-facts", "ranks #", timeout=20)
+    dash_duo.wait_for_contains_text("#tl-verdict", "of the 513 target training rows", timeout=20)
+    dash_duo.wait_for_contains_text("#tl-facts", "relies", timeout=20)
+    # the learning curve is drawn without ticking anything: its legend names both models
+    dash_duo.wait_for_contains_text("#tl-curve-graph", "this run", timeout=300)
+    assert "latent variable" in dash_duo.find_element("#tl-curve-graph").text
+    dash_duo.wait_for_contains_text("#tl-verdict", "The learning curve shows", timeout=20)
     with_lv = dash_duo.find_element("#tl-card-mae").text
     assert "vs without transfer" in dash_duo.find_element("#tl-cards").text
+    dash_duo.driver.execute_script("window.scrollTo({top: 0, behavior: 'instant'})")
     screenshot("transfer-learning")
+    assert dash_duo.find_element("#tl-use-transfer").is_enabled()
     click(dash_duo, "#tl-use-transfer")
     dash_duo.wait_for_contains_text("#tl-cards", "vs with transfer", timeout=20)
     without_lv = dash_duo.find_element("#tl-card-mae").text
@@ -36,7 +50,11 @@ def test_a_source_of_another_structure_kind_is_explained(dash_duo, app):
     dash_duo.start_server(app)
     dash_duo.wait_for_page(url=dash_duo.server_url + "/transfer-learning")
     dash_duo.wait_for_contains_text("#tl-source-column", "calc", timeout=20)
-    dash_duo.find_element("#tl-source").click()
+    source = dash_duo.find_element("#tl-source")
+    dash_duo.driver.execute_script(
+        "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", source
+    )
+    source.click()
     dash_duo.wait_for_element(".dash-dropdown-option", timeout=10)
     next(
         o for o in dash_duo.find_elements(".dash-dropdown-option") if "band gaps" in o.text

@@ -60,3 +60,20 @@ def test_an_unknown_dataset_is_named(tmp_path, capsys):
     code = transfer("no-such-thing", "x", "freesolv", "expt", tmp_path / "cache")
     assert code == 2
     assert "'no-such-thing' is neither a built-in dataset" in capsys.readouterr().err
+
+
+def test_matbench_json_is_exactly_the_protocols_object(files, tmp_path, capsys):
+    source, target = files
+    data = ["--source", str(source), "--source-column", "dft_gap"]
+    data += ["--target", str(target), "--target-column", "gap"]
+    options = ["--matbench", "--json", "--n-jobs", "1", "--cache-dir", str(tmp_path / "cache")]
+    code = main(["bench", "transfer", *data, *options])
+    answer = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert list(answer) == ["protocol", "baseline", "lv", "ft", "ft_scratch", "seconds"]
+    assert answer["protocol"] == "matbench_expt_gap"
+    for method in ("baseline", "lv", "ft", "ft_scratch"):
+        scores = answer[method]
+        assert scores.keys() == {"mae", "mae_mean", "r2_mean"}
+        assert len(scores["mae"]) == 5
+        assert scores["mae_mean"] == pytest.approx(np.mean(scores["mae"]))

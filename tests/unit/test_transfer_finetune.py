@@ -1,76 +1,59 @@
-"""Fine-tuning: the target network starts from the pre-trained weights; freezing keeps layers."""
+"""Fine-tuning by continued boosting: it starts from the source's value, rescales it to the
+target, and beats the same booster trained on the target alone when the source knows a lot."""
 
 import numpy as np
 import pytest
 
-from dashboard.engine.transfer import NetworkSpec
-from dashboard.engine.transfer import finetune as ft
-
-SPEC = NetworkSpec(
-    hidden=(16, 8), source_epochs=40, source_batch_size=32, target_epochs=5, batch_size=16
-)
+from dashboard.engine.transfer.finetune import ContinuedBoosting
 
 
-def make_data(rows, seed):
+def pair(rows: int, seed: int):
+    """A known pair: the target is 1.3 times the source property plus a small offset, both
+    functions of five features; the source's value of each row is exact."""
     rng = np.random.default_rng(seed)
-    X = rng.normal(size=(rows, 6))
-    return X, X @ np.arange(1.0, 7.0) + 0.1 * rng.normal(size=rows)
+    X = rng.uniform(-1, 1, size=(rows, 5))
+    source_value = np.sin(3 * X[:, 0]) + X[:, 1] * X[:, 2] + np.abs(X[:, 3])
+    target = 1.3 * source_value + 0.2 + 0.05 * rng.normal(size=rows)
+    return X, source_value, target
 
 
-@pytest.fixture
-def starts(monkeypatch):
-    """Records each network's weights just before it is trained."""
-    recorded = []
-    real_fit = ft._fit
-
-    def spy(mlp, X, y):
-        recorded.append([w.copy() for w in mlp.coefs_] if hasattr(mlp, "coefs_") else None)
-        real_fit(mlp, X, y)
-
-    monkeypatch.setattr(ft, "_fit", spy)
-    return recorded
+def mae(predicted, truth):
+    return float(np.mean(np.abs(predicted - truth)))
 
 
-def test_fine_tuning_starts_from_the_pretrained_weights(starts):
-    X_source, y_source = make_data(300, 0)
-    X, y = make_data(40, 1)
-    pretrained = ft.pretrain(X_source, y_source, SPEC, seed=0)
-    tuned = ft.finetune(pretrained, X, y, SPEC, seed=0)
-    assert starts[0] is None  # pre-training starts from a fresh random network
-    start = starts[1]
-    assert all(np.array_equal(a, b) for a, b in zip(start, pretrained.mlp.coefs_, strict=True))
-    assert not np.array_equal(tuned.mlp.coefs_[0], pretrained.mlp.coefs_[0])
+def test_fine_tuning_beats_the_same_booster_without_the_source_on_few_rows():
+    X, start, y = pair(60, 0)
+    X_test, start_test, y_test = pair(500, 1)
+    tuned = ContinuedBoosting(0).fit(X, y, start)
+    scratch = ContinuedBoosting(0).fit(X, y)
+    tuned_error = mae(tuned.predict(X_test, start_test), y_test)
+    scratch_error = mae(scratch.predict(X_test), y_test)
+    assert tuned_error < 0.5 * scratch_error
+    assert tuned_error < 0.15
 
 
-def test_pretraining_changes_the_start_compared_with_the_target_alone():
-    X_source, y_source = make_data(300, 0)
-    X, y = make_data(40, 1)
-    pretrained = ft.pretrain(X_source, y_source, SPEC, seed=0)
-    tuned = ft.finetune(pretrained, X, y, SPEC, seed=0)
-    scratch = ft.train_scratch(X, y, SPEC, seed=0)
-    assert not np.allclose(tuned.mlp.coefs_[0], scratch.mlp.coefs_[0])
-    # the pre-trained network already knows the shared relation; the scratch one has 5 epochs
-    X_test, y_test = make_data(100, 2)
-    tuned_error = np.abs(tuned.predict(X_test) - y_test).mean()
-    scratch_error = np.abs(scratch.predict(X_test) - y_test).mean()
-    assert tuned_error < scratch_error
+def test_the_start_is_rescaled_to_the_target_by_least_absolute_deviations():
+    X, start, y = pair(200, 2)
+    tuned = ContinuedBoosting(0).fit(X, y, start)
+    intercept, slope = tuned.line_
+    assert slope == pytest.approx(1.3, abs=0.05)
+    assert intercept == pytest.approx(0.2, abs=0.05)
 
 
-def test_frozen_layers_keep_their_pretrained_weights():
-    X_source, y_source = make_data(300, 0)
-    X, y = make_data(40, 1)
-    pretrained = ft.pretrain(X_source, y_source, SPEC, seed=0)
-    tuned = ft.finetune(pretrained, X, y, NetworkSpec(**{**SPEC.to_dict(), "frozen_layers": 1}), 0)
-    ((weights, bias),) = tuned.body
-    assert np.array_equal(weights, pretrained.mlp.coefs_[0])
-    assert np.array_equal(bias, pretrained.mlp.intercepts_[0])
-    assert tuned.mlp.coefs_[0].shape == pretrained.mlp.coefs_[1].shape
-    assert not np.array_equal(tuned.mlp.coefs_[0], pretrained.mlp.coefs_[1])
-    assert tuned.predict(X).shape == (40,)
+def test_losses_absolute_error_from_the_source_and_squared_error_from_scratch():
+    X, start, y = pair(80, 3)
+    assert ContinuedBoosting(0).fit(X, y, start).booster_.loss == "absolute_error"
+    assert ContinuedBoosting(0).fit(X, y).booster_.loss == "squared_error"
 
 
-def test_freezing_every_hidden_layer_is_refused():
-    X_source, y_source = make_data(100, 0)
-    pretrained = ft.pretrain(X_source, y_source, SPEC, seed=0)
-    with pytest.raises(ValueError, match="frozen_layers"):
-        ft.finetune(pretrained, X_source, y_source, NetworkSpec(hidden=(16, 8), frozen_layers=2), 0)
+def test_a_constant_start_shifts_to_the_target_median():
+    X, _, y = pair(30, 4)
+    tuned = ContinuedBoosting(0).fit(X, y, np.full(len(y), 7.0))
+    assert tuned.line_ == (pytest.approx(float(np.median(y)) - 7.0), 1.0)
+
+
+def test_the_same_seed_gives_the_same_predictions():
+    X, start, y = pair(80, 5)
+    first = ContinuedBoosting(3).fit(X, y, start).predict(X, start)
+    again = ContinuedBoosting(3).fit(X, y, start).predict(X, start)
+    assert np.array_equal(first, again)

@@ -85,17 +85,15 @@ def test_numeric_datasets_without_common_feature_columns_are_refused():
         run(source, "y", target, "y")
 
 
-def test_fine_tuning_with_a_forest_is_refused():
-    with pytest.raises(
-        ValueError, match="Fine-tuning trains a neural network: use the model 'mlp'"
-    ):
+def test_an_unknown_target_model_is_refused_naming_the_known_ones():
+    with pytest.raises(ValueError, match="Unknown model 'mlp'; choose one of et-median, et"):
         run(
             compositions(np.arange(12.0)),
             "gap",
             compositions(np.arange(12.0)),
             "gap",
             approach="ft",
-            model="rf",
+            model="mlp",
         )
 
 

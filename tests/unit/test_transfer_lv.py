@@ -83,7 +83,7 @@ def test_lv_beats_or_matches_the_baseline(first_run):
 def test_another_target_model_reuses_the_cached_source(band_gaps, first_run, fit_counter):
     source, target = band_gaps
     first, cache, _ = first_run
-    other_model = TransferConfig(**FAST, model="gbr")
+    other_model = TransferConfig(**FAST, model="et")
     second = run_transfer(source, "target", target, "target", other_model, cache)
     assert fit_counter == []  # the target model changed, the source was not retrained
     assert second.source_cached
@@ -98,10 +98,16 @@ def test_result_holds_what_the_page_shows(first_run):
     result, _, _ = first_run
     assert (result.n_train, result.n_test) == (320, 80)
     assert result.baseline_pred.shape == result.transfer_pred.shape == (80,)
-    assert result.feature_names[-2:] == ["source model: target", "source model: P(target ≠ 0)"]
-    assert len(result.importances) == len(result.feature_names) == 147
-    assert set(result.lv_ranks) == set(result.feature_names[-2:])
-    assert all(1 <= rank <= 147 for rank in result.lv_ranks.values())
+    assert result.feature_names[-4:] == [
+        "source model: target",
+        "source model: P(target ≠ 0)",
+        "source value: target",
+        "in the source",
+    ]
+    assert len(result.importances) == len(result.feature_names) == 149
+    assert set(result.lv_ranks) == set(result.feature_names[-4:])
+    assert all(1 <= rank <= 149 for rank in result.lv_ranks.values())
+    assert result.n_overlap > 0
     assert {row.group for row in result.group_metrics} == {"= 0", "≠ 0"}
     assert sum(r.metrics.n for r in result.group_metrics if r.model == "baseline") == 80
     assert result.summary().keys() == {

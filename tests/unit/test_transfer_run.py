@@ -6,8 +6,7 @@ import pandas as pd
 import pytest
 
 from dashboard.engine.data.dataset import Dataset
-from dashboard.engine.transfer import NetworkSpec, TransferConfig, run_transfer
-from dashboard.engine.transfer import run as run_module
+from dashboard.engine.transfer import TransferConfig, run_transfer
 
 
 def table(rows: int, slope: float, seed: int, title: str) -> Dataset:
@@ -74,24 +73,26 @@ def test_numeric_features_transfer_and_the_lv_ranks_among_them(tmp_path):
     assert result.n_overlap == 0 and not result.same_dataset
 
 
-def test_fine_tuning_pretrains_once_and_a_new_split_reads_the_cache(tmp_path, monkeypatch):
-    pretrainings = []
-    real_pretrain = run_module.pretrain
+def test_fine_tuning_boosts_on_from_the_cached_source_and_beats_the_baseline(tmp_path):
+    lv = run_transfer(SOURCE, "y", TARGET, "y", CONFIG, tmp_path)
+    ft = run_transfer(SOURCE, "y", TARGET, "y", TransferConfig(approach="ft", n_jobs=1), tmp_path)
+    assert ft.source_cached  # the latent variable's source model serves fine-tuning too
+    assert (ft.approach, ft.model, ft.n_source) == ("ft", "et-median", 300)
+    assert np.array_equal(ft.baseline_pred, lv.baseline_pred)  # the same no-transfer model
+    assert ft.transfer.mae < ft.baseline.mae
+    assert ft.importances is None and ft.lv_ranks == {}
 
-    def counting(X, y, spec, seed):
-        pretrainings.append(len(y))
-        return real_pretrain(X, y, spec, seed)
 
-    monkeypatch.setattr(run_module, "pretrain", counting)
-    network = NetworkSpec(hidden=(16, 8), source_epochs=20, source_batch_size=32, target_epochs=20)
-    first = run_transfer(
-        SOURCE, "y", TARGET, "y", TransferConfig(approach="ft", n_jobs=1, network=network), tmp_path
+def test_a_share_of_the_training_rows_keeps_the_test_rows(tmp_path):
+    full = run_transfer(SOURCE, "y", TARGET, "y", CONFIG, tmp_path)
+    few = run_transfer(
+        SOURCE, "y", TARGET, "y", TransferConfig(n_jobs=1, train_share=0.25), tmp_path
     )
-    other_split = TransferConfig(approach="ft", n_jobs=1, network=network, seed=7)
-    second = run_transfer(SOURCE, "y", TARGET, "y", other_split, tmp_path)
-    assert pretrainings == [300]
-    assert (first.model, first.approach, first.n_source) == ("mlp", "ft", 300)
-    assert not first.source_cached and second.source_cached
-    assert first.transfer_pred.shape == (12,)
-    assert first.importances is None and first.lv_ranks == {}
-    assert not np.array_equal(first.transfer_pred, first.baseline_pred)
+    assert (full.n_train, few.n_train, few.n_train_all) == (48, 12, 48)
+    assert np.array_equal(few.test_rows, full.test_rows)
+    assert few.baseline.mae > full.baseline.mae
+
+
+def test_a_share_outside_zero_to_one_is_refused():
+    with pytest.raises(ValueError, match="share of target rows used must lie in"):
+        run_transfer(SOURCE, "y", TARGET, "y", TransferConfig(train_share=0.0))

@@ -1,13 +1,19 @@
 """Transfer learning from a large source dataset to a small target dataset.
 
-Latent-variable transfer (a source model's prediction as one more target feature) and
-fine-tuning (an MLP pre-trained on the source, trained further on the target), each against
-the same model without transfer on the same split; learning curves; metrics per group.
-`run_transfer` is the entry point.
+Latent-variable transfer (the source models' outputs as more target features) and fine-tuning
+(boosting continued from the source's value), each against the target model without transfer
+on the same split; learning curves; metrics per group; k-fold cross-validation of all methods
+(the Matbench protocol). `run_transfer` and `cross_validate` are the entry points.
 """
 
+from dashboard.engine.transfer.crossval import (
+    CrossValidation,
+    CrossValidationConfig,
+    cross_validate,
+    kfold_test_rows,
+)
 from dashboard.engine.transfer.curve import LearningCurve, learning_curve
-from dashboard.engine.transfer.finetune import NetworkSpec
+from dashboard.engine.transfer.methods import METHOD_NAMES, METHODS
 from dashboard.engine.transfer.metrics import (
     GroupMetrics,
     Metrics,
@@ -20,7 +26,6 @@ from dashboard.engine.transfer.result import TransferResult
 from dashboard.engine.transfer.run import (
     APPROACHES,
     AUTO_GROUPS,
-    MLP,
     TransferConfig,
     run_transfer,
 )
@@ -29,15 +34,19 @@ __all__ = [
     "APPROACHES",
     "AUTO_GROUPS",
     "DEFAULT_TARGET_MODEL",
-    "MLP",
+    "METHODS",
+    "METHOD_NAMES",
     "TARGET_MODELS",
+    "CrossValidation",
+    "CrossValidationConfig",
     "GroupMetrics",
     "LearningCurve",
     "Metrics",
-    "NetworkSpec",
     "TransferConfig",
     "TransferResult",
+    "cross_validate",
     "group_metrics",
+    "kfold_test_rows",
     "learning_curve",
     "regression_metrics",
     "run_transfer",

@@ -21,7 +21,7 @@ import joblib
 import numpy as np
 
 # Bump when a change to the transfer engine changes what it stores for the same inputs.
-CODE_VERSION = 2
+CODE_VERSION = 4
 
 _LIBRARIES = ("numpy", "scikit-learn")
 
@@ -35,6 +35,11 @@ def cache_key(**parts: object) -> str:
     }
     text = json.dumps(identity, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def array_digest(values: np.ndarray) -> str:
+    """A short hex digest of an array's bytes, for cache keys."""
+    return hashlib.sha256(np.ascontiguousarray(values).tobytes()).hexdigest()[:16]
 
 
 class TransferCache:

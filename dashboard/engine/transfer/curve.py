@@ -54,6 +54,11 @@ class LearningCurve:
         }
 
 
+def training_order(train: np.ndarray, seed: int, repeat: int) -> np.ndarray:
+    """The random order of the training rows in one repeat; a share takes a prefix of it."""
+    return np.random.default_rng([seed, repeat]).permutation(train)
+
+
 def learning_curve(
     methods: dict[str, Method],
     y: np.ndarray,
@@ -71,7 +76,7 @@ def learning_curve(
     mae = {name: np.empty((repeats, len(shares))) for name in methods}
     steps = repeats * len(shares)
     for repeat in range(repeats):
-        order = np.random.default_rng([seed, repeat]).permutation(train)
+        order = training_order(train, seed, repeat)
         for column, size in enumerate(sizes):
             if progress is not None:
                 done = repeat * len(shares) + column

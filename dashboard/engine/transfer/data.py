@@ -7,7 +7,6 @@ whose source predictions are cached never featurises the (large) source.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -18,6 +17,7 @@ from sklearn.model_selection import train_test_split
 
 from dashboard.engine.data.dataset import Dataset
 from dashboard.engine.features import FeatureMatrix, featurize
+from dashboard.engine.transfer.cache import array_digest
 
 MIN_TARGET_ROWS = 10
 """Fewest usable target rows that can be split into a training and a test set."""
@@ -72,12 +72,12 @@ class TransferData:
             "source": self.source.content_hash(),
             "source_column": self.source_column,
             "features": self.feature_params,
-            "columns": _digest(np.asarray(self.feature_names)),
+            "columns": array_digest(np.asarray(self.feature_names)),
         }
 
     def target_identity(self) -> dict:
         """What predictions for the target's usable rows depend on, for cache keys."""
-        return {"target": self.target.content_hash(), "rows": _digest(self.target_rows)}
+        return {"target": self.target.content_hash(), "rows": array_digest(self.target_rows)}
 
 
 def prepare(
@@ -205,8 +205,4 @@ def _same_table(source: Dataset, target: Dataset) -> bool:
 
 
 def _frame_digest(frame: pd.DataFrame) -> str:
-    return _digest(pd.util.hash_pandas_object(frame, index=False).to_numpy())
-
-
-def _digest(values: np.ndarray) -> str:
-    return hashlib.sha256(np.ascontiguousarray(values).tobytes()).hexdigest()[:16]
+    return array_digest(pd.util.hash_pandas_object(frame, index=False).to_numpy())

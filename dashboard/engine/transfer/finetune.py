@@ -1,150 +1,90 @@
-"""Fine-tuning transfer with scikit-learn's MLPRegressor: pre-train on the source, train on.
+"""Fine-tuning by continued boosting: the source model's answer is where the target model
+starts, and new trees trained on the target correct what it gets wrong.
 
-Why scikit-learn: it is installed already, and MLPRegressor's `warm_start` continues training
-from the weights it holds, which is all fine-tuning needs; torch would add a multi-gigabyte
-install (its default Linux build brings CUDA) for networks this small.
-Freezing the first k hidden layers: those layers become a fixed feature map (computed once
-with the pre-trained weights) and a network made of the remaining layers, starting from their
-pre-trained weights, is trained on its output. That is exact freezing, and cheaper than
-training the whole network (restoring frozen weights after each partial_fit epoch would not be:
-the later layers would spend the epoch adapting to early layers that drift and are reset).
-Every network trains a fixed number of epochs: with warm_start, scikit-learn's early stopping
-would compare the target's validation score with the best one kept from pre-training.
-The target network starts from the source network's input and output scaling, so that the
-pre-trained weights see inputs on the scale they were trained on; the network trained on the
-target alone scales by the target's training rows instead.
+The start for each row is the source's value: the source column of the same material when the
+source holds it, else the source model's prediction. First its scale is fitted to the target
+(a line by least absolute deviations: a DFT gap is known to fall short of the measured one by
+a roughly constant factor; in network terms, tuning the output layer), then gradient-boosted
+trees learn the remaining error from the structure features. The same booster started from a
+constant instead of the source's value is the model "trained on the target alone". It runs on
+one thread: on a few thousand rows each boosting round is too short for threads to pay, and
+under load OpenMP threads that wait for a busy core slow it down tenfold.
+
+Why boosting and not a neural network (the five Matbench folds of the experimental band gaps,
+`bench transfer --matbench`, mean MAE in eV): scikit-learn's MLP (256-128-64) pre-trained on
+the 106k DFT gaps and trained on with warm start gave 0.388 against 0.406 from scratch, better
+on only three folds, and pre-training took 46 s; continued boosting gives 0.350 against 0.393,
+better on every fold, needs no model besides the latent variable's source model (whose
+predictions are cached already) and trains in a few seconds. PyTorch would add a multi-gigabyte
+install (PyPI's default build brings CUDA) for a network not shown to do better.
 """
 
 from __future__ import annotations
 
-import copy
-import warnings
-from dataclasses import asdict, dataclass
-
 import numpy as np
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.neural_network import MLPRegressor
+from sklearn.ensemble import HistGradientBoostingRegressor
+from sklearn.linear_model import QuantileRegressor
+from threadpoolctl import threadpool_limits
 
-# More epochs without improvement than any training runs: every network trains max_iter epochs
-# (a fine-tuned network also inherits the source's count of epochs without improvement).
-_NO_EARLY_STOP = 1_000_000
-INPUT_CLIP = 5.0
-"""Scaled inputs are clipped to ±5 standard deviations: a feature almost constant among the
-training rows would otherwise reach huge values on a test row and wreck the prediction."""
-
-
-@dataclass(frozen=True)
-class NetworkSpec:
-    """The network and how it is trained; one spec serves pre-training, fine-tuning and the
-    network trained on the target alone, so the comparison differs only in the start."""
-
-    hidden: tuple[int, ...] = (256, 128, 64)
-    alpha: float = 1e-4
-    batch_size: int = 64
-    learning_rate: float = 1e-3
-    finetune_learning_rate: float = 3e-4
-    source_batch_size: int = 256
-    source_epochs: int = 20
-    target_epochs: int = 100
-    frozen_layers: int = 0
-
-    def to_dict(self) -> dict:
-        return asdict(self)
+START_LOSS = "absolute_error"
+"""The loss when boosting from the source's value: absolute error, the measure the benchmark
+scores, whose trees move a metal the source calls 0 no further once it is right."""
+SCRATCH_LOSS = "squared_error"
+"""The loss from a constant start. Absolute error cannot leave a constant start where the median
+is a point mass (band gaps: over half are metals at 0): scikit-learn's booster then stays at 0,
+MAE 0.93-1.06 eV on the Matbench folds against 0.37-0.41 with squared error. With squared
+error on both sides fine-tuning still wins on every fold (mean 0.371 against 0.393 eV)."""
+BOOSTER_PARAMS: dict[str, object] = {
+    "learning_rate": 0.1,
+    "max_leaf_nodes": 31,
+    "min_samples_leaf": 20,
+    "l2_regularization": 1.0,
+    "max_iter": 1000,
+    "early_stopping": True,
+    "validation_fraction": 0.15,
+    "n_iter_no_change": 30,
+}
+"""The booster's settings; early stopping on 15 % of the training rows sets the rounds."""
+_MIN_EARLY_STOPPING_ROWS = 40
 
 
-@dataclass
-class Network:
-    """An MLP with the affine scaling of its inputs and output; `body` holds frozen layers."""
+class ContinuedBoosting:
+    """Boosted trees on top of a start value per row (`start=None`: from a constant, the same
+    model without transfer)."""
 
-    mlp: MLPRegressor
-    x_mean: np.ndarray
-    x_scale: np.ndarray
-    y_mean: float
-    y_scale: float
-    body: tuple[tuple[np.ndarray, np.ndarray], ...] = ()
+    def __init__(self, random_state: int = 0) -> None:
+        self.random_state = random_state
 
-    def predict(self, X: np.ndarray) -> np.ndarray:
-        """Predictions in the units of the target values."""
-        scaled = self.mlp.predict(self._inputs(X))
-        return scaled * self.y_scale + self.y_mean
-
-    def _inputs(self, X: np.ndarray) -> np.ndarray:
-        hidden = np.clip((X - self.x_mean) / self.x_scale, -INPUT_CLIP, INPUT_CLIP)
-        for weights, bias in self.body:
-            hidden = np.maximum(hidden @ weights + bias, 0.0)
-        return hidden
-
-    def _outputs(self, y: np.ndarray) -> np.ndarray:
-        return (y - self.y_mean) / self.y_scale
-
-
-def pretrain(X: np.ndarray, y: np.ndarray, spec: NetworkSpec, seed: int) -> Network:
-    """A network trained on the source rows, scaled by them."""
-    return _train_new(X, y, spec, seed, spec.source_epochs, spec.source_batch_size)
-
-
-def train_scratch(X: np.ndarray, y: np.ndarray, spec: NetworkSpec, seed: int) -> Network:
-    """The same network trained on the target rows alone: the fine-tuning baseline."""
-    return _train_new(X, y, spec, seed, spec.target_epochs, spec.batch_size)
-
-
-def finetune(
-    pretrained: Network, X: np.ndarray, y: np.ndarray, spec: NetworkSpec, seed: int
-) -> Network:
-    """A copy of `pretrained` trained further on the target rows, its first
-    `spec.frozen_layers` hidden layers kept fixed."""
-    frozen = spec.frozen_layers
-    if not 0 <= frozen < len(spec.hidden):
-        raise ValueError(
-            f"frozen_layers must be between 0 and {len(spec.hidden) - 1}, not {frozen}"
+    def fit(
+        self, X: np.ndarray, y: np.ndarray, start: np.ndarray | None = None
+    ) -> ContinuedBoosting:
+        loss = SCRATCH_LOSS if start is None else START_LOSS
+        self.line_ = (0.0, 0.0) if start is None else _absolute_deviation_line(start, y)
+        params = {**BOOSTER_PARAMS, "early_stopping": len(y) >= _MIN_EARLY_STOPPING_ROWS}
+        if not params["early_stopping"]:
+            params["max_iter"] = 100
+        self.booster_ = HistGradientBoostingRegressor(
+            loss=loss, random_state=self.random_state, **params
         )
-    source = pretrained.mlp
-    mlp = copy.deepcopy(source)
-    body = tuple(zip(source.coefs_[:frozen], source.intercepts_[:frozen], strict=True))
-    if frozen:
-        mlp.coefs_ = [w.copy() for w in source.coefs_[frozen:]]
-        mlp.intercepts_ = [b.copy() for b in source.intercepts_[frozen:]]
-        mlp.n_layers_ = source.n_layers_ - frozen
-        mlp.n_features_in_ = source.coefs_[frozen].shape[0]
-        mlp.set_params(hidden_layer_sizes=tuple(spec.hidden[frozen:]))
-    mlp.set_params(
-        warm_start=True,
-        max_iter=spec.target_epochs,
-        learning_rate_init=spec.finetune_learning_rate,
-        batch_size=min(spec.batch_size, len(y)),
-        n_iter_no_change=_NO_EARLY_STOP,
-        random_state=seed,
-    )
-    network = Network(
-        mlp, pretrained.x_mean, pretrained.x_scale, pretrained.y_mean, pretrained.y_scale, body
-    )
-    _fit(mlp, network._inputs(X), network._outputs(y))
-    return network
+        with threadpool_limits(limits=1, user_api="openmp"):
+            self.booster_.fit(X, y - self._offset(start, len(y)))
+        return self
+
+    def predict(self, X: np.ndarray, start: np.ndarray | None = None) -> np.ndarray:
+        with threadpool_limits(limits=1, user_api="openmp"):
+            return self._offset(start, len(X)) + self.booster_.predict(X)
+
+    def _offset(self, start: np.ndarray | None, rows: int) -> np.ndarray:
+        if start is None:
+            return np.zeros(rows)
+        intercept, slope = self.line_
+        return intercept + slope * np.asarray(start, dtype=float)
 
 
-def _train_new(
-    X: np.ndarray, y: np.ndarray, spec: NetworkSpec, seed: int, epochs: int, batch_size: int
-) -> Network:
-    x_mean = X.mean(axis=0)
-    x_scale = X.std(axis=0)
-    x_scale[x_scale == 0] = 1.0
-    y_scale = float(y.std()) or 1.0
-    mlp = MLPRegressor(
-        hidden_layer_sizes=spec.hidden,
-        alpha=spec.alpha,
-        batch_size=min(batch_size, len(y)),
-        learning_rate_init=spec.learning_rate,
-        max_iter=epochs,
-        n_iter_no_change=_NO_EARLY_STOP,
-        random_state=seed,
-    )
-    network = Network(mlp, x_mean, x_scale, float(y.mean()), y_scale)
-    _fit(mlp, network._inputs(X), network._outputs(y))
-    return network
-
-
-def _fit(mlp: MLPRegressor, X: np.ndarray, y: np.ndarray) -> None:
-    """Fit for exactly max_iter epochs (no early stop), so every network trains as long."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        mlp.fit(X, y)
+def _absolute_deviation_line(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """(intercept, slope) of the line with the least sum of absolute deviations from y."""
+    if np.ptp(x) == 0:
+        return float(np.median(y) - x[0]), 1.0
+    line = QuantileRegressor(quantile=0.5, alpha=0.0, solver="highs")
+    line.fit(np.asarray(x, dtype=float).reshape(-1, 1), y)
+    return float(line.intercept_), float(line.coef_[0])

@@ -3,12 +3,16 @@
 A source regressor learns the source column from the structure features of the source rows;
 its prediction is the first latent variable. When the source column is zero-inflated (band
 gaps, where metals are exactly 0), a classifier's probability of "≠ 0" is a second one.
-When source and target are different tables, the source models train on all usable source rows;
-target materials that also occur in the source are legitimate (the source holds another
-fidelity of the property) and are counted in `n_overlap`. When both are one table (two columns
-of one file), the target's test rows are withheld from the source models and the other target
-rows get out-of-fold predictions, so training and test rows see latent variables of equal
-quality and no test row leaks into the source.
+When source and target are different tables, the source models train on all usable source rows,
+and a target material that also occurs in the source (the same features, e.g. Fe2O3 and Fe4O6)
+gets two more: the mean source value of its source rows ("source value", the prediction for the
+others) and a 0/1 "in the source". That is not leakage: the source holds another fidelity of
+the property (a DFT gap, not a measured one), known for a new material before it is measured,
+and training and test rows are treated alike whatever the split. They are counted in
+`n_overlap`. When both are one table (two columns of one file), the target's test rows are
+withheld from the source models and the other target rows get out-of-fold predictions, so
+training and test rows see latent variables of equal quality and no test row leaks into the
+source; a row's own source value would not be known for a test row, so none is looked up.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ from dashboard.engine.transfer.models import (
     make_source_regressor,
 )
 
+SOURCE_VALUE = "source value"
+IN_SOURCE = "in the source"
 SOURCE_SEED = 0
 """The source models' own seed, kept apart from the split seed so a new split reuses them."""
 OUT_OF_FOLD_SPLITS = 5
@@ -43,6 +49,13 @@ class LatentVariable:
     n_overlap: int
     cached: bool
     seconds: float
+
+    @property
+    def start(self) -> np.ndarray:
+        """The source's value of each row, where fine-tuning starts: the source column itself
+        for a material the source holds, else the source model's prediction."""
+        value = [i for i, name in enumerate(self.names) if name.startswith(SOURCE_VALUE)]
+        return self.values[:, value[0] if value else 0]
 
 
 class SourceModels:
@@ -68,11 +81,13 @@ class SourceModels:
         return np.column_stack(columns)
 
 
-def lv_names(source_column: str, zero_inflated: bool) -> list[str]:
-    """Names of the latent-variable features."""
+def lv_names(source_column: str, zero_inflated: bool, looked_up: bool) -> list[str]:
+    """Names of the latent-variable features, in the order of their columns."""
     names = [f"source model: {source_column}"]
     if zero_inflated:
         names.append(f"source model: P({source_column} ≠ 0)")
+    if looked_up:
+        names += [f"{SOURCE_VALUE}: {source_column}", IN_SOURCE]
     return names
 
 
@@ -89,7 +104,7 @@ def latent_variable(data: TransferData, cache: TransferCache, n_jobs: int = 1) -
     values = stored["values"]
     return LatentVariable(
         values=values,
-        names=lv_names(data.source_column, values.shape[1] == 2),
+        names=lv_names(data.source_column, bool(stored["zero_inflated"]), values.shape[1] > 2),
         n_source=int(stored["n_source"]),
         n_overlap=int(stored["n_overlap"]),
         cached=cached,
@@ -112,11 +127,17 @@ def source_training_rows(data: TransferData) -> tuple[np.ndarray, np.ndarray, np
     return X, y, rows
 
 
-def count_overlap(target_X: np.ndarray, source_X: np.ndarray) -> int:
-    """How many target rows have the features of some source row (the same material, e.g.
-    Fe2O3 and Fe4O6), compared after rounding away floating-point noise."""
-    source_rows = {row.tobytes() for row in _rounded(source_X)}
-    return sum(row.tobytes() in source_rows for row in _rounded(target_X))
+def source_means(target_X: np.ndarray, source_X: np.ndarray, source_y: np.ndarray) -> np.ndarray:
+    """For each target row, the mean source value of the source rows with the same features
+    (the same material, e.g. Fe2O3 and Fe4O6, compared after rounding away floating-point
+    noise); NaN where the source has none."""
+    sums: dict[bytes, list[float]] = {}
+    for row, value in zip(_rounded(source_X), source_y, strict=True):
+        total = sums.setdefault(row.tobytes(), [0.0, 0])
+        total[0] += value
+        total[1] += 1
+    means = [sums.get(row.tobytes()) for row in _rounded(target_X)]
+    return np.array([np.nan if m is None else m[0] / m[1] for m in means])
 
 
 def _rounded(X: np.ndarray) -> np.ndarray:
@@ -142,12 +163,18 @@ def _compute(
         models = SourceModels(len(y), zero_inflated, n_jobs).fit(X, y)
         cache.save_model("source", model_key, models)
     values = models.predict(data.X)
+    means = source_means(data.X, X, y)
+    n_overlap = int(np.isfinite(means).sum())
     if data.same_dataset:
         _out_of_fold(values, data.target_rows, X, y, rows, zero_inflated, n_jobs)
+    elif n_overlap:
+        known = np.isfinite(means)
+        values = np.column_stack([values, np.where(known, means, values[:, 0]), known])
     return {
         "values": values,
+        "zero_inflated": np.array(zero_inflated),
         "n_source": np.array(len(y)),
-        "n_overlap": np.array(count_overlap(data.X, X)),
+        "n_overlap": np.array(n_overlap),
     }
 
 

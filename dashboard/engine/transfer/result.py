@@ -20,6 +20,7 @@ class TransferResult:
     latent-variable features are the last names and `lv_ranks` maps each to its rank among all
     features (1 = most important).
     `n_overlap` counts target rows whose features also occur among the source's rows.
+    `n_train` rows of the `n_train_all` training rows were used (a run on a share of them).
     """
 
     approach: str
@@ -30,6 +31,7 @@ class TransferResult:
     test_size: float
     n_source: int
     n_train: int
+    n_train_all: int
     n_test: int
     test_rows: np.ndarray
     y_test: np.ndarray
@@ -74,6 +76,7 @@ class TransferResult:
             "target_column": self.target_column,
             "seed": self.seed,
             "test_size": self.test_size,
+            "n_train_all": self.n_train_all,
             "test_rows": self.test_rows.tolist(),
             "y_test": self.y_test.tolist(),
             "baseline_pred": self.baseline_pred.tolist(),

@@ -8,54 +8,41 @@ the same request again only reads files.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
 from dashboard.engine.data.dataset import Dataset
-from dashboard.engine.transfer.cache import TransferCache, cache_key
+from dashboard.engine.transfer.cache import TransferCache, array_digest, cache_key
 from dashboard.engine.transfer.curve import (
     REPEATS,
     SHARES,
     LearningCurve,
-    Method,
     learning_curve,
+    training_order,
 )
 from dashboard.engine.transfer.data import TransferData, prepare
-from dashboard.engine.transfer.finetune import (
-    Network,
-    NetworkSpec,
-    finetune,
-    pretrain,
-    train_scratch,
-)
-from dashboard.engine.transfer.lv import (
-    SOURCE_SEED,
-    LatentVariable,
-    count_overlap,
-    latent_variable,
-    source_identity,
-    source_training_rows,
-)
+from dashboard.engine.transfer.lv import LatentVariable, latent_variable
+from dashboard.engine.transfer.methods import Inputs, fit_predict
 from dashboard.engine.transfer.metrics import group_metrics, regression_metrics, zero_groups
 from dashboard.engine.transfer.models import (
     DEFAULT_TARGET_MODEL,
     TARGET_MODELS,
     feature_importances,
-    make_target_model,
 )
 from dashboard.engine.transfer.result import TransferResult
 
+MIN_USED_ROWS = 5
+"""Fewest target training rows a run with a small share uses."""
+
 APPROACHES: dict[str, str] = {
-    "lv": "latent variable: the source model's prediction is one more input of the target model",
-    "ft": "fine-tuning: a network pre-trained on the source is trained further on the target",
+    "lv": "latent variable: the source model's outputs are more inputs of the target model",
+    "ft": "fine-tuning: boosting continues from the source's value, trained on the target",
 }
-MLP = "mlp"
 AUTO_GROUPS = "auto"
 """group_by value: metals (target = 0) against the rest when at least 5 % of targets are 0."""
 _AUTO_ZERO_SHARE = 0.05
@@ -65,40 +52,36 @@ Progress = Callable[[float, str], None]
 
 @dataclass(frozen=True)
 class TransferConfig:
-    """What to run. `model` is the target model (TARGET_MODELS or "mlp"); None picks the
-    approach's default: the benchmark's winner for LV, the MLP for fine-tuning. `descriptors`
-    adds RDKit descriptors to the ECFP bits of molecules (they carry most of what a model of
-    solvation or orbital energies needs); compositions ignore it."""
+    """What to run. `model` is the target model of the baseline and of LV (TARGET_MODELS);
+    fine-tuning always boosts on from the source. `train_share` is the share of the target's
+    training rows used (the test rows stay the same), to show transfer where target data are
+    few. `descriptors` adds RDKit descriptors to the ECFP bits of molecules (they carry most of
+    what a model of solvation or orbital energies needs); compositions ignore it."""
 
     approach: str = "lv"
-    model: str | None = None
+    model: str = DEFAULT_TARGET_MODEL
     test_size: float = 0.2
     seed: int = 42
     n_jobs: int = 2
     descriptors: bool = True
-    network: NetworkSpec = field(default_factory=NetworkSpec)
     group_by: str | None = AUTO_GROUPS
+    train_share: float = 1.0
     learning_curve: bool = False
     curve_shares: tuple[float, ...] = SHARES
     curve_repeats: int = REPEATS
 
-    @property
-    def target_model(self) -> str:
-        if self.model is not None:
-            return self.model
-        return MLP if self.approach == "ft" else DEFAULT_TARGET_MODEL
-
     def validate(self) -> None:
-        """Raise ValueError for an unknown approach or model, or a model the approach cannot use."""
+        """Raise ValueError for an unknown approach or model, or a share outside (0, 1]."""
         if self.approach not in APPROACHES:
             raise ValueError(f"Unknown approach {self.approach!r}; choose 'lv' or 'ft'.")
-        if self.target_model not in (*TARGET_MODELS, MLP):
+        if self.model not in TARGET_MODELS:
             raise ValueError(
-                f"Unknown model {self.target_model!r}; choose one of "
-                f"{', '.join((*TARGET_MODELS, MLP))}."
+                f"Unknown model {self.model!r}; choose one of {', '.join(TARGET_MODELS)}."
             )
-        if self.approach == "ft" and self.target_model != MLP:
-            raise ValueError("Fine-tuning trains a neural network: use the model 'mlp'.")
+        if not 0.0 < self.train_share <= 1.0:
+            raise ValueError(
+                f"The share of target rows used must lie in (0, 1], not {self.train_share}."
+            )
 
 
 def run_transfer(
@@ -130,7 +113,7 @@ def _run(
     progress: Progress | None,
 ) -> TransferResult:
     started = time.perf_counter()
-    report = _Reporter(progress)
+    report = Reporter(progress)
     cache = TransferCache(cache_dir)
     report(0.0, "features of the target")
     data = prepare(
@@ -146,31 +129,22 @@ def _run(
     timings = {"features": time.perf_counter() - started}
     groups = _groups(data, config.group_by)
     report(0.1, "source model")
-    fit = _Fitter(data, config, cache)
-    source = fit.source()
+    lv = latent_variable(data, cache, config.n_jobs)
     timings["source"] = time.perf_counter() - started - timings["features"]
     report(0.5, "baseline and transfer models")
+    fit = _Fitter(data, config, cache, lv)
     predictions = fit.predictions()
     timings["target"] = time.perf_counter() - started - sum(timings.values())
     curve = None
     if config.learning_curve:
-        curve = learning_curve(
-            fit.curve_methods(),
-            data.y,
-            data.train,
-            data.test,
-            seed=config.seed,
-            shares=config.curve_shares,
-            repeats=config.curve_repeats,
-            progress=lambda f, message: report(0.6 + 0.4 * f, message),
-        )
+        curve = fit.curve(lambda f, message: report(0.6 + 0.4 * f, message))
         timings["learning_curve"] = time.perf_counter() - started - sum(timings.values())
     report(1.0, "done")
-    return _result(data, config, source, predictions, groups, curve, started, timings)
+    return _result(data, config, lv, fit.train, predictions, groups, curve, started, timings)
 
 
-class _Reporter:
-    """Calls the progress callback, if any."""
+class Reporter:
+    """Calls the progress callback, if any, with the fraction kept in [0, 1]."""
 
     def __init__(self, progress: Progress | None) -> None:
         self.progress = progress
@@ -180,116 +154,103 @@ class _Reporter:
             self.progress(min(1.0, max(0.0, fraction)), message)
 
 
-@dataclass
-class _SourceInfo:
-    n_source: int
-    n_overlap: int
-    cached: bool
-    lv: LatentVariable | None = None
-    network: Network | None = None
-
-
 class _Fitter:
-    """Trains what one configuration needs, keeping the source's part for the curve."""
+    """Fits baseline and transfer on the rows used, and the learning curve, through the cache."""
 
-    def __init__(self, data: TransferData, config: TransferConfig, cache: TransferCache) -> None:
+    def __init__(
+        self, data: TransferData, config: TransferConfig, cache: TransferCache, lv: LatentVariable
+    ) -> None:
         self.data = data
         self.config = config
         self.cache = cache
-        self.info: _SourceInfo | None = None
+        self.inputs = Inputs(data.X, data.y, lv, config.model, config.n_jobs)
+        self.train = used_rows(data.train, config.train_share, config.seed)
 
-    def source(self) -> _SourceInfo:
-        if self.config.approach == "lv":
-            lv = latent_variable(self.data, self.cache, self.config.n_jobs)
-            self.info = _SourceInfo(lv.n_source, lv.n_overlap, lv.cached, lv=lv)
-        else:
-            self.info = self._pretrained()
-        return self.info
-
-    def _pretrained(self) -> _SourceInfo:
-        """The network pre-trained on the source rows (never on a shared table's test rows)."""
-        spec = self.config.network
-        pretraining = {k: v for k, v in asdict(spec).items() if not k.startswith("target")}
-        pretraining.pop("finetune_learning_rate")
-        pretraining.pop("frozen_layers")
-        identity = source_identity(self.data)
-        key = cache_key(kind="pretrained", network=pretraining, seed=SOURCE_SEED, **identity)
-        network = self.cache.load_model("pretrained", key)
-        counts = self.cache.load_arrays("pretrained", key)
-        if isinstance(network, Network) and counts is not None:
-            return _SourceInfo(
-                int(counts["n_source"]), int(counts["n_overlap"]), True, network=network
-            )
-        X, y, _ = source_training_rows(self.data)
-        network = pretrain(X, y, spec, SOURCE_SEED)
-        n_overlap = count_overlap(self.data.X, X)
-        self.cache.save_model("pretrained", key, network)
-        self.cache.save_arrays(
-            "pretrained", key, {"n_source": np.array(len(y)), "n_overlap": np.array(n_overlap)}
+    def _key(self, kind: str, **parts: object) -> str:
+        config = self.config
+        return cache_key(
+            kind=kind,
+            run=[config.approach, config.model, config.test_size, config.seed],
+            **parts,
+            **self.data.identity(),
+            **self.data.target_identity(),
+            lv=array_digest(self.inputs.lv.values),
         )
-        return _SourceInfo(len(y), n_overlap, False, network=network)
-
-    def _inputs(self, transfer: bool) -> np.ndarray:
-        if transfer and self.config.approach == "lv":
-            return np.column_stack([self.data.X, self.info.lv.values])
-        return self.data.X
-
-    def _fit_predict(
-        self, transfer: bool, rows: np.ndarray, seed: int
-    ) -> tuple[object, np.ndarray]:
-        """Fit baseline or transfer model on `rows`; its predictions for the test rows."""
-        X = self._inputs(transfer)
-        y = self.data.y[rows]
-        test = X[self.data.test]
-        spec = self.config.network
-        if self.config.approach == "ft" and transfer:
-            model = finetune(self.info.network, X[rows], y, spec, seed)
-        elif self.config.target_model == MLP:
-            model = train_scratch(X[rows], y, spec, seed)
-        else:
-            model = make_target_model(self.config.target_model, seed, self.config.n_jobs)
-            model.fit(X[rows], y)
-        return model, model.predict(test)
 
     def predictions(self) -> dict[str, np.ndarray]:
         """Baseline and transfer predictions on the test rows and the transfer model's
         importances, read from the cache when this exact run was done before."""
-        config = self.config
-        key = cache_key(
-            kind="result",
-            run=[config.approach, config.target_model, config.test_size, config.seed],
-            network=asdict(config.network) if config.target_model == MLP else None,
-            **self.data.identity(),
-            **self.data.target_identity(),
-            lv=None if self.info.lv is None else _digest(self.info.lv.values),
-        )
+        key = self._key("result", used=len(self.train))
         stored = self.cache.load_arrays("result", key)
         if stored is not None:
             return stored
-        train = self.data.train
-        _, baseline = self._fit_predict(False, train, self.config.seed)
-        model, transfer = self._fit_predict(True, train, self.config.seed)
+        test, seed, approach = self.data.test, self.config.seed, self.config.approach
+        _, baseline = fit_predict("baseline", self.inputs, self.train, test, seed)
+        model, transfer = fit_predict(approach, self.inputs, self.train, test, seed)
         arrays = {"baseline": baseline, "transfer": transfer}
-        if self.config.approach == "lv" and hasattr(model, "get_params"):
-            X = self._inputs(True)[self.data.test]
-            arrays["importances"] = feature_importances(
-                model, X, self.data.y[self.data.test], self.config.seed
-            )
+        if approach == "lv":
+            X = self.inputs.features("lv")[test]
+            arrays["importances"] = feature_importances(model, X, self.data.y[test], seed)
         self.cache.save_arrays("result", key, arrays)
         return arrays
 
-    def curve_methods(self) -> dict[str, Method]:
-        """The learning curve's two methods: the baseline and the transfer model."""
-        return {
-            "baseline": lambda rows, seed: self._fit_predict(False, rows, seed)[1],
-            self.config.approach: lambda rows, seed: self._fit_predict(True, rows, seed)[1],
-        }
+    def curve(self, progress: Progress) -> LearningCurve:
+        """Test MAE of baseline and transfer over growing shares of the training rows; each
+        method's curve is cached on its own, so LV and FT share the baseline's."""
+        config, test = self.config, self.data.test
+        methods = ("baseline", config.approach)
+        mae, n_train = {}, []
+        for i, method in enumerate(methods):
+            key = self._curve_key(method)
+            stored = self.cache.load_arrays("curve", key)
+            if stored is None:
+                curve = learning_curve(
+                    {method: lambda rows, seed, m=method: self._predict(m, rows, test, seed)},
+                    self.data.y,
+                    self.data.train,
+                    test,
+                    seed=config.seed,
+                    shares=config.curve_shares,
+                    repeats=config.curve_repeats,
+                    progress=lambda f, message, i=i: progress((i + f) / len(methods), message),
+                )
+                stored = {"mae": curve.mae[method], "n_train": np.array(curve.n_train)}
+                self.cache.save_arrays("curve", key, stored)
+            mae[method], n_train = stored["mae"], stored["n_train"].tolist()
+        return LearningCurve(list(config.curve_shares), n_train, mae)
+
+    def _curve_key(self, method: str) -> str:
+        config = self.config
+        return cache_key(
+            kind="curve",
+            method=method,
+            model=config.model if method in ("baseline", "lv") else None,
+            split=[config.test_size, config.seed],
+            shares=list(config.curve_shares),
+            repeats=config.curve_repeats,
+            **self.data.identity(),
+            **self.data.target_identity(),
+            lv=array_digest(self.inputs.lv.values),
+        )
+
+    def _predict(self, method: str, rows: np.ndarray, test: np.ndarray, seed: int) -> np.ndarray:
+        return fit_predict(method, self.inputs, rows, test, seed)[1]
+
+
+def used_rows(train: np.ndarray, share: float, seed: int) -> np.ndarray:
+    """The first `share` of the training rows in the learning curve's first order (so a run
+    with a share equals the curve's first repeat at that share), sorted."""
+    if share >= 1.0:
+        return train
+    size = max(MIN_USED_ROWS, min(len(train), round(share * len(train))))
+    return np.sort(training_order(train, seed, 0)[:size])
 
 
 def _result(
     data: TransferData,
     config: TransferConfig,
-    source: _SourceInfo,
+    lv: LatentVariable,
+    train: np.ndarray,
     predictions: dict[str, np.ndarray],
     groups: np.ndarray | None,
     curve: LearningCurve | None,
@@ -302,22 +263,23 @@ def _result(
     names = list(data.feature_names)
     lv_ranks: dict[str, int] = {}
     if config.approach == "lv":
-        names += source.lv.names
+        names += lv.names
         if importances is not None:
-            k = len(source.lv.names)
+            k = len(lv.names)
             lv_ranks = {
                 name: int(np.sum(importances > importances[-k + i])) + 1
-                for i, name in enumerate(source.lv.names)
+                for i, name in enumerate(lv.names)
             }
     return TransferResult(
         approach=config.approach,
-        model=config.target_model,
+        model=config.model,
         source_column=data.source_column,
         target_column=data.target_column,
         seed=config.seed,
         test_size=config.test_size,
-        n_source=source.n_source,
-        n_train=len(data.train),
+        n_source=lv.n_source,
+        n_train=len(train),
+        n_train_all=len(data.train),
         n_test=len(data.test),
         test_rows=data.test_frame_rows,
         y_test=y_test,
@@ -333,9 +295,9 @@ def _result(
         feature_names=names,
         importances=importances,
         lv_ranks=lv_ranks,
-        n_overlap=source.n_overlap,
+        n_overlap=lv.n_overlap,
         same_dataset=data.same_dataset,
-        source_cached=source.cached,
+        source_cached=lv.cached,
         learning_curve=curve,
         seconds=time.perf_counter() - started,
         timings=timings,
@@ -363,7 +325,3 @@ def _groups(data: TransferData, group_by: str | None) -> np.ndarray | None:
 
 def _group_name(group_by: str | None) -> str | None:
     return "target = 0" if group_by == AUTO_GROUPS else group_by
-
-
-def _digest(values: np.ndarray) -> str:
-    return hashlib.sha256(np.ascontiguousarray(values).tobytes()).hexdigest()[:16]

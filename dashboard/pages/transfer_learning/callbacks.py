@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import dash_bootstrap_components as dbc
@@ -10,15 +11,20 @@ from dash import Dash, Input, Output, State, no_update
 from components.job_progress import JobProgress
 from components.problems import error_alert
 from dashboard import catalog, runtime
-from dashboard.engine.transfer import MLP, TransferConfig, run_transfer
+from dashboard.engine.transfer import TransferConfig, run_transfer
 from dashboard.figures import transfer as figures
 from dashboard.jobs import reports_failures
+from dashboard.pages.transfer_learning.layout import DEFAULT_SHARE
 from dashboard.pages.transfer_learning.results import facts, group_table, metric_cards
+from dashboard.pages.transfer_learning.verdict import verdict
 from dashboard.store import SessionError, StorageError
 
 KIND = "transfer"
 NAME = "current"
 DEFAULT_PAIR = (catalog.BUILTIN + "freesolv", "calc", "expt")
+CURVE_SHARES = (0.05, 0.1, 0.25, 0.5, 1.0)
+"""The page's learning curve: the shares of the slider, three repeats each."""
+CURVE_REPEATS = 3
 
 
 def register_callbacks(app: Dash) -> None:
@@ -47,14 +53,26 @@ def register_callbacks(app: Dash) -> None:
         State("tl-target-column", "value"),
         State("tl-approach", "value"),
         State("tl-model", "value"),
+        State("tl-share", "value"),
         State("tl-curve", "value"),
         background=True,
         prevent_initial_call=True,
         **JobProgress.callback_kwargs("tl-train"),
     )(train)
     app.callback(
+        Output("tl-curve-state", "data"),
+        Output("tl-message", "children", allow_duplicate=True),
+        Input("tl-state", "data"),
+        State("session-id", "data"),
+        background=True,
+        prevent_initial_call=True,
+        **JobProgress.callback_kwargs("tl-curve-job"),
+    )(draw_curve)
+    app.callback(
         Output("tl-empty", "style"),
         Output("tl-results", "style"),
+        Output("tl-use-transfer", "disabled"),
+        Output("tl-verdict", "children"),
         Output("tl-cards", "children"),
         Output("tl-facts", "children"),
         Output("tl-parity", "figure"),
@@ -66,6 +84,13 @@ def register_callbacks(app: Dash) -> None:
         Input("tl-use-transfer", "value"),
         Input("session-id", "data"),
     )(render)
+    app.callback(
+        Output("tl-verdict", "children", allow_duplicate=True),
+        Output("tl-curve-graph", "figure", allow_duplicate=True),
+        Input("tl-curve-state", "data"),
+        State("session-id", "data"),
+        prevent_initial_call=True,
+    )(render_curve)
 
 
 def dataset_options_for(side: str):
@@ -105,70 +130,138 @@ def train(
     target_column,
     approach,
     model,
+    share,
     curve,
 ):
-    """Run the transfer study as a background job and keep its result in the session."""
+    """Run the transfer study as a background job and keep its result in the session; the
+    learning curve, when asked for, follows in `draw_curve`."""
     store = runtime.current().store
+    request = {
+        "source_key": source_key,
+        "source_column": source_column,
+        "target_key": target_key,
+        "target_column": target_column,
+        "approach": approach,
+        "model": model,
+        "train_share": float(share or DEFAULT_SHARE),
+    }
     try:
         store.require(sid)
         if not all((source_key, source_column, target_key, target_column)):
             raise ValueError("Choose the source and target datasets and their columns first.")
-        source, target = catalog.load(sid, source_key), catalog.load(sid, target_key)
-        config = TransferConfig(
-            approach=approach,
-            model=MLP if approach == "ft" else model,
-            learning_curve="on" in (curve or []),
-        )
 
         def progress(fraction: float, message: str) -> None:
             set_progress((int(100 * fraction), message))
 
-        result = run_transfer(
-            source,
-            source_column,
-            target,
-            target_column,
-            config,
-            cache_dir=runtime.current().cache_dir,
-            progress=progress,
-        )
-        document = {
-            **result.to_dict(),
-            "source": source.title,
-            "target": target.title,
-            "unit": target.units.get(target_column, ""),
-        }
+        result, document = _run(sid, request, learning_curve=False, progress=progress)
         with store.lock(sid):
-            store.save_json(sid, KIND, NAME, _json_safe(document))
+            store.save_json(sid, KIND, NAME, document)
     except (ValueError, KeyError, SessionError, StorageError) as err:
         return no_update, error_alert(err)
     note = f"Trained in {result.seconds:.1f} s" + (
         " (source model from the cache)." if result.source_cached else "."
     )
-    return {"seconds": result.seconds}, dbc.Alert(note, color="success", duration=5000)
+    state = {"seconds": result.seconds, "curve": "on" in (curve or []), "key": document["key"]}
+    return state, dbc.Alert(note, color="success", duration=5000)
+
+
+@reports_failures(message_output=1, outputs=2)
+def draw_curve(set_progress, state, sid):
+    """The learning curve of the session's last run, added to its stored result."""
+    if not state or not state.get("curve"):
+        return no_update, no_update
+    store = runtime.current().store
+    try:
+        document = store.load_json(store.require(sid), KIND, NAME)
+        if document is None or document.get("key") != state.get("key"):
+            return no_update, no_update
+
+        def progress(fraction: float, message: str) -> None:
+            set_progress((int(100 * fraction), message))
+
+        _, with_curve = _run(sid, document["request"], learning_curve=True, progress=progress)
+        with store.lock(sid):
+            store.save_json(sid, KIND, NAME, with_curve)
+    except (ValueError, KeyError, SessionError, StorageError) as err:
+        return no_update, error_alert(err)
+    return {"key": with_curve["key"]}, no_update
+
+
+def _run(sid, request: dict, learning_curve: bool, progress) -> tuple:
+    """run_transfer for a request of the page; the result and its JSON document."""
+    source = catalog.load(sid, request["source_key"])
+    target = catalog.load(sid, request["target_key"])
+    config = TransferConfig(
+        approach=request["approach"],
+        model=request["model"],
+        train_share=request["train_share"],
+        learning_curve=learning_curve,
+        curve_shares=CURVE_SHARES,
+        curve_repeats=CURVE_REPEATS,
+    )
+    result = run_transfer(
+        source,
+        request["source_column"],
+        target,
+        request["target_column"],
+        config,
+        cache_dir=runtime.current().cache_dir,
+        progress=progress,
+    )
+    document = {
+        **result.to_dict(),
+        "source": source.title,
+        "target": target.title,
+        "unit": target.units.get(request["target_column"], ""),
+        "request": request,
+        "key": json.dumps(request, sort_keys=True),
+    }
+    return result, _json_safe(document)
 
 
 def render(_state, use_transfer: bool, sid):
-    """Cards, plots and the group table of the session's last run, with or without transfer."""
-    try:
-        result = runtime.current().store.load_json(runtime.current().store.require(sid), KIND, NAME)
-    except SessionError:
-        result = None
+    """Verdict, cards, plots and the group table of the session's last run, with or without
+    the transfer; the switch stays disabled until there is a run. (The learning curve's own
+    callback redraws the curve: as an input here, its job would hold this one back.)"""
+    result = _stored(sid)
     if result is None:
-        return ({}, {"display": "none"}) + (no_update,) * 7
-    label = result["target_column"] + (f" ({result['unit']})" if result.get("unit") else "")
+        return ({}, {"display": "none"}, True, "") + (no_update,) * 7
+    label = _label(result)
     shown = bool(use_transfer)
     return (
         {"display": "none"},
         {},
+        False,
+        verdict(result),
         metric_cards(result, shown),
         facts(result),
         figures.parity(result, shown, label),
         figures.error_histogram(result, shown, label),
-        figures.learning_curve(result.get("learning_curve")),
+        figures.learning_curve(result.get("learning_curve"), result, label),
         figures.importances(result),
         group_table(result, shown),
     )
+
+
+def render_curve(_curve_state, sid):
+    """The verdict and the learning curve once the curve's job has added it."""
+    result = _stored(sid)
+    if result is None:
+        return no_update, no_update
+    return verdict(result), figures.learning_curve(
+        result.get("learning_curve"), result, _label(result)
+    )
+
+
+def _stored(sid) -> dict | None:
+    try:
+        return runtime.current().store.load_json(runtime.current().store.require(sid), KIND, NAME)
+    except SessionError:
+        return None
+
+
+def _label(result: dict) -> str:
+    return result["target_column"] + (f" ({result['unit']})" if result.get("unit") else "")
 
 
 def _json_safe(value):

@@ -1,4 +1,4 @@
-"""The Transfer Learning page's layout: the source/target controls and the results panel."""
+"""The Transfer Learning page's layout: the controls, Train, and the results panel."""
 
 from __future__ import annotations
 
@@ -8,42 +8,51 @@ from dash import dcc, html
 from components.explained_graph import explained_graph
 from components.fields import labelled
 from components.job_progress import JobProgress
-from dashboard.engine.transfer import MLP, TARGET_MODELS
+from dashboard.engine.transfer import DEFAULT_TARGET_MODEL, TARGET_MODELS
+
+DEFAULT_SHARE = 0.1
+"""The demo trains on a tenth of the target's training rows: where transfer shows."""
+SHARES = {0.05: "5 %", 0.1: "10 %", 0.25: "25 %", 0.5: "50 %", 1.0: "all"}
 
 
 def layout(**_query) -> html.Div:
-    """Controls on the left; message, the transfer switch and the results on the right."""
+    """Controls on the left; what the run says, the transfer switch and the plots on the right."""
     return html.Div(
         [
             html.H1("Transfer learning", className="h2"),
             html.P(
-                "Train on the target alone (the baseline) and with help from the source, on the same "
-                "split, and compare them on the same test points. The switch shows the target model "
-                "with and without the latent-variable feature.",
+                "A model of a large, cheaper dataset (the source) helps a model of a small, "
+                "accurate one (the target). Both are trained on the same target rows and compared "
+                "on the same test rows; press Train to see when the help pays.",
                 className="mi-explain",
             ),
             dcc.Store(id="tl-state"),
+            dcc.Store(id="tl-curve-state"),
             dbc.Row(
                 [
-                    dbc.Col(_controls(), lg=3),
+                    dbc.Col(_controls(), lg=4, xl=3),
                     dbc.Col(
                         [
                             html.Div(id="tl-message"),
                             dbc.Alert(
-                                "Choose a source and a target, then press Train. The built-in pair learns "
-                                "experimental hydration free energies with help from the simulated ones.",
+                                "The demo learns measured hydration free energies of molecules "
+                                "(FreeSolv) from a tenth of its rows, helped by a model of the "
+                                "simulated ones. Press Train.",
                                 id="tl-empty",
                                 color="info",
                             ),
+                            html.P(id="tl-verdict", className="lead"),
                             dbc.Switch(
                                 id="tl-use-transfer",
                                 value=True,
-                                label="use the transfer (LV feature / pre-trained weights)",
+                                disabled=True,
+                                label="use the transfer (off: the target model alone)",
                                 className="mb-2",
                             ),
                             _results(),
                         ],
-                        lg=9,
+                        lg=8,
+                        xl=9,
                     ),
                 ],
                 className="g-4",
@@ -53,59 +62,74 @@ def layout(**_query) -> html.Div:
 
 
 def _controls() -> dbc.Card:
-    """Source and target datasets and columns, approach, target model, learning curve, Train."""
+    """Rows used, approach, target model, learning curve, Train; then source and target."""
     model_options = [{"label": f"{k}: {v}", "value": k} for k, v in TARGET_MODELS.items()]
-    model_options.append({"label": "mlp: a neural network (needed for fine-tuning)", "value": MLP})
     return dbc.Card(
         dbc.CardBody(
             [
-                html.H2("Source and target", className="h5"),
                 labelled(
-                    "Source dataset",
-                    dcc.Dropdown(id="tl-source", clearable=False),
-                    "Large and cheaper, e.g. computed values.",
+                    "Target rows used for training",
+                    dbc.RadioItems(
+                        id="tl-share",
+                        value=DEFAULT_SHARE,
+                        inline=True,
+                        options=[{"label": text, "value": share} for share, text in SHARES.items()],
+                    ),
+                    "Few rows: where transfer usually helps. The test rows stay the same.",
                 ),
-                labelled("Source column", dcc.Dropdown(id="tl-source-column", clearable=False)),
-                labelled(
-                    "Target dataset",
-                    dcc.Dropdown(id="tl-target", clearable=False),
-                    "Small and accurate, e.g. measured values; same kind of structure.",
-                ),
-                labelled("Target column", dcc.Dropdown(id="tl-target-column", clearable=False)),
                 labelled(
                     "Approach",
                     dbc.RadioItems(
                         id="tl-approach",
                         value="lv",
+                        inline=True,
                         options=[
-                            {"label": "latent variable (LV)", "value": "lv"},
-                            {"label": "fine-tuning (FT)", "value": "ft"},
+                            {"label": "latent variable", "value": "lv"},
+                            {"label": "fine-tuning", "value": "ft"},
                         ],
                     ),
-                    "LV: the source model's prediction becomes a feature. FT: a network pre-trained on the "
-                    "source is trained on with the target.",
+                    "LV: the source model's answer is one more input. FT: boosting goes on "
+                    "from the source's answer with the target rows.",
                 ),
                 labelled(
                     "Target model",
                     dcc.Dropdown(
                         id="tl-model",
-                        value="et",
+                        value=DEFAULT_TARGET_MODEL,
                         clearable=False,
                         options=model_options,
                         optionHeight=50,
                     ),
-                    "Fine-tuning always uses the network.",
+                    "Of the baseline and of LV.",
                 ),
                 dbc.Checklist(
                     id="tl-curve",
-                    options=[{"label": "learning curve (slower: 35 more fits)", "value": "on"}],
-                    value=[],
+                    options=[{"label": "learning curve (drawn after the run)", "value": "on"}],
+                    value=["on"],
                     className="mb-2",
                 ),
                 dbc.Button("Train", id="tl-train", color="primary", className="w-100"),
                 JobProgress("tl-train"),
+                html.H2("Source and target", className="h6 mt-3"),
+                _pair("source", "Large and cheaper, e.g. computed values."),
+                _pair("target", "Small and accurate, e.g. measured; same kind of structure."),
             ]
         )
+    )
+
+
+def _pair(side: str, hint: str) -> html.Div:
+    """A dataset and its column, side by side."""
+    return labelled(
+        f"{side.capitalize()} dataset and column",
+        dbc.Row(
+            [
+                dbc.Col(dcc.Dropdown(id=f"tl-{side}", clearable=False), width=7),
+                dbc.Col(dcc.Dropdown(id=f"tl-{side}-column", clearable=False), width=5),
+            ],
+            className="g-1",
+        ),
+        hint,
     )
 
 
@@ -116,31 +140,33 @@ def _results() -> html.Div:
         style={"display": "none"},
         children=[
             dbc.Row(id="tl-cards", className="g-2 mb-2"),
-            html.P(id="tl-facts", className="mi-explain"),
+            JobProgress("tl-curve-job"),
             dbc.Row(
                 [
+                    explained_graph(
+                        "tl-curve-graph",
+                        "Test error (MAE, mean ± sd over repeats) against the number of target "
+                        "rows used for training, on the same test rows. Where the coloured line "
+                        "lies below the grey one, the transfer helps; the ring marks this run.",
+                    ),
                     explained_graph(
                         "tl-parity",
                         "Each dot is a test material the models never saw. Closer to the diagonal "
                         "is better; purple (with transfer) against grey (without).",
                     ),
+                ]
+            ),
+            html.P(id="tl-facts", className="mi-explain"),
+            dbc.Row(
+                [
                     explained_graph(
                         "tl-errors",
                         "How far off the predictions are: a narrower peak around 0 is better.",
                     ),
-                ]
-            ),
-            dbc.Row(
-                [
-                    explained_graph(
-                        "tl-curve-graph",
-                        "Test MAE (mean ± sd over repeats) against the number of target rows "
-                        "used for training: transfer usually helps most when they are few.",
-                    ),
                     explained_graph(
                         "tl-importance",
-                        "Which inputs the transfer model leans on (importance); purple is the "
-                        "source model's prediction, whose rank shows how much it borrowed.",
+                        "Which inputs the transfer model leans on; purple are the source's "
+                        "answers. Fine-tuning has none: it starts from the source's answer.",
                     ),
                 ]
             ),

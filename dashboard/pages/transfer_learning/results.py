@@ -43,23 +43,68 @@ def metric_cards(result: dict, use_transfer: bool) -> list[dbc.Col]:
 
 
 def facts(result: dict) -> str:
-    """One paragraph: approach, model, the datasets and their sizes, where the LV feature ranks."""
+    """What was trained on what, in plain words, and how much the transfer model leans on the
+    source."""
+    source, target = result["source_column"], result["target_column"]
+    tested = f"were tested on {result['n_test']:,} others they never saw"
+    if result.get("same_dataset"):
+        sentences = [
+            f"Source and target are two columns of one table, {result['target']}: the source "
+            f"model learned {source} from its {result['n_source']:,} rows outside the test set; "
+            f"the target models learned {target} from {result['n_train']:,} of them and {tested}."
+        ]
+    else:
+        sentences = [
+            f"The source model learned {source} from {result['n_source']:,} rows of "
+            f"{result['source']}.",
+            f"The target models learned {target} from {result['n_train']:,} rows of "
+            f"{result['target']} and {tested}.",
+        ]
+    if result.get("n_overlap") and not result.get("same_dataset"):
+        sentences.append(
+            f"{result['n_overlap']:,} target materials also occur in the source; for them the "
+            "source's own value is an input too."
+        )
+    if result["approach"] == "ft":
+        sentences.append(
+            "Fine-tuning started from the source's value of each material and added trees that "
+            "learned its error from the target rows."
+        )
+    sentences.append(_reliance(result))
+    return " ".join(s for s in sentences if s)
+
+
+def _reliance(result: dict) -> str:
+    """How highly the transfer model ranks the source's inputs among all of its inputs."""
     ranks = result.get("lv_ranks") or {}
-    rank_text = "; ".join(
-        f"{name} ranks #{rank} of {len(result['feature_names'])} features"
-        for name, rank in ranks.items()
-    )
-    overlap = (
-        f" {result['n_overlap']} target rows also occur in the source."
-        if result.get("n_overlap")
-        else ""
-    )
+    if not ranks:
+        return ""
+    name, rank = min(ranks.items(), key=lambda item: item[1])
+    what, total = _lv_words(name), len(result["feature_names"])
+    if rank == 1:
+        return f"Of its {total:,} inputs, the transfer model relies most on {what}."
+    place = f"{rank}{_ordinal_suffix(rank)}"
+    if rank <= 10:
+        return (
+            f"Among its {total:,} inputs, {what} comes {place} in how much the model relies on it."
+        )
     return (
-        f"{result['approach'].upper()} with {result['model']}: source {result['source']} "
-        f"({result['n_source']:,} rows of {result['source_column']}), target {result['target']} "
-        f"({result['n_train']:,} training and {result['n_test']:,} test rows of {result['target_column']}). "
-        f"{rank_text}.{overlap}"
+        f"The transfer model hardly uses the source: {what} comes only {place} of {total:,} inputs."
     )
+
+
+def _lv_words(name: str) -> str:
+    if name.startswith("source model: P("):
+        return "the source model's probability that " + name.removeprefix("source model: P(")[:-1]
+    if name.startswith("source model: "):
+        return f"the source model's prediction of {name.removeprefix('source model: ')}"
+    if name.startswith("source value: "):
+        return f"the source's own {name.removeprefix('source value: ')} value"
+    return "whether the material occurs in the source"
+
+
+def _ordinal_suffix(n: int) -> str:
+    return "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
 
 
 def group_table(result: dict, use_transfer: bool) -> dbc.Table | html.P:
