@@ -16,7 +16,6 @@ from dashboard import campaigns
 from dashboard.engine.active_learning.config import CampaignConfig
 from dashboard.engine.data.builtin import load
 from dashboard.engine.features import cache, featurize
-from dashboard.engine.util import held
 from dashboard.pages.active_learning import callbacks as al_page
 from dashboard.store import SessionStore, StorageError
 from tests.callbacks.test_data_page import text_of
@@ -108,8 +107,3 @@ def test_expired_sessions_are_swept_by_any_request_not_only_new_visitors(tmp_pat
     store._swept_at = -float("inf")
     store.require(active)
     assert not (tmp_path / "sessions" / idle).exists()
-
-
-def test_held_still_locks_across_uses(tmp_path):
-    with held(tmp_path / "x.lock"), held(tmp_path / "y.lock"):
-        assert (tmp_path / "x.lock").exists()

@@ -116,8 +116,7 @@ def rdkit_descriptors(
             progress(sum(map(len, parts)) / len(texts))
     names = descriptor_names()
     values = np.vstack(parts) if parts else np.empty((0, len(names)))
-    valid = ~np.isnan(values).all(axis=1) if values.size else np.zeros(0, dtype=bool)
-    valid &= np.array([m is not None for m in parse_smiles(texts)], dtype=bool)
+    valid = ~np.isnan(values).all(axis=1)  # a parsed molecule always has its ring counts
     values[valid] = sanitise_descriptors(values[valid])
     return values, names, valid
 
