@@ -89,6 +89,9 @@ def test_a_good_upload_shows_its_table(dash_duo, app, tmp_path, screenshot):
     dash_duo.wait_for_contains_text("#data-headline", "6 rows", timeout=20)
     dash_duo.wait_for_contains_text(".ag-center-cols-container", "GaAs", timeout=20)
     screenshot("data-upload-good")
+    dash_duo.driver.refresh()  # the choice survives a reload, even before the options arrive
+    dash_duo.wait_for_contains_text("#data-picker", "6 rows, yours", timeout=30)
+    dash_duo.wait_for_contains_text("#data-headline", "6 rows", timeout=20)
     assert dash_duo.get_logs() == []
 
 

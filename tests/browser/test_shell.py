@@ -9,8 +9,10 @@ from dash.testing.wait import until
 
 from dashboard.shell import nav_id
 from tests.browser import axe
+from tests.browser.test_active_learning_page import choose
 
 pytestmark = pytest.mark.browser
+REMEMBERED = "return window.localStorage.getItem('al-dataset-remembered')"
 
 
 def nav_paths() -> list[str]:
@@ -112,8 +114,11 @@ return (Math.max(text, back) + 0.05) / (Math.min(text, back) + 0.05);
 def test_dark_mode_dropdowns_read_at_4_5_to_1(dash_duo, app):
     dash_duo.start_server(app)
     dash_duo.wait_for_page(url=dash_duo.server_url + "/active-learning")
-    axe.set_theme(dash_duo.driver, "dark")
-    dash_duo.wait_for_contains_text("#al-dataset", "QM9", timeout=60)
+    dash_duo.wait_for_contains_text("#al-dataset", "QM9", timeout=30)
+    choose(dash_duo, "al-dataset", "FreeSolv")
+    until(lambda: "freesolv" in (dash_duo.driver.execute_script(REMEMBERED) or ""), 10)
+    axe.set_theme(dash_duo.driver, "dark")  # reloads: the chosen dataset is still chosen
+    dash_duo.wait_for_contains_text("#al-dataset", "FreeSolv", timeout=30)
     until(lambda: dash_duo.find_element("html").get_attribute("data-bs-theme") == "dark", 10)
     for selector in ("#al-dataset", "#al-dataset-value", "#al-model"):
 

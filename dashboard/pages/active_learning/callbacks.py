@@ -11,6 +11,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, no_update
 
+from components import remembered_choice
 from components.job_progress import JobProgress
 from components.problems import error_alert
 from dashboard import campaigns, runtime
@@ -37,8 +38,9 @@ def register_callbacks(app: Dash) -> None:
         Output("al-dataset", "options"),
         Output("al-dataset", "value"),
         Input("session-id", "data"),
-        State("al-dataset", "value"),
+        State(remembered_choice.memory_id("al-dataset"), "data"),
     )(config_form.dataset_options)
+    remembered_choice.register(app, "al-dataset")
     app.callback(
         Output("al-target", "options"),
         Output("al-target", "value"),

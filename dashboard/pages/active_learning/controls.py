@@ -34,9 +34,7 @@ def campaign_controls() -> dbc.Card:
                 html.H2("Settings of a new campaign", className="h5"),
                 labelled(
                     "Dataset",
-                    dcc.Dropdown(
-                        id="al-dataset", clearable=False, persistence=True, persistence_type="local"
-                    ),
+                    dcc.Dropdown(id="al-dataset", clearable=False),
                     "Built-in or one of your uploads.",
                 ),
                 labelled(

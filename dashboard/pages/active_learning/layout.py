@@ -7,6 +7,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from components import remembered_choice
 from components.explained_graph import GRAPH_CONFIG, explained_graph
 from components.job_progress import JobProgress
 from dashboard.pages.active_learning.controls import campaign_controls
@@ -191,6 +192,7 @@ def layout(guided: str | None = None, **_query) -> html.Div:
             ),
             guide_card(autostart=guided == "1"),
             dcc.Store(id="al-state"),
+            remembered_choice.memory("al-dataset"),
             dcc.Download(id="al-download"),
             _buttons(),
             JobProgress("al-start", detail=True),

@@ -8,6 +8,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, no_update
 
+from components import remembered_choice
 from components.job_progress import JobProgress
 from components.problems import reason
 from dashboard import catalog, runtime
@@ -29,8 +30,9 @@ def register_callbacks(app: Dash) -> None:
         Output("data-picker", "value"),
         Input("session-id", "data"),
         Input("data-refresh", "data"),
-        State("data-picker", "value"),
+        State(remembered_choice.memory_id("data-picker"), "data"),
     )(refresh_picker)
+    remembered_choice.register(app, "data-picker")
 
     app.callback(
         Output("data-headline", "children"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from components import remembered_choice
 from components.job_progress import JobProgress
 from dashboard import runtime
 from dashboard.pages.data.roles import roles_form
@@ -67,9 +68,8 @@ def _picker_card() -> dbc.Card:
         dbc.CardBody(
             [
                 html.H2("Dataset", className="h5"),
-                dcc.Dropdown(
-                    id="data-picker", clearable=False, persistence=True, persistence_type="local"
-                ),
+                dcc.Dropdown(id="data-picker", clearable=False),
+                remembered_choice.memory("data-picker"),
                 html.Div(id="data-description", className="mi-explain mt-2"),
                 html.Div(
                     [
