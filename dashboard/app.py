@@ -9,7 +9,7 @@ import dash
 import plotly.io as pio
 from dash import Dash
 
-from dashboard import runtime
+from dashboard import runtime, sessions
 from dashboard.figures.theme import register_template
 from dashboard.jobs import make_manager
 from dashboard.pages import PAGE_MODULES
@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None, *, manager=None) -> Dash:
     # base64 makes an upload about 4/3 of the file; the parser gives the friendly size message,
     # this cap only stops requests far beyond any allowed file.
     app.server.config["MAX_CONTENT_LENGTH"] = int(settings.upload_max_bytes * 1.5) + 2**20
+    sessions.install(app, settings)
     for module in PAGE_MODULES:
         module.register(app)
     app.layout = shell_layout

@@ -1,14 +1,16 @@
 """A load test through the app's own HTTP callback endpoints, as a browser drives them.
 
 Each simulated user opens the page (for Dash's signed per-page token), gets a session id from
-the server, starts an active-learning campaign on a built-in dataset (a background job,
-polled like the browser does) and presses Step a fixed number of times; a step's latency is the
-Step callback plus the callback that redraws the plots. The traffic goes to the
-given 127.0.0.1 address only; every loop is bounded in count and time.
+the server (and, in its own cookie jar, the cookie that binds the id to it), starts an
+active-learning campaign on a built-in dataset (a background job, polled like the browser does)
+and presses Step a fixed number of times; a step's latency is the Step callback plus the callback
+that redraws the plots. The traffic goes to the given 127.0.0.1 address only; every loop is
+bounded in count and time.
 """
 
 from __future__ import annotations
 
+import http.cookiejar
 import json
 import os
 import re
@@ -78,6 +80,9 @@ class Client:
         if urlparse(base).hostname not in ("127.0.0.1", "localhost"):
             raise ValueError("the load test only sends traffic to 127.0.0.1")
         self.base, self.timeout = base.rstrip("/"), timeout
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )  # its own cookies, like a browser: the session cookie binds its id to this user
         self.settings = settings or SMALL_CAMPAIGN
         page = self._get("/active-learning").decode()
         self.end_id = json.loads(CONFIG_PATTERN.search(page).group(1))["end_id"]
@@ -85,7 +90,7 @@ class Client:
         self.values: dict[str, object] = {}
 
     def _get(self, path: str) -> bytes:
-        with urllib.request.urlopen(self.base + path, timeout=self.timeout) as response:
+        with self.opener.open(self.base + path, timeout=self.timeout) as response:
             return response.read()
 
     def _post(self, query: dict, body: dict) -> dict:
@@ -95,7 +100,7 @@ class Client:
             headers={"Content-Type": "application/json"},
             method="POST",
         )
-        with urllib.request.urlopen(request, timeout=self.timeout) as response:
+        with self.opener.open(request, timeout=self.timeout) as response:
             raw = response.read()
         return json.loads(raw) if raw else {}
 

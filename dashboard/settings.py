@@ -6,7 +6,7 @@ README.md lists the same table; keep both in step.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 ENV_PREFIX = "MI_"
@@ -28,6 +28,9 @@ class Settings:
     """MI_UPLOAD_MAX_CELLS: most cells (rows x columns) an uploaded table may have."""
     session_ttl_hours: float = 72.0
     """MI_SESSION_TTL_HOURS: a session idle this long is deleted with its data."""
+    secret_key: str = field(default="", repr=False)
+    """MI_SECRET_KEY: the server key that signs each session's cookie; when empty, one is made
+    and kept in MI_STORAGE_DIR/secret.key. Left out of repr so that logs never show it."""
     redis_url: str = ""
     """MI_REDIS_URL: when set, background jobs run on Celery with this Redis broker."""
     data_dir: Path | None = None

@@ -6,7 +6,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, dcc, html, no_update
 
-from dashboard import __version__, runtime
+from dashboard import __version__, runtime, sessions
 from dashboard.store import StorageError
 
 THEME_BEFORE_PAINT = """
@@ -132,12 +132,15 @@ def register_shell_callbacks(app: Dash) -> None:
         Output("session-id", "data"), Input("url", "pathname"), State("session-id", "data")
     )
     def ensure_session(_pathname: str | None, sid: str | None) -> str:
-        """Keep a live session id; make a new one on the server for a missing, unknown or forged id."""
+        """Keep a live session id whose cookie this browser holds; for a missing, unknown, forged
+        or someone else's id make a new session on the server. Either way the cookie that binds
+        the id to this browser is (re)set, so that it lasts as long as the session is used."""
         try:
-            fresh = runtime.current().store.ensure(sid)
+            fresh = runtime.current().store.ensure(sid if sessions.owns(sid) else None)
         except StorageError as err:
             dash.set_props("global-error", {"children": str(err), "is_open": True})
             return no_update
+        sessions.bind(fresh)
         return fresh if fresh != sid else no_update
 
     app.clientside_callback(

@@ -162,13 +162,15 @@ def test_the_guided_campaign_runs_its_stages_and_the_summary_moves_on(
     dash_duo.wait_for_element("#al-guide-start", timeout=20)
     click(dash_duo, "#al-guide-start")
     dash_duo.wait_for_contains_text("#al-guide-text", "Stage 1 of 3", timeout=120)
+    summary = "Start: the best of the 20 first measurements"
+    dash_duo.wait_for_contains_text("#al-summary", summary, timeout=30)  # its own callback
     first = dash_duo.find_element("#al-summary").text
-    assert "Start: the best of the 20 first measurements" in first
     dash_duo.wait_for_contains_text("#al-guide-text", "Stage 2 of 3", timeout=60)
     dash_duo.wait_for_contains_text("#al-guide-text", "Stage 3 of 3", timeout=60)
     dash_duo.wait_for_contains_text("#al-status", "step 3 of 3", timeout=30)
+    dash_duo.wait_for_contains_text("#al-summary", "in 3 steps", timeout=30)
     last = dash_duo.find_element("#al-summary").text
-    assert last != first and "in 3 steps" in last and "random search would need" in last
+    assert last != first and "random search would need" in last
     assert "calibration" in dash_duo.find_element("#al-guide-text").text
     screenshot("active-learning-guided")
     assert dash_duo.get_logs() == []

@@ -1,12 +1,15 @@
 """Every page in a real headless Chromium: loads cleanly, navigates, remembers the theme, reads
-in dark mode, folds its navbar on a phone."""
+in dark mode, folds its navbar on a phone, keeps the session's secret from the page's scripts."""
 
 from __future__ import annotations
+
+import json
 
 import dash
 import pytest
 from dash.testing.wait import until
 
+from dashboard import sessions
 from dashboard.shell import nav_id
 from tests.browser import axe
 from tests.browser.test_active_learning_page import choose
@@ -143,3 +146,19 @@ def test_the_navbar_folds_behind_a_menu_button_on_a_phone(dash_duo, app):
         until(lambda: not dash_duo.find_element("#nav-links").is_displayed(), timeout=5)
     finally:
         dash_duo.driver.set_window_size(1366, 900)
+
+
+def test_the_session_secret_is_in_an_httponly_cookie_and_not_readable_by_the_page(dash_duo, app):
+    dash_duo.start_server(app)
+    dash_duo.wait_for_element("#page-body h1", timeout=20)
+    read = "return window.localStorage.getItem('session-id')"
+    until(lambda: dash_duo.driver.execute_script(read), timeout=10)
+    secret = sessions.token(
+        app.server.config["SECRET_KEY"], json.loads(dash_duo.driver.execute_script(read))
+    )
+    cookie = dash_duo.driver.get_cookie(sessions.COOKIE)
+    assert cookie["value"] == secret and cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    storage = dash_duo.driver.execute_script("return JSON.stringify({...window.localStorage})")
+    assert secret not in storage
+    assert secret not in dash_duo.driver.execute_script("return document.cookie")
+    assert secret not in dash_duo.driver.current_url
