@@ -1,12 +1,16 @@
 """Storage that fails as real disks do: a lock file that cannot be opened, a temp file that cannot
-be made, an unwritable feature cache, a crash between a campaign's two files; sessions kept alive
-by use and swept without visitors."""
+be made, a full disk (ENOSPC) and a file-size limit (EFBIG) from the kernel itself, an unwritable
+feature cache, a crash between a campaign's two files; sessions kept alive by use and swept
+without visitors."""
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import tempfile
 import time
+from pathlib import Path
 
 import dash_bootstrap_components as dbc
 import numpy as np
@@ -17,7 +21,9 @@ from dashboard.engine.active_learning.config import CampaignConfig
 from dashboard.engine.data.builtin import load
 from dashboard.engine.features import cache, featurize
 from dashboard.pages.active_learning import callbacks as al_page
+from dashboard.pages.data import upload as data_upload
 from dashboard.store import SessionStore, StorageError
+from tests.callbacks.conftest import data_url
 from tests.callbacks.test_data_page import text_of
 from tests.callbacks.test_faults import SMALL, press
 
@@ -107,3 +113,78 @@ def test_expired_sessions_are_swept_by_any_request_not_only_new_visitors(tmp_pat
     store._swept_at = -float("inf")
     store.require(active)
     assert not (tmp_path / "sessions" / idle).exists()
+
+
+def _full_disk():
+    """tempfile.mkstemp whose file is /dev/full: every write fails with the kernel's ENOSPC."""
+
+    def mkstemp(prefix="", suffix="", dir=None, **_kwargs):  # noqa: A002 - mkstemp's own name
+        return os.open("/dev/full", os.O_WRONLY), os.path.join(dir, f"{prefix}full{suffix}")
+
+    return mkstemp
+
+
+needs_dev_full = pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+
+
+@needs_dev_full
+def test_a_full_disk_during_a_step_says_so_and_keeps_the_last_step(rt, started, monkeypatch):
+    before = campaigns.saved(started)
+    monkeypatch.setattr(tempfile, "mkstemp", _full_disk())
+    press("al-step")
+    _state, message = al_page.act(1, None, None, None, started)
+    assert isinstance(message, dbc.Alert)
+    assert "No space left on device" in text_of(message) and "unchanged" in text_of(message)
+    monkeypatch.undo()
+    assert campaigns.saved(started) == before
+    assert campaigns.view(started).snapshot.step == 0
+    press("al-step")
+    al_page.act(1, None, None, None, started)
+    assert campaigns.view(started).snapshot.step == 1  # the disk has room again: steps go on
+
+
+@needs_dev_full
+def test_a_full_disk_during_an_upload_says_so_and_adds_nothing(rt, sid, monkeypatch):
+    monkeypatch.setattr(tempfile, "mkstemp", _full_disk())
+    table = b"formula,gap\nNaCl,8.5\nKBr,7.4\nMgO,7.8\nGaAs,1.42\nSi,1.12\nZnO,3.3\n"
+    message, key = data_upload.receive_upload(data_url(table), "g.csv", sid)
+    assert key is None and "No space left on device" in text_of(message)
+    monkeypatch.undo()
+    assert rt.store.list_datasets(sid) == []
+
+
+EFBIG_STEP = """
+import resource, signal, sys
+from pathlib import Path
+from dashboard import campaigns, runtime
+from dashboard.settings import Settings
+from dashboard.store import StorageError
+rt = runtime.configure(Settings(storage_dir=Path(sys.argv[1])))
+sid = sys.argv[2]
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (2048, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
+try:
+    campaign = campaigns.load(sid)
+    campaign.step()
+    campaigns.save(sid, campaign)
+except StorageError as err:
+    print(err)
+"""
+
+
+def test_a_file_over_the_size_limit_efbig_is_explained_and_changes_nothing(rt, started, tmp_path):
+    """A real EFBIG: the step runs in a process whose files may not grow beyond 2 KB."""
+    before = campaigns.saved(started)
+    script = tmp_path / "efbig.py"
+    script.write_text(EFBIG_STEP)
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run(
+        [sys.executable, str(script), str(rt.settings.storage_dir), started],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        timeout=120,
+    )
+    assert "could not save your data (File too large)" in out.stdout, out.stderr[-2000:]
+    assert campaigns.saved(started) == before
