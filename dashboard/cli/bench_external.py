@@ -5,8 +5,8 @@ Each entry of ENTRIES is a file under DIR (default ../shared/external, see its R
 protocol of its paper: how the pool is read from the file, the initial size, the batch size,
 the top share and the recall that ends a run. A run steps one `Campaign` until that recall of
 the pool's top share has been measured (or the pool or `--max-experiments` runs out); the figure
-is the number of experiments it took, median over seeds. New families of files (e.g. the EDBO
-reaction tables) are new entries with their own protocol.
+is the number of experiments it took, median over seeds. The EDBO reaction tables follow their
+own protocol (reaction_bench.py) and print a second table.
 """
 
 from __future__ import annotations
@@ -25,6 +25,14 @@ import numpy as np
 import pandas as pd
 
 from dashboard.cli.campaign import parse_seeds
+from dashboard.cli.reaction_bench import (
+    REACTIONS,
+    ReactionEntry,
+    reaction_header,
+    reaction_line,
+    reaction_pool,
+    run_reaction,
+)
 from dashboard.engine.active_learning.campaign import Campaign
 from dashboard.engine.active_learning.config import CampaignConfig
 from dashboard.engine.active_learning.goals import Goal
@@ -119,13 +127,13 @@ def run_bench_external(args: argparse.Namespace) -> int:
     try:
         seeds = parse_seeds(args.seeds)
         methods = _methods(args.models)
-        entries = _chosen(args.only)
+        entries, reactions = _chosen(args.only)
         pools = {entry.file: _pool(args.dir, entry) for entry in entries}
     except ValueError as err:
         print(f"bench external: {err}", file=sys.stderr)
         return 2
     figures = []
-    if not args.json:
+    if not args.json and entries:
         print(_header(args.seeds))
     for entry in entries:
         for method in methods:
@@ -136,6 +144,11 @@ def run_bench_external(args: argparse.Namespace) -> int:
             figures.append(figure)
             if not args.json:
                 print(_line(figure), flush=True)
+    try:
+        figures += _reactions(args, reactions, methods, seeds)
+    except ValueError as err:
+        print(f"bench external: {err}", file=sys.stderr)
+        return 2
     if args.json:
         print(json.dumps(figures))
     return 0
@@ -149,12 +162,40 @@ def _methods(text: str) -> list[str]:
     return methods
 
 
-def _chosen(only: str) -> list[Entry]:
+def _chosen(only: str) -> tuple[list[Entry], list[ReactionEntry]]:
+    """The Liang et al. entries and the reaction tables whose file names contain a part of
+    `only` (all when empty)."""
     parts = [p.strip().lower() for p in only.split(",") if p.strip()]
-    chosen = [e for e in ENTRIES if not parts or any(p in e.file.lower() for p in parts)]
-    if not chosen:
-        raise ValueError(f"--only {only!r} matches none of {[e.file for e in ENTRIES]}")
+
+    def wanted(file: str) -> bool:
+        return not parts or any(p in file.lower() for p in parts)
+
+    chosen = [e for e in ENTRIES if wanted(e.file)], [r for r in REACTIONS if wanted(r.file)]
+    if not any(chosen):
+        files = [e.file for e in (*ENTRIES, *REACTIONS)]
+        raise ValueError(f"--only {only!r} matches none of {files}")
     return chosen
+
+
+def _reactions(
+    args: argparse.Namespace, reactions: list[ReactionEntry], methods: list[str], seeds: list[int]
+) -> list[dict]:
+    """The EDBO protocol on each reaction table for each method (printed unless --json)."""
+    figures = []
+    if reactions and not args.json:
+        print(reaction_header(args.seeds))
+    for entry in reactions:
+        pools: dict[str, CampaignData] = {}
+        for method in methods:
+            settings = METHODS.get(method, {"model": method})
+            model = settings.get("model", "auto")
+            if model not in pools:
+                pools[model] = reaction_pool(args.dir, entry, model)
+            figure = run_reaction(entry, pools[model], method, settings, seeds)
+            figures.append(figure)
+            if not args.json:
+                print(reaction_line(figure), flush=True)
+    return figures
 
 
 def _pool(folder: Path, entry: Entry) -> CampaignData:

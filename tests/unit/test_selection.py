@@ -147,3 +147,24 @@ def test_a_saved_auto_campaign_reloads_and_recomputes_its_steps_as_they_were():
     for step, snapshot in enumerate(live):
         np.testing.assert_allclose(loaded.snapshot(step).mean, snapshot.mean, rtol=1e-6, atol=1e-9)
         np.testing.assert_allclose(loaded.snapshot(step).std, snapshot.std, rtol=1e-6, atol=1e-9)
+
+
+def test_bench_external_runs_a_reaction_table_as_uploaded_by_the_edbo_protocol(tmp_path, capsys):
+    folder = tmp_path / "edbo"
+    folder.mkdir()
+    rng = np.random.default_rng(0)
+    effect = {name: rng.normal(size=6) for name in ("base", "ligand", "solvent")}
+    lines = ["entry,base,ligand,solvent,temperature,yield"]
+    for i, (b, lig, s, t) in enumerate(np.ndindex(4, 6, 3, 2)):
+        value = 50 + 10 * (effect["base"][b] + effect["ligand"][lig] + effect["solvent"][s]) + t
+        lines.append(f"{i},B{b},L{lig},S{s},{90 + 15 * t},{value:.2f}")
+    (folder / "direct_arylation_names.csv").write_text("\n".join(lines))
+    options = ["--only", "arylation_names", "--seeds", "0", "--models", "default"]
+    assert main(["bench", "external", str(tmp_path), *options]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert "EDBO" in table[1] and table[2].split()[:2] == ["direct_arylation_names", "default"]
+    assert main(["bench", "external", str(tmp_path), *options, "--json"]) == 0
+    (figure,) = json.loads(capsys.readouterr().out)
+    assert figure["protocol"].startswith("EDBO") and figure["pool"] == 144
+    assert figure["runs"] == 1 and figure["top_k"] == 2
+    assert figure["experiments"][0] is None or 5 <= figure["experiments"][0] <= 100

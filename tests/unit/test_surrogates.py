@@ -168,7 +168,6 @@ def test_auto_for_numeric_features_chooses_among_ard_forest_and_isotropic_gp():
 
 def test_auto_leaves_ard_out_where_it_does_not_apply():
     mixed = {"ecfp:ligand": slice(0, 64), "numeric": slice(64, 66)}
-    assert list(make_surrogate("auto", mixed).candidates) == ["rf", "gp-matern52"]
     assert list(make_surrogate("auto", {"numeric": slice(0, 200)}).candidates) == [
         "rf",
         "gp-matern52",

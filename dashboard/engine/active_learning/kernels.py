@@ -24,7 +24,7 @@ class Tanimoto:
     label = "tanimoto"
     has_lengthscale = False
 
-    def __init__(self, block: slice) -> None:
+    def __init__(self, block: slice | np.ndarray) -> None:
         self.block = block
 
     def fit(self, X: np.ndarray) -> None:

@@ -4,9 +4,10 @@ Campaigns use the pool form of the same interface (`fit_pool`, `predict_pool`, `
 that a model may keep work between steps on the same candidates; `PlainSurrogate` gives that form
 to any model that only has fit/predict. `make_surrogate` builds a model by name for a feature
 matrix's blocks ("ecfp", "descriptors", "magpie", "numeric", "onehot:<column>", ...); "auto" is
-the benchmarks' winner for molecules and compositions, and for other inputs an `AutoSurrogate`
-that chooses among the ARD GP (ard.py), the forest and the isotropic GP by cross-validation on
-the measured rows (selection.py).
+the benchmarks' winner for molecules and compositions, the additive GP (additive.py) for design
+spaces of choices, and for numeric inputs an `AutoSurrogate` that chooses among the ARD GP
+(ard.py), the forest and the isotropic GP by cross-validation on the measured rows
+(selection.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import numpy as np
 from sklearn.ensemble import RandomForestRegressor
 
 from dashboard.engine.active_learning import selection
+from dashboard.engine.active_learning.additive import NAME as NAME_ADDITIVE
+from dashboard.engine.active_learning.additive import additive_gp, is_mixed
 from dashboard.engine.active_learning.ard import ArdGaussianProcess
 from dashboard.engine.active_learning.gaussian_process import GaussianProcess
 from dashboard.engine.active_learning.kernels import Stationary, Tanimoto
@@ -30,6 +33,7 @@ MODELS: dict[str, str] = {
     "gp-matern32": "GP, Matern ν=3/2 kernel + noise",
     "gp-matern52": "GP, Matern ν=5/2 kernel + noise",
     "gp-ard": "GP, Matern ν=5/2 with a length scale per input (ARD) + noise (numeric inputs)",
+    "gp-additive": "GP, a part per input parameter: Tanimoto on each choice, Matern 5/2 on settings",
     "rf": "random forest; σ is the spread of its trees",
 }
 """Model names with a one-line description; "auto" picks the benchmark's winner per structure,
@@ -196,7 +200,7 @@ class ArdGP(PlainSurrogate):
 
 
 class AutoSurrogate:
-    """ "auto" for numeric features: the candidate with the best cross-validated predictive
+    """ "auto" for numeric and categorical features: the candidate with the best cross-validated predictive
     log-likelihood on the measured rows (selection.py), the first one until there are enough
     rows; re-checked as rows grow. `name` and the pool interface are the chosen model's;
     `hyperparameters` add the choice ("auto.model", an index into the candidates) and the row
@@ -289,11 +293,15 @@ def uses_descriptors(name: str) -> bool:
 
 
 def default_model(blocks: dict[str, slice]) -> str | None:
-    """The best model of `bench al` for these features: for molecules (qm9 LUMO) the Tanimoto +
-    RBF GP (the Tanimoto GP without descriptors), for compositions (expt-gap, 1.4 eV) the random
-    forest on Magpie features; None for numeric features, where "auto" chooses from SELECTED on
-    the measured rows (`bench external`: no one model wins on all five Liang et al. sets).
+    """The default model for these features: for choices (categorical columns, several structure
+    columns) the additive GP, whose likelihood weighs main effects and interactions (`bench
+    external`, EDBO tables); for molecules (qm9 LUMO) the Tanimoto + RBF GP (the Tanimoto GP
+    without descriptors), for compositions (expt-gap, 1.4 eV) the random forest on Magpie
+    features (`bench al`); None for numeric features, where "auto" chooses from SELECTED on the
+    measured rows (`bench external`: no one model wins on all five Liang et al. sets).
     """
+    if is_mixed(blocks):
+        return NAME_ADDITIVE
     if FINGERPRINT_BLOCK in blocks:
         return "gp-tanimoto-rbf" if DESCRIPTOR_BLOCK in blocks else "gp-tanimoto"
     if COMPOSITION_BLOCK in blocks:
@@ -326,6 +334,8 @@ def make_surrogate(name: str, blocks: dict[str, slice], random_state: int = 0) -
                 "numeric or one-hot columns without fingerprint bits; choose rf or a Tanimoto GP"
             )
         return ArdGP(random_state=random_state)
+    if name == NAME_ADDITIVE:
+        return additive_gp(blocks, random_state)
     if name in _MATERN_NU:
         part = _matern_part(blocks, _MATERN_NU[name])
         return GaussianProcess([part], name=name, random_state=random_state)

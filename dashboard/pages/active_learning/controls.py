@@ -24,7 +24,8 @@ ACQUISITIONS = {
 
 def campaign_controls() -> dbc.Card:
     """The card with every setting of a new campaign (Start, above the plots, uses them)."""
-    model_options = [{"label": "auto: the benchmark's best for the data", "value": "auto"}] + [
+    auto = "auto: by the kind of inputs (choices: gp-additive; settings: best on measured rows)"
+    model_options = [{"label": auto, "value": "auto"}] + [
         {"label": f"{name}: {text}", "value": name} for name, text in MODELS.items()
     ]
     number = {"type": "number", "size": "sm", "debounce": True}
