@@ -62,5 +62,7 @@ def test_auto_is_the_additive_gp_where_the_inputs_hold_choices():
 
 
 def test_the_additive_gp_needs_inputs_it_can_read():
-    with pytest.raises(ValueError, match="one-hot, fingerprint, descriptor, composition or numeric"):
+    with pytest.raises(
+        ValueError, match="one-hot, fingerprint, descriptor, composition or numeric"
+    ):
         make_surrogate("gp-additive", {"pixels": slice(0, 5)})
