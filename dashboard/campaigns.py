@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dashboard import catalog, runtime
+from dashboard import catalog, runtime, warm
 from dashboard.engine.active_learning.campaign import FORMAT, Campaign, Snapshot
 from dashboard.engine.active_learning.config import SIMULATED, CampaignConfig
 from dashboard.engine.active_learning.goals import best_value, utility
@@ -68,10 +68,46 @@ class View:
 def campaign_data(
     dataset: Dataset, target: str, model: str, progress: Callable[[float], None] | None = None
 ) -> CampaignData:
-    """Features (cached on disk by content) and target values of a dataset; `progress` hears
-    how far a first featurisation has come."""
-    cache_dir = runtime.current().cache_dir
-    return CampaignData.from_dataset(dataset, target, model, cache_dir, progress)
+    """Features (cached on disk by content) and target values of a dataset, shared read-only
+    with this process's other campaigns on them (warm.py); `progress` hears how far a first
+    featurisation has come."""
+    return _shared_data(_data_key(dataset, target, model), dataset, target, model, progress)
+
+
+def _data_key(dataset: Dataset, target: str, model: str) -> tuple:
+    """What a campaign's data depend on: the feature cache, the content hash its data will
+    carry (`CampaignData.data_hash`: the dataset without the target as an input), target, model."""
+    return _key(dataset.without_target_inputs(target).content_hash(), target, model)
+
+
+def _key(data_hash: str, target: str, model: str) -> tuple:
+    return (str(runtime.current().cache_dir), data_hash, target, model)
+
+
+def _shared_data(
+    key: tuple,
+    dataset: Dataset,
+    target: str,
+    model: str,
+    progress: Callable[[float], None] | None = None,
+) -> CampaignData:
+    """The data under `key`: this process's shared copy, else read (or computed) from `dataset`."""
+
+    def build() -> CampaignData:
+        return CampaignData.from_dataset(
+            dataset, target, model, runtime.current().cache_dir, progress
+        )
+
+    return warm.shared_data(key, build, share=_warm_limit() > 0)
+
+
+def _warm_limit() -> int:
+    return runtime.current().settings.warm_campaigns
+
+
+def _owner(sid: str) -> tuple[str, str]:
+    """The warm cache's name for a session: its store folder and id."""
+    return (str(runtime.current().store.root), sid)
 
 
 def start(
@@ -92,8 +128,12 @@ def saved(sid: str) -> dict | None:
 
 
 def load(sid: str, document: dict | None = None) -> Campaign:
-    """The session's campaign (or `document`) bound to its dataset; ValueError when impossible."""
-    document = saved(sid) if document is None else document
+    """The session's campaign (or `document`) bound to its dataset; ValueError when impossible.
+
+    The session's own saved campaign comes from the warm cache when this process saved it last
+    and nothing changed since (the caller then owns that live object), else from the disk."""
+    own = document is None
+    document = saved(sid) if own else document
     if document is None:
         raise ValueError("There is no campaign yet: choose the settings and press Start.")
     if not isinstance(document, dict) or document.get("format") != FORMAT:
@@ -101,12 +141,30 @@ def load(sid: str, document: dict | None = None) -> Campaign:
     try:
         config = document["config"]
         dataset = catalog.load(sid, config["dataset_id"])
-        data = campaign_data(dataset, config["target"], config["model"])
+        key = _data_key(dataset, config["target"], config["model"])
+        kept = _warm(sid, document, key) if own else None
+        if kept is not None:
+            return kept
+        data = _shared_data(key, dataset, config["target"], config["model"])
     except (KeyError, TypeError) as err:
         raise ValueError(
             f"this campaign cannot be loaded: its dataset is not available ({err})"
         ) from err
     return Campaign.from_dict(document, data)
+
+
+def _warm(sid: str, document: dict, key: tuple) -> Campaign | None:
+    """The campaign kept when `document` was saved, if it still is exactly that document."""
+    digest = warm.digest(document)
+    campaign = warm.take(_owner(sid), digest, key)
+    if campaign is None or warm.digest(_document(campaign, document.get(ARRAYS_KEY))) != digest:
+        return None  # also when it changed after its save: then it is not what is saved
+    return campaign
+
+
+def _document(campaign: Campaign, arrays: object) -> dict:
+    """The JSON document `save` writes for `campaign` with its plot arrays named `arrays`."""
+    return {**campaign.to_dict(), ARRAYS_KEY: arrays}
 
 
 def save(sid: str, campaign: Campaign, new: bool = False) -> None:
@@ -122,9 +180,13 @@ def save(sid: str, campaign: Campaign, new: bool = False) -> None:
             baseline["top_k_recall"],
         )
     name = f"{NAME}-{secrets.token_hex(6)}"
+    document = _document(campaign, name)
     store.save_arrays(sid, KIND, name, arrays)
-    store.save_json(sid, KIND, NAME, {**campaign.to_dict(), ARRAYS_KEY: name})
+    store.save_json(sid, KIND, NAME, document)
     store.delete_arrays(sid, KIND, keep={name})
+    config = campaign.config
+    key = _key(campaign.data.data_hash, config.target, config.model)
+    warm.keep(_owner(sid), warm.digest(document), key, campaign, _warm_limit())
 
 
 def _saved_arrays(sid: str, document: dict | None) -> dict[str, np.ndarray] | None:

@@ -12,6 +12,14 @@ from pathlib import Path
 ENV_PREFIX = "MI_"
 
 
+def _cpus() -> int:
+    """The CPUs this process may run on (its affinity, else the machine's), at least 1."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Settings of one dashboard process. `from_env()` reads them; tests build them directly."""
@@ -26,6 +34,11 @@ class Settings:
     """MI_UPLOAD_MAX_COLUMNS: most columns an uploaded table may have."""
     upload_max_cells: int = 5_000_000
     """MI_UPLOAD_MAX_CELLS: most cells (rows x columns) an uploaded table may have."""
+    max_jobs: int = _cpus()
+    """MI_MAX_JOBS: most heavy background jobs (uploads, trainings, campaign runs) at once on this
+    host, across all processes; a job beyond them is queued. At least 1."""
+    job_wait_seconds: float = 300.0
+    """MI_JOB_WAIT_SECONDS: how long a queued job waits for a free slot before it gives up."""
     session_ttl_hours: float = 72.0
     """MI_SESSION_TTL_HOURS: a session idle this long is deleted with its data."""
     secret_key: str = field(default="", repr=False)
@@ -45,6 +58,9 @@ class Settings:
     """MI_DEBUG: Flask development server with reloading and Dash dev tools (never in production)."""
     warm_cache: bool = True
     """MI_WARM_CACHE: `serve` computes the built-in datasets' features in a background process."""
+    warm_campaigns: int = 4
+    """MI_WARM_CAMPAIGNS: live campaigns each server process keeps between Steps (dashboard/warm.py),
+    so that a Step need not reread the features and rebuild the model; 0 keeps none."""
 
     @property
     def cache_dir(self) -> Path:

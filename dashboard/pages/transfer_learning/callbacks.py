@@ -13,7 +13,7 @@ from components.problems import error_alert
 from dashboard import catalog, runtime
 from dashboard.engine.transfer import TransferConfig, run_transfer
 from dashboard.figures import transfer as figures
-from dashboard.jobs import reports_failures
+from dashboard.jobs import job_slot, reports_failures
 from dashboard.pages.transfer_learning.layout import DEFAULT_SHARE
 from dashboard.pages.transfer_learning.results import facts, group_table, metric_cards
 from dashboard.pages.transfer_learning.verdict import verdict
@@ -165,9 +165,10 @@ def train(
     return state, dbc.Alert(note, color="success", duration=5000)
 
 
-@reports_failures(message_output=1, outputs=2)
+@reports_failures(message_output=1, outputs=2, heavy=False)
 def draw_curve(set_progress, state, sid):
-    """The learning curve of the session's last run, added to its stored result."""
+    """The learning curve of the session's last run, added to its stored result; it takes a job
+    slot only when there is a curve to draw, so that a run without one never queues."""
     if not state or not state.get("curve"):
         return no_update, no_update
     store = runtime.current().store
@@ -179,7 +180,8 @@ def draw_curve(set_progress, state, sid):
         def progress(fraction: float, message: str) -> None:
             set_progress((int(100 * fraction), message))
 
-        _, with_curve = _run(sid, document["request"], learning_curve=True, progress=progress)
+        with job_slot(set_progress):
+            _, with_curve = _run(sid, document["request"], learning_curve=True, progress=progress)
         with store.lock(sid):
             store.save_json(sid, KIND, NAME, with_curve)
     except (ValueError, KeyError, SessionError, StorageError) as err:

@@ -1,0 +1,147 @@
+"""A job queue (the disk cache under MI_STORAGE_DIR/jobs) that cannot be written is explained, at
+start and to the page, where Dash alone ends the job in silence. Jobs run through Flask's test
+client and real job processes; a read-only or full folder is made by failing the cache's writes
+(the tests run as root, whom file modes do not stop)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import time
+
+import diskcache
+import pytest
+
+from dashboard import runtime
+from dashboard.app import create_app
+from dashboard.job_slots import JobSlots
+from dashboard.jobs import JobQueueError, make_manager
+from dashboard.settings import Settings
+from tests.callbacks.conftest import data_url
+from tests.callbacks.test_data_page import GOOD_CSV
+from tests.callbacks.test_session_binding import ROUTE, callback_body, new_session
+
+REFUSED = (
+    "The server cannot take background jobs now, so your job did not run and nothing was "
+    "changed. Its job folder cannot be written: please tell its administrator."
+)
+LOST = "The server could not keep your job's answer, so it is lost: reload the page"
+
+
+READ_ONLY = "attempt to write a readonly database"
+FULL = "database or disk is full"
+"""SQLite's own words for a read-only folder and for a full disk."""
+
+
+def fail_writes(monkeypatch, when=lambda: True, reason: str = READ_ONLY) -> None:
+    """Every write transaction of the disk cache fails with SQLite's `reason` while `when()`."""
+    real = diskcache.Cache._transact
+
+    def transact(self, *args, **kwargs):
+        if when():
+            raise sqlite3.OperationalError(reason)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(diskcache.Cache, "_transact", transact)
+
+
+@pytest.fixture
+def app(tmp_path):
+    return create_app(Settings(storage_dir=tmp_path / "storage", warm_cache=False, max_jobs=1))
+
+
+def upload_body(client, sid: str) -> dict:
+    """What the browser posts when a file is dropped on the Data page (two outputs)."""
+    values = {
+        "data-upload.contents": data_url(GOOD_CSV),
+        "data-upload.filename": "g.csv",
+        "session-id.data": sid,
+    }
+    body = callback_body(client, "data-upload.contents", values)
+    outputs = body["output"].strip(".").split("...")
+    body["outputs"] = [
+        dict(zip(("id", "property"), o.rsplit(".", 1), strict=True)) for o in outputs
+    ]
+    return body
+
+
+def poll(client, body: dict, handles: dict, seconds: float = 20):
+    """Ask about the job as the page does until it has an answer (its last response)."""
+    query = f"?cacheKey={handles['cacheKey']}&job={handles['job']}"
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        response = client.post(ROUTE + query, json=body)
+        if response.status_code == 204 or "response" in (response.get_json() or {}):
+            return response
+        time.sleep(0.1)
+    raise AssertionError("the job never answered")
+
+
+def toast(response) -> dict | None:
+    if response.status_code == 204:
+        return None
+    return response.get_json().get("sideUpdate", {}).get("global-error")
+
+
+def datasets(sid: str) -> list:
+    return runtime.current().store.list_datasets(sid)
+
+
+def test_a_job_queue_that_cannot_be_opened_stops_the_start_with_a_sentence(tmp_path, monkeypatch):
+    def unopenable(*_args, **_kwargs):
+        raise sqlite3.OperationalError("unable to open database file")
+
+    monkeypatch.setattr(diskcache.Cache, "__init__", unopenable)
+    with pytest.raises(JobQueueError, match="cannot be opened .* make the folder writable"):
+        make_manager(Settings(storage_dir=tmp_path))
+
+
+def test_a_job_queue_that_cannot_be_written_is_logged_at_start(tmp_path, monkeypatch, caplog):
+    fail_writes(monkeypatch)
+    with caplog.at_level(logging.ERROR, logger="dashboard.jobs"):
+        make_manager(Settings(storage_dir=tmp_path))
+    assert f"cannot be written ({READ_ONLY})" in caplog.text
+    assert "every background job" in caplog.text
+
+
+@pytest.mark.parametrize("reason", [READ_ONLY, FULL])
+def test_a_job_on_an_unwritable_queue_is_refused_with_a_sentence(app, monkeypatch, reason):
+    client = app.server.test_client()
+    sid = new_session(client)
+    fail_writes(monkeypatch, reason=reason)
+    body = upload_body(client, sid)
+    handles = client.post(ROUTE, json=body).get_json()
+    assert handles["job"].startswith("not-started~")  # no job process
+    answer = poll(client, body, handles)
+    assert toast(answer) == {"children": REFUSED, "is_open": True}
+    assert datasets(sid) == []
+
+
+def test_a_job_whose_answer_cannot_be_kept_is_explained(app, monkeypatch):
+    """The folder becomes unwritable after the job was taken: the job process cannot store its
+    progress or its answer and dies; the page is told instead of seeing nothing."""
+    client = app.server.test_client()
+    sid = new_session(client)
+    server, broken = os.getpid(), []
+    fail_writes(monkeypatch, when=lambda: os.getpid() != server or bool(broken))
+    body = upload_body(client, sid)
+    handles = client.post(ROUTE, json=body).get_json()
+    broken.append(True)
+    answer = poll(client, body, handles)
+    assert toast(answer)["children"].startswith(LOST)
+
+
+def test_a_cancelled_job_on_a_writable_queue_ends_without_a_toast(app):
+    """Cancel kills the job process (here queued behind a held slot): no answer, and nothing to
+    explain, since the queue can be written."""
+    client = app.server.test_client()
+    sid = new_session(client)
+    only_slot = JobSlots.from_settings(runtime.current().settings)  # max_jobs=1
+    with only_slot.held(None, lambda _sentence: None):
+        body = upload_body(client, sid)
+        handles = client.post(ROUTE, json=body).get_json()
+        app._background_manager.terminate_job(handles["job"].split("~")[0])
+        answer = poll(client, body, handles)
+    assert toast(answer) is None
+    assert datasets(sid) == []
