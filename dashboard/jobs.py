@@ -18,7 +18,8 @@ import dash_bootstrap_components as dbc
 from dash import CeleryManager, DiskcacheManager, ctx, no_update
 from dash.exceptions import MissingCallbackContextException
 
-from dashboard import runtime, sessions
+from dashboard import job_heartbeat, runtime, sessions
+from dashboard.job_heartbeat import TOAST, HeartbeatCeleryManager
 from dashboard.job_slots import JobSlots, QueueTimeout
 from dashboard.settings import Settings
 
@@ -30,8 +31,6 @@ WRITE_ERRORS = (sqlite3.Error, OSError)
 PROBE_KEY = "mi-dashboard-write-probe"
 NOT_STARTED = "not-started"
 """The job handle of a job refused because the job queue cannot be written: no process."""
-TOAST = "global-error"
-"""The shell's error toast (dashboard/shell.py)."""
 log = logging.getLogger(__name__)
 
 
@@ -40,9 +39,10 @@ class JobQueueError(RuntimeError):
 
 
 def make_manager(settings: Settings) -> DiskcacheManager | CeleryManager:
-    """The manager for these settings: Celery on `redis_url` when set, else a disk cache."""
+    """The manager for these settings: Celery on `redis_url` when set (a job whose worker dies
+    is reported, job_heartbeat.py), else a disk cache."""
     if settings.redis_url:
-        return CeleryManager(make_celery(settings), expire=JOB_RESULT_EXPIRE_SECONDS)
+        return HeartbeatCeleryManager(make_celery(settings), expire=JOB_RESULT_EXPIRE_SECONDS)
     return CheckedDiskcacheManager(open_job_cache(settings.storage_dir / "jobs"))
 
 
@@ -164,7 +164,9 @@ def _kill_tree(job) -> None:
 
 
 def make_celery(settings: Settings):
-    """A Celery app on the configured Redis; JSON messages only, so nothing is ever unpickled."""
+    """A Celery app on the configured Redis; JSON messages only, so nothing is ever unpickled.
+    Its jobs beat while they run; a worker reserves no more jobs than it runs (prefetch 1), so
+    few wait in a worker that may die rather than in Redis, where a restarted one finds them."""
     from celery import Celery
 
     celery_app = Celery("dashboard", broker=settings.redis_url, backend=settings.redis_url)
@@ -172,7 +174,9 @@ def make_celery(settings: Settings):
         accept_content=["json"],
         result_expires=JOB_RESULT_EXPIRE_SECONDS,
         broker_connection_retry_on_startup=True,
+        worker_prefetch_multiplier=1,
     )
+    job_heartbeat.install(celery_app, settings.job_heartbeat_seconds)
     return celery_app
 
 

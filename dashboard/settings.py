@@ -39,6 +39,9 @@ class Settings:
     host, across all processes; a job beyond them is queued. At least 1."""
     job_wait_seconds: float = 300.0
     """MI_JOB_WAIT_SECONDS: how long a queued job waits for a free slot before it gives up."""
+    job_heartbeat_seconds: float = 30.0
+    """MI_JOB_HEARTBEAT_SECONDS: on Celery, a started job not heard from for this long is reported
+    to its page as failed (its worker died); it beats several times within it (job_heartbeat.py)."""
     session_ttl_hours: float = 72.0
     """MI_SESSION_TTL_HOURS: a session idle this long is deleted with its data."""
     secret_key: str = field(default="", repr=False)
