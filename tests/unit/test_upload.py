@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from rdkit import rdBase
 
-from dashboard.engine.data.upload import UploadLimits, parse_upload, sheet_names
+from dashboard.engine.data.upload import UploadLimits, parse_upload, sheet_names, xlsx
 from dashboard.engine.data.upload.result import apply_roles
 from dashboard.engine.data.upload.roles import Roles, detect_roles
 from dashboard.engine.data.upload.table import Table
@@ -381,3 +381,15 @@ def test_a_workbook_over_the_cell_budget_is_refused_while_it_is_read():
     workbook = xlsx_bytes({"data": [("a", "b"), *[(i, i * 2) for i in range(100)]]})
     result = parse_upload(workbook, "big.xlsx", UploadLimits(max_cells=50))
     assert "more than the 50 cells accepted here" in result.problems[0].message
+
+
+def test_a_workbook_declaring_too_many_cells_is_refused_before_its_rows_stream(monkeypatch):
+    workbook = xlsx_bytes({"data": [("a", "b"), *[(i, i * 2) for i in range(100)]]})
+    streamed = []
+    real = xlsx._collect_rows
+    monkeypatch.setattr(xlsx, "_collect_rows", lambda *a: streamed.append(1) or real(*a))
+    result = parse_upload(workbook, "big.xlsx", UploadLimits(max_cells=50))
+    assert "about 100 rows of 2 columns, more than the 50 cells" in result.problems[0].message
+    assert streamed == []
+    too_long = parse_upload(workbook, "long.xlsx", UploadLimits(max_rows=20))
+    assert "more than 20 data rows" in too_long.problems[0].message
