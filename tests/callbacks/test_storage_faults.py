@@ -188,3 +188,11 @@ def test_a_file_over_the_size_limit_efbig_is_explained_and_changes_nothing(rt, s
     )
     assert "could not save your data (File too large)" in out.stdout, out.stderr[-2000:]
     assert campaigns.saved(started) == before
+
+
+def test_a_read_only_storage_root_refuses_a_new_session_with_a_sentence(rt, sid, monkeypatch):
+    monkeypatch.setattr(Path, "mkdir", _read_only)
+    with pytest.raises(StorageError, match="could not save your data \\(Read-only file system\\)"):
+        rt.store.create()
+    monkeypatch.undo()
+    assert rt.store.ensure(sid) == sid  # the sessions already there are untouched
