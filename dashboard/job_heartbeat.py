@@ -76,7 +76,21 @@ def _beat(client, job: str, period: float, stop: threading.Event) -> None:
         client.set(alive_key(job), 1, px=int(period * 1000))
 
 
-class HeartbeatCeleryManager(CeleryManager):
+class ExplainsInToast:
+    """For a background-callback manager: what its `get_result` found wrong with a job, kept in
+    `_explained` under the job's key, goes to the page's error toast with the same request's
+    props (Dash drops toasts set by a background callback's error handler)."""
+
+    _explained: dict[str, object]
+
+    def get_updated_props(self, key) -> dict:
+        props = super().get_updated_props(key)
+        if (children := self._explained.pop(key, None)) is not None:
+            props[TOAST] = {"children": children, "is_open": True}
+        return props
+
+
+class HeartbeatCeleryManager(ExplainsInToast, CeleryManager):
     """A CeleryManager that answers a job whose worker died: ended, with a sentence and Retry."""
 
     def __init__(self, celery_app, expire: int) -> None:
@@ -103,12 +117,6 @@ class HeartbeatCeleryManager(CeleryManager):
             self.terminate_job(job)  # should its process live on unheard, it changes nothing more
             self._explained[key] = lost_toast(_trigger())
         return result
-
-    def get_updated_props(self, key) -> dict:
-        props = super().get_updated_props(key)
-        if (children := self._explained.pop(key, None)) is not None:
-            props[TOAST] = {"children": children, "is_open": True}
-        return props
 
 
 def lost_toast(trigger: str | None) -> list:

@@ -19,7 +19,7 @@ from dash import CeleryManager, DiskcacheManager, ctx, no_update
 from dash.exceptions import MissingCallbackContextException
 
 from dashboard import job_heartbeat, runtime, sessions
-from dashboard.job_heartbeat import TOAST, HeartbeatCeleryManager
+from dashboard.job_heartbeat import ExplainsInToast, HeartbeatCeleryManager
 from dashboard.job_slots import JobSlots, QueueTimeout
 from dashboard.settings import Settings
 
@@ -81,7 +81,7 @@ def write_error(cache) -> Exception | None:
     return None
 
 
-class CheckedDiskcacheManager(DiskcacheManager):
+class CheckedDiskcacheManager(ExplainsInToast, DiskcacheManager):
     """A DiskcacheManager that says when its cache cannot be written. Dash's own ends such a job
     in silence: the job process dies storing its answer, and the page, finding no answer and no
     process, takes it for cancelled. Here a job is not started on a cache that fails a test
@@ -127,12 +127,6 @@ class CheckedDiskcacheManager(DiskcacheManager):
                 )
                 self._explained[key] = _sentence(started=True)
         return result
-
-    def get_updated_props(self, key) -> dict:
-        props = super().get_updated_props(key)
-        if (sentence := self._explained.pop(key, None)) is not None:
-            props[TOAST] = {"children": sentence, "is_open": True}
-        return props
 
     def clear_cache_entry(self, key) -> None:
         try:
