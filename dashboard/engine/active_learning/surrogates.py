@@ -33,7 +33,7 @@ MODELS: dict[str, str] = {
     "gp-matern32": "GP, Matern ν=3/2 kernel + noise",
     "gp-matern52": "GP, Matern ν=5/2 kernel + noise",
     "gp-ard": "GP, Matern ν=5/2 with a length scale per input (ARD) + noise (numeric inputs)",
-    "gp-additive": "GP, a part per input parameter: Tanimoto on each choice, Matern 5/2 on settings",
+    "gp-additive": "GP, a part per input (each choice, molecule, setting) + one for interactions",
     "rf": "random forest; σ is the spread of its trees",
 }
 """Model names with a one-line description; "auto" picks the benchmark's winner per structure,
@@ -200,7 +200,7 @@ class ArdGP(PlainSurrogate):
 
 
 class AutoSurrogate:
-    """ "auto" for numeric and categorical features: the candidate with the best cross-validated predictive
+    """ "auto" for numeric features: the candidate with the best cross-validated predictive
     log-likelihood on the measured rows (selection.py), the first one until there are enough
     rows; re-checked as rows grow. `name` and the pool interface are the chosen model's;
     `hyperparameters` add the choice ("auto.model", an index into the candidates) and the row
