@@ -21,3 +21,11 @@ def test_without_shared_data_the_bench_says_it_repeats_the_built_in_formulas(mon
     formulas, source = bench.real_formulas(10_000)
     assert len(formulas) == 10_000
     assert "absent: the built-in expt-gap formulas" in source and "repeated" in source
+
+
+def test_bench_featurize_projects_the_descriptor_time_onto_10000_molecules(capsys):
+    args = ["bench", "featurize", "--n-compositions", "50", "--n-smiles", "100"]
+    assert main([*args, "--matminer-sample", "5", "--n-descriptors", "100"]) == 0
+    out = capsys.readouterr().out
+    assert "RDKit 2-D descriptors (option)" in out and "s for 100; " in out
+    assert "target    10,000 in < 10 s:" in out

@@ -62,6 +62,45 @@ def test_descriptors_are_rdkits_with_their_names():
     assert np.isfinite(values[0]).all() and np.isnan(values[1]).all()
 
 
+def test_descriptor_names_name_the_columns_once_each():
+    values, names, _ = rdkit_descriptors(SMILES)
+    assert names == molecules.descriptor_names()
+    assert values.shape == (len(SMILES), len(names)) and len(set(names)) == len(names)
+
+
+SHARED_CASES = [
+    *SMILES,
+    "[2H]C([2H])O",
+    "C[Si](C)(C)C",
+    "c1ccccc1[N+](=O)[O-]",
+    "CC1=CC(=O)C=CC1=O",
+]
+
+
+@pytest.mark.parametrize("smiles", SHARED_CASES)
+def test_descriptors_computed_together_equal_rdkits_own_functions(smiles):
+    """MolLogP, the VSA bins, the E-state extremes, Ipc, qed and the rest of each group of
+    `molecules._SHARED` are computed from one intermediate result: the same numbers as RDKit's
+    functions one by one (NaN where those raise)."""
+    names = molecules.descriptor_names()
+    ours = molecules._mol_descriptors(Chem.MolFromSmiles(smiles))
+    reference = Chem.MolFromSmiles(smiles)
+    for group, _ in molecules._SHARED:
+        for name in group:
+            try:
+                expected = dict(Descriptors._descList)[name](reference)
+            except Exception:  # RDKit's own function fails here; ours must say missing
+                expected = np.nan
+            assert ours[names.index(name)] == pytest.approx(expected, rel=0, abs=0, nan_ok=True)
+
+
+def test_every_shared_group_is_a_descriptor_of_rdkits_list():
+    shared = [name for group, _ in molecules._SHARED for name in group]
+    assert len(set(shared)) == len(shared)
+    assert set(shared) <= set(molecules.descriptor_names())
+    assert {"SMR_VSA10", "SlogP_VSA12", "PEOE_VSA14", "EState_VSA11", "VSA_EState10"} <= set(shared)
+
+
 def test_unusable_descriptor_values_become_their_column_median():
     values = np.array(
         [
@@ -109,3 +148,14 @@ def test_descriptors_in_worker_processes_equal_those_of_one_process(monkeypatch)
     serial = rdkit_descriptors(smiles)
     np.testing.assert_array_equal(parallel[0], serial[0])
     assert parallel[2].tolist() == serial[2].tolist() == [True, True, False, *[True] * 5]
+
+
+def test_cached_descriptors_are_keyed_by_the_descriptor_version(monkeypatch):
+    from dashboard.engine.features import dispatch
+
+    qm9 = load("qm9")
+    _, params = dispatch._featuriser_and_params(qm9, True, 2, 2048)
+    monkeypatch.setattr(dispatch, "DESCRIPTOR_VERSION", molecules.DESCRIPTOR_VERSION + 1)
+    _, renewed = dispatch._featuriser_and_params(qm9, True, 2, 2048)
+    assert params["descriptor_version"] == molecules.DESCRIPTOR_VERSION and renewed != params
+    assert "descriptor_version" not in dispatch._featuriser_and_params(qm9, False, 2, 2048)[1]

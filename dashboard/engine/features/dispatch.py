@@ -16,7 +16,12 @@ from dashboard.engine.data.upload.roles import MAX_LABELS
 from dashboard.engine.features import cache
 from dashboard.engine.features.composition import composition_features
 from dashboard.engine.features.matrix import FeatureMatrix
-from dashboard.engine.features.molecules import ecfp, ecfp_names, rdkit_descriptors
+from dashboard.engine.features.molecules import (
+    DESCRIPTOR_VERSION,
+    ecfp,
+    ecfp_names,
+    rdkit_descriptors,
+)
 from dashboard.engine.util import held
 
 
@@ -83,7 +88,8 @@ def _featuriser_and_params(
     if dataset.structure_kind == "composition":
         return "magpie", {}
     if dataset.structure_kind == "smiles":
-        return "ecfp", {"radius": radius, "n_bits": n_bits, "descriptors": descriptors}
+        params = {"radius": radius, "n_bits": n_bits, "descriptors": descriptors}
+        return "ecfp", params | ({"descriptor_version": DESCRIPTOR_VERSION} if descriptors else {})
     if not dataset.feature_columns and not dataset.categorical_columns:
         raise ValueError(f"dataset {dataset.id!r} has neither a structure nor feature columns")
     return "numeric", {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -12,7 +13,9 @@ from multiprocessing import get_context
 
 import numpy as np
 from rdkit import Chem
-from rdkit.Chem import Descriptors, rdFingerprintGenerator, rdMolDescriptors
+from rdkit.Chem import QED, Descriptors, Graphs, MolSurf, rdFingerprintGenerator, rdMolDescriptors
+from rdkit.Chem.EState import EState, EState_VSA
+from rdkit.ML.InfoTheory import entropy
 from rdkit.rdBase import BlockLogs
 
 # Descriptor values beyond this size (e.g. Ipc of large molecules) are treated as missing: they
@@ -22,6 +25,9 @@ RING_SIZES = (3, 4, 5, 6)
 CHUNK_ROWS = 500
 PARALLEL_WORKERS = min(2, os.cpu_count() or 1)
 """Processes that compute descriptors of large lists; the machines this runs on have 2 cores."""
+DESCRIPTOR_VERSION = 1
+"""Part of the feature cache's key: raise it when the descriptors' columns or values change, so
+that features cached before are not read for the new set."""
 _BCUT_NAMES = (
     "BCUT2D_MWHI",
     "BCUT2D_MWLOW",
@@ -99,9 +105,10 @@ def ring_counts(mol: Chem.Mol) -> list[int]:
 def rdkit_descriptors(
     smiles: Sequence[object], progress: Callable[[float], None] | None = None
 ) -> tuple[np.ndarray, list[str], np.ndarray]:
-    """RDKit's 2-D descriptors (about 200) and the ring counts: (X float64 (n, d), names,
-    valid (n,)). They take a few ms a molecule, so large lists are split over PARALLEL_WORKERS
-    processes and `progress(fraction done)` is called as chunks of CHUNK_ROWS finish.
+    """RDKit's 2-D descriptors (about 200) and the ring counts: (X float64 (n, d),
+    names, valid (n,)). They take about 2 ms a molecule, so large lists are split over
+    PARALLEL_WORKERS processes and `progress(fraction done)` is called as chunks of CHUNK_ROWS
+    finish.
 
     Sanitised for models: a value that RDKit cannot compute, that is not finite or whose size
     exceeds DESCRIPTOR_LIMIT becomes the median of its column over the valid rows (0 when no
@@ -150,26 +157,128 @@ def _chunk_descriptors(smiles: list[str | None]) -> np.ndarray:
 
 
 def _mol_descriptors(mol: Chem.Mol) -> list[float]:
-    """What `Descriptors.CalcMolDescriptors` gives (NaN where a descriptor fails), with the eight
-    BCUT2D values from one call instead of eight, then the ring counts."""
-    bcut = _bcut(mol)
-    values = []
-    for name, function in Descriptors._descList:
-        if name in _BCUT_NAMES:
-            values.append(bcut[_BCUT_NAMES.index(name)])
-            continue
-        try:
-            values.append(function(mol))
-        except Exception:  # RDKit raises assorted errors on odd molecules; as missingVal does
-            values.append(np.nan)
+    """What `Descriptors.CalcMolDescriptors` gives (NaN where a descriptor fails), computing
+    shared intermediate results once (see _SHARED), then the ring counts."""
+    known: dict[str, float] = {}
+    for names, function in _SHARED:
+        known.update(zip(names, _group(function, mol, known, len(names)), strict=True))
+    values = [
+        known[name] if name in known else _single(function, mol)
+        for name, function in Descriptors._descList
+    ]
     return values + ring_counts(mol)
 
 
-def _bcut(mol: Chem.Mol) -> list[float]:
+def _single(function: Callable[[Chem.Mol], float], mol: Chem.Mol) -> float:
+    """function(mol), or NaN where RDKit raises (as its missingVal does)."""
     try:
-        return list(rdMolDescriptors.BCUT2D(mol))
+        return function(mol)
+    except Exception:  # RDKit raises assorted errors on odd molecules
+        return np.nan
+
+
+def _group(
+    function: Callable[[Chem.Mol, dict], Sequence[float]], mol: Chem.Mol, known: dict, size: int
+) -> list[float]:
+    """function(mol, known) as a list (`known`: the values of the groups before), or `size` NaNs
+    where RDKit raises."""
+    try:
+        return list(function(mol, known))
     except Exception:  # e.g. no Gasteiger charges for an element: every BCUT is missing
-        return [np.nan] * len(_BCUT_NAMES)
+        return [np.nan] * size
+
+
+def _numbered(prefix: str) -> tuple[str, ...]:
+    """RDKit's descriptors named prefix1, prefix2, ...: the bins of one vector, in bin order."""
+    names = [name for name, _ in Descriptors._descList if re.fullmatch(rf"{prefix}\d+", name)]
+    return tuple(sorted(names, key=lambda name: int(name[len(prefix) :])))
+
+
+def _estate_extremes(mol: Chem.Mol, _: dict) -> tuple[float, ...]:
+    """MaxAbsEStateIndex, MaxEStateIndex, MinAbsEStateIndex, MinEStateIndex from one set of
+    E-state indices (RDKit computes the indices anew for each of the four)."""
+    indices = EState.EStateIndices(mol)
+    return (
+        max(abs(x) for x in indices),
+        max(indices),
+        min(abs(x) for x in indices),
+        min(indices),
+    )
+
+
+def _ipc(mol: Chem.Mol, _: dict) -> tuple[float, float]:
+    """AvgIpc and Ipc from one characteristic polynomial, as GraphDescriptors.Ipc computes it."""
+    distances = Chem.GetDistanceMatrix(mol, False)
+    polynomial = abs(Graphs.CharacteristicPolynomial(mol, np.equal(distances, 1)))
+    average = entropy.InfoEntropy(polynomial)
+    return average, sum(polynomial) * average
+
+
+@functools.cache
+def _density_generator(radius: int) -> rdFingerprintGenerator.FingerprintGenerator64:
+    return rdFingerprintGenerator.GetMorganGenerator(radius)
+
+
+def _fingerprint_densities(mol: Chem.Mol, _: dict) -> list[float]:
+    """FpDensityMorgan1-3 with generators made once (RDKit makes one for every molecule)."""
+    heavy = mol.GetNumHeavyAtoms()
+    counts = [
+        len(_density_generator(radius).GetSparseCountFingerprint(mol).GetNonzeroElements())
+        for radius in (1, 2, 3)
+    ]
+    return [float(count) / heavy if heavy else 0.0 for count in counts]
+
+
+_STRICT = rdMolDescriptors.NumRotatableBondsOptions.Strict
+
+
+def _qed(mol: Chem.Mol, known: dict) -> tuple[float]:
+    """QED.qed reusing the Crippen logP and the strict rotatable-bond count computed already
+    (QED.properties computes both again on a copy without hydrogen atoms: the same molecule when
+    it has none, the only case where they are reused)."""
+    logp, rotatable = known["MolLogP"], known["NumRotatableBonds"]
+    if np.isnan(logp) or np.isnan(rotatable) or any(a.GetAtomicNum() == 1 for a in mol.GetAtoms()):
+        return (QED.qed(mol),)
+    properties = QED.QEDproperties(
+        MW=rdMolDescriptors._CalcMolWt(mol),
+        ALOGP=logp,
+        HBA=sum(
+            len(mol.GetSubstructMatches(pattern))
+            for pattern in QED.Acceptors
+            if mol.HasSubstructMatch(pattern)
+        ),
+        HBD=rdMolDescriptors.CalcNumHBD(mol),
+        PSA=MolSurf.TPSA(mol),
+        ROTB=rotatable,
+        AROM=len(Chem.GetSSSR(Chem.DeleteSubstructs(Chem.Mol(mol), QED.AliphaticRings))),
+        ALERTS=sum(1 for alert in QED.StructuralAlerts if mol.HasSubstructMatch(alert)),
+    )
+    return (QED.qed(mol, qedProperties=properties),)
+
+
+_SHARED: tuple[tuple[tuple[str, ...], Callable[[Chem.Mol, dict], Sequence[float]]], ...] = (
+    (_BCUT_NAMES, lambda mol, _: rdMolDescriptors.BCUT2D(mol)),
+    (
+        ("MaxAbsEStateIndex", "MaxEStateIndex", "MinAbsEStateIndex", "MinEStateIndex"),
+        _estate_extremes,
+    ),
+    (("AvgIpc", "Ipc"), _ipc),
+    (("FpDensityMorgan1", "FpDensityMorgan2", "FpDensityMorgan3"), _fingerprint_densities),
+    (("MolLogP", "MolMR"), lambda mol, _: rdMolDescriptors.CalcCrippenDescriptors(mol)),
+    (
+        ("NumRotatableBonds",),
+        lambda mol, _: (rdMolDescriptors.CalcNumRotatableBonds(mol, _STRICT),),
+    ),
+    (("qed",), _qed),
+    (_numbered("SMR_VSA"), lambda mol, _: rdMolDescriptors.SMR_VSA_(mol, force=False)),
+    (_numbered("SlogP_VSA"), lambda mol, _: rdMolDescriptors.SlogP_VSA_(mol, force=False)),
+    (_numbered("PEOE_VSA"), lambda mol, _: rdMolDescriptors.PEOE_VSA_(mol, force=False)),
+    (_numbered("EState_VSA"), lambda mol, _: EState_VSA.EState_VSA_(mol, force=False)),
+    (_numbered("VSA_EState"), lambda mol, _: EState_VSA.VSA_EState_(mol, force=False)),
+)
+"""Descriptors computed together, in this order (qed reads MolLogP and NumRotatableBonds), each
+group from intermediate results that RDKit's own functions compute again for every member: the
+same numbers, once."""
 
 
 def sanitise_descriptors(values: np.ndarray) -> np.ndarray:
