@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode, urlparse
 
+from dashboard import server_timing
+
 CONFIG_PATTERN = re.compile(
     r'<script id="_dash-config" type="application/json">(.*?)</script>', re.S
 )
@@ -61,6 +63,9 @@ CAMPAIGNS = {"small": SMALL_CAMPAIGN, "qm9": QM9_CAMPAIGN}
 initial, 5 a step, Tanimoto GP) for many users at once; "qm9" the page's defaults on qm9 (10,000
 molecules), for one user's step time on the issue's benchmark dataset."""
 JOB_TIMEOUT_SECONDS = 300
+PHASES = ("load", "step", "save", "rest", "redraw")
+"""Where a step's time goes: the server's phases of the Step request, the rest of that request
+(answer, network, queueing), then the redraw request."""
 
 
 @dataclass
@@ -70,6 +75,9 @@ class SessionReport:
     sid: str | None = None
     steps: int = 0
     latencies: list[float] = field(default_factory=list)
+    phases: list[dict[str, float]] = field(default_factory=list)
+    """Per step: the server's load, step and save (its Server-Timing), the Step request's
+    `rest` (round trip minus those) and the `redraw` request, in seconds."""
     errors: list[str] = field(default_factory=list)
 
 
@@ -88,6 +96,8 @@ class Client:
         self.end_id = json.loads(CONFIG_PATTERN.search(page).group(1))["end_id"]
         self.callbacks = json.loads(self._get("/_dash-dependencies"))
         self.values: dict[str, object] = {}
+        self.timing: dict[str, float] = {}
+        """The phases of the last answer's Server-Timing header, in seconds."""
 
     def _get(self, path: str) -> bytes:
         with self.opener.open(self.base + path, timeout=self.timeout) as response:
@@ -102,6 +112,7 @@ class Client:
         )
         with self.opener.open(request, timeout=self.timeout) as response:
             raw = response.read()
+            self.timing = server_timing.parse(response.headers.get(server_timing.HEADER))
         return json.loads(raw) if raw else {}
 
     def fire(self, trigger: str, value: object = 1) -> dict:
@@ -160,13 +171,17 @@ def run_session(base: str, steps: int, report: SessionReport, settings: dict | N
         for press in range(1, steps + 1):
             began = time.perf_counter()
             answer = client.fire("al-step.n_clicks", press)
+            stepped, server = time.perf_counter(), client.timing
             message = answer.get("al-message", {}).get("children")
             if message or "al-state" not in answer:
                 raise RuntimeError(f"step {press}: {json.dumps(answer)[:300]}")
             shown = client.fire(
                 "al-state.data", answer["al-state"]["data"]
             )  # the plots, as a browser asks
-            report.latencies.append(time.perf_counter() - began)
+            done = time.perf_counter()
+            report.latencies.append(done - began)
+            rest = stepped - began - sum(server.values())
+            report.phases.append({**server, "rest": rest, "redraw": done - stepped})
             if f"step {report.steps + 1} of" not in json.dumps(shown.get("al-status", {})):
                 raise RuntimeError(f"step {press}: the page did not show the new step")
             report.steps += 1
@@ -207,6 +222,15 @@ def figures(reports: list[SessionReport]) -> dict:
         "p50_seconds": percentile(0.50),
         "p95_seconds": percentile(0.95),
         "mean_seconds": round(statistics.mean(latencies), 3) if latencies else None,
+        "median_phase_seconds": _median_phases([p for r in reports for p in r.phases]),
+    }
+
+
+def _median_phases(phases: list[dict[str, float]]) -> dict[str, float]:
+    """The median of each phase over the steps that report it, in PHASES order."""
+    names = [name for name in PHASES if any(name in p for p in phases)]
+    return {
+        name: round(statistics.median(p[name] for p in phases if name in p), 3) for name in names
     }
 
 

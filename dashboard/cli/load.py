@@ -48,6 +48,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"  steps done   {result['steps']} of {args.sessions * args.steps}")
         print(f"  errors       {result['errors']}")
         print(f"  step latency p50 {result['p50_seconds']} s, p95 {result['p95_seconds']} s")
+        phases = ", ".join(f"{k} {v:.3f} s" for k, v in result["median_phase_seconds"].items())
+        print(f"  where a step's time goes (medians): {phases}")
         for error in result["errors_seen"]:
             print(f"  error: {error}")
     return 0 if result["errors"] == 0 and result["steps"] == args.sessions * args.steps else 1

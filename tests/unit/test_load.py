@@ -7,6 +7,7 @@ import json
 import pytest
 
 from dashboard.loadtest import Client, figures, run_load, served
+from dashboard.server_timing import Phases, parse
 
 SESSIONS, STEPS = 5, 5
 
@@ -20,6 +21,9 @@ def test_load_concurrent_sessions_each_end_with_exactly_their_own_steps(tmp_path
     print(f"load (CI size): {result}")
     assert [r.errors for r in reports] == [[]] * SESSIONS
     assert result["steps"] == SESSIONS * STEPS
+    phases = result["median_phase_seconds"]
+    assert list(phases) == ["load", "step", "save", "rest", "redraw"]  # from Server-Timing
+    assert all(value >= 0 for key, value in phases.items() if key != "rest")
     sids = {r.sid for r in reports}
     assert len(sids) == SESSIONS
     for sid in sids:
@@ -30,3 +34,15 @@ def test_load_concurrent_sessions_each_end_with_exactly_their_own_steps(tmp_path
 def test_load_client_refuses_any_host_but_localhost():
     with pytest.raises(ValueError, match="only sends traffic to 127.0.0.1"):
         Client("http://example.org:8050")
+
+
+def test_server_timing_round_trips_and_ignores_what_it_cannot_read():
+    timing = Phases()
+    with timing.phase("load"):
+        pass
+    timing.seconds["step"] = 0.0801
+    assert timing.header().endswith("step;dur=80.1")
+    assert parse(timing.header())["step"] == pytest.approx(0.0801)
+    assert parse('cache;desc="hit", db;dur=abc, save;dur=2') == {"save": 0.002}
+    assert parse(None) == {}
+    timing.send()  # outside a request: nothing to do, no error

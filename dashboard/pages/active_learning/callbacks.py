@@ -21,6 +21,7 @@ from dashboard.pages.active_learning import config_form, guide, suggestions
 from dashboard.pages.active_learning.layout import BUSY, IDLE
 from dashboard.pages.active_learning.render import OUTPUTS, render
 from dashboard.pages.active_learning.starting import changed, start
+from dashboard.server_timing import Phases
 from dashboard.store import SessionError, StorageError
 
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
@@ -168,18 +169,23 @@ def act(_step, _back, _reset, _tick, sid):
     """Step, Back, Reset, or one tick of Play; the campaign is unchanged when it fails."""
     action = dash.ctx.triggered_id
     store = runtime.current().store
+    timing = Phases()
     try:
         with store.lock(store.require(sid)):
-            campaign = campaigns.load(sid)
-            if action in ("al-step", "al-play-timer"):
-                campaign.step()
-            elif action == "al-back":
-                campaign.back()
-            elif action == "al-reset":
-                campaign.reset()
-            campaigns.save(sid, campaign)
+            with timing.phase("load"):
+                campaign = campaigns.load(sid)
+            with timing.phase("step"):
+                if action in ("al-step", "al-play-timer"):
+                    campaign.step()
+                elif action == "al-back":
+                    campaign.back()
+                elif action == "al-reset":
+                    campaign.reset()
+            with timing.phase("save"):
+                campaigns.save(sid, campaign)
     except (ValueError, KeyError, SessionError, StorageError) as err:
         return no_update, error_alert(err)
+    timing.send()
     return changed("step"), None
 
 
