@@ -137,43 +137,39 @@ def section_transfer() -> html.Section:
             ),
             dbc.Row(
                 [
-                    dbc.Col(
-                        [
-                            html.H3("Latent variable (LV)", className="h5"),
-                            html.P(
-                                "The source model's prediction for each target material becomes one "
-                                "more input feature of the target model. Any model can use it, and "
-                                "you can switch it off to see what it adds."
-                            ),
-                            html.Img(
-                                src="/assets/transfer-lv.svg",
-                                className="mi-diagram",
-                                alt="Latent variable: the source model's prediction for each "
-                                "target material becomes an extra input of the target model",
-                            ),
-                        ],
-                        lg=6,
+                    _approach(
+                        "Latent variable (LV)",
+                        "The source model's prediction for each target material becomes one more "
+                        "input feature of the target model. Any model can use it, and you can "
+                        "switch it off to see what it adds.",
+                        "/assets/transfer-lv.svg",
+                        "Latent variable: the source model's prediction for each target material "
+                        "becomes an extra input of the target model",
                     ),
-                    dbc.Col(
-                        [
-                            html.H3("Fine-tuning (FT)", className="h5"),
-                            html.P(
-                                "A neural network is trained on the source first; the target "
-                                "network starts from those weights instead of random ones and is "
-                                "trained on with the few accurate values."
-                            ),
-                            html.Img(
-                                src="/assets/transfer-ft.svg",
-                                className="mi-diagram",
-                                alt="Fine-tuning: the target network starts from the weights of "
-                                "the network trained on the source",
-                            ),
-                        ],
-                        lg=6,
+                    _approach(
+                        "Fine-tuning (FT)",
+                        "A neural network is trained on the source first; the target network "
+                        "starts from those weights instead of random ones and is trained on with "
+                        "the few accurate values.",
+                        "/assets/transfer-ft.svg",
+                        "Fine-tuning: the target network starts from the weights of the network "
+                        "trained on the source",
                     ),
                 ]
             ),
         ]
+    )
+
+
+def _approach(title: str, text: str, diagram: str, alt: str) -> dbc.Col:
+    """One transfer approach: its name, a sentence and its diagram, half the row on wide screens."""
+    return dbc.Col(
+        [
+            html.H3(title, className="h5"),
+            html.P(text),
+            html.Img(src=diagram, className="mi-diagram", alt=alt),
+        ],
+        lg=6,
     )
 
 
