@@ -13,6 +13,7 @@ from __future__ import annotations
 import http.cookiejar
 import json
 import os
+import random
 import re
 import signal
 import socket
@@ -82,12 +83,20 @@ class SessionReport:
 
 
 class Client:
-    """One browser tab's worth of Dash callback traffic against `base` (127.0.0.1 only)."""
+    """One browser tab's worth of Dash callback traffic against `base` (127.0.0.1 only); given
+    several bases (servers sharing one state store), each callback request goes to one of them
+    drawn at random (seeded, so a run repeats), as a proxy without sticky sessions sends them."""
 
-    def __init__(self, base: str, timeout: float = 60.0, settings: dict | None = None) -> None:
-        if urlparse(base).hostname not in ("127.0.0.1", "localhost"):
+    def __init__(
+        self, base: str | list[str], timeout: float = 60.0, settings: dict | None = None
+    ) -> None:
+        self.bases = [b.rstrip("/") for b in ([base] if isinstance(base, str) else base)]
+        if any(urlparse(b).hostname not in ("127.0.0.1", "localhost") for b in self.bases):
             raise ValueError("the load test only sends traffic to 127.0.0.1")
-        self.base, self.timeout = base.rstrip("/"), timeout
+        self.base, self.timeout = self.bases[0], timeout
+        self.pick = random.Random(0)
+        self.hosts_used: list[tuple[str, str]] = []
+        """(trigger, base) of each callback request, in order."""
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
         )  # its own cookies, like a browser: the session cookie binds its id to this user
@@ -104,8 +113,10 @@ class Client:
             return response.read()
 
     def _post(self, query: dict, body: dict) -> dict:
+        base = self.pick.choice(self.bases)
+        self.hosts_used.append((body["changedPropIds"][0], base))
         request = urllib.request.Request(
-            f"{self.base}/_dash-update-component?{urlencode(query)}",
+            f"{base}/_dash-update-component?{urlencode(query)}",
             data=json.dumps(body).encode(),
             headers={"Content-Type": "application/json"},
             method="POST",
@@ -158,9 +169,12 @@ def _outputs(spec: str) -> dict | list[dict]:
     return [_outputs(part) for part in spec.strip(".").split("...")]
 
 
-def run_session(base: str, steps: int, report: SessionReport, settings: dict | None = None) -> None:
+def run_session(
+    base: str | list[str], steps: int, report: SessionReport, settings: dict | None = None
+) -> Client | None:
     """One user: session, campaign (`settings`, see CAMPAIGNS), `steps` Step presses; errors
-    are recorded, not raised."""
+    are recorded, not raised. Returns the client (None when it could not open the page)."""
+    client = None
     try:
         client = Client(base, settings=settings)
         report.sid = client.fire("url.pathname", "/active-learning")["session-id"]["data"]
@@ -187,6 +201,7 @@ def run_session(base: str, steps: int, report: SessionReport, settings: dict | N
             report.steps += 1
     except Exception as err:  # a load test counts every failure instead of stopping
         report.errors.append(f"{type(err).__name__}: {err}")
+    return client
 
 
 def run_load(
@@ -241,10 +256,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(storage: Path, workers: int, port: int | None = None) -> Iterator[str]:
-    """`python -m dashboard serve` (gunicorn) on 127.0.0.1 for the duration; yields its URL."""
+def served(
+    storage: Path, workers: int, port: int | None = None, env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """`python -m dashboard serve` (gunicorn) on 127.0.0.1 for the duration, with more MI_*
+    variables from `env`; yields its URL."""
     port = port or free_port()
-    env = {**os.environ, "MI_STORAGE_DIR": str(storage), "MI_WARM_CACHE": "0"}
+    env = {**os.environ, "MI_STORAGE_DIR": str(storage), "MI_WARM_CACHE": "0", **(env or {})}
     server = subprocess.Popen(
         [
             sys.executable,

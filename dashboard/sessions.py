@@ -21,6 +21,7 @@ import dash
 import flask
 from dash import Dash
 
+from dashboard import runtime
 from dashboard.settings import Settings
 
 COOKIE = "mi_session"
@@ -37,10 +38,13 @@ REFUSED = "This session belongs to another browser: reload the page to start you
 
 
 def server_key(settings: Settings) -> bytes:
-    """MI_SECRET_KEY when set; else a random key kept in the storage folder (mode 0600), made once
-    and published atomically so that every gunicorn worker reads the same one."""
+    """MI_SECRET_KEY when set; with MI_STATE_URL, one key made once in that store for every host;
+    else a random key kept in the storage folder (mode 0600), made once and published atomically
+    so that every gunicorn worker reads the same one."""
     if settings.secret_key:
         return settings.secret_key.encode()
+    if settings.state_url:
+        return runtime.current().store.server_key()
     path = settings.storage_dir / KEY_FILE
     if not path.exists():
         _publish_new_key(path)

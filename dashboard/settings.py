@@ -49,6 +49,9 @@ class Settings:
     and kept in MI_STORAGE_DIR/secret.key. Left out of repr so that logs never show it."""
     redis_url: str = ""
     """MI_REDIS_URL: when set, background jobs run on Celery with this Redis broker."""
+    state_url: str = ""
+    """MI_STATE_URL: when set (redis://...), sessions, uploads and campaigns live in this Redis
+    instead of MI_STORAGE_DIR, so several hosts serve the same sessions (dashboard/redis_store.py)."""
     data_dir: Path | None = None
     """MI_DATA_DIR: a folder whose CSV files are offered as extra datasets to every session."""
     host: str = "127.0.0.1"

@@ -154,7 +154,7 @@ class SessionStore:
         """A folder inside the session for a module's own files (created); parts must be keys."""
         self.require(sid)
         for part in parts:
-            _check_key(part)
+            check_key(part)
         path = self._folder(sid).joinpath(*parts)
         try:
             path.mkdir(parents=True, exist_ok=True)
@@ -188,7 +188,7 @@ class SessionStore:
         `table` is the file's whole typed table (every row, index = data row number), kept so
         that roles can be changed later without uploading again.
         """
-        _check_key(key)
+        check_key(key)
         parent = self.folder(sid, "datasets")
         meta = {"saved": time.time(), **(meta or {})}
         staging: Path | None = None
@@ -213,7 +213,7 @@ class SessionStore:
 
     def dataset_folder(self, sid: str, key: str) -> Path:
         """Where the session's dataset `key` is stored; KeyError when there is none."""
-        _check_key(key)
+        check_key(key)
         folder = self._folder(self.require(sid)) / "datasets" / key
         if not (folder / "roles.json").is_file():
             raise KeyError(f"this session has no dataset {key!r}")
@@ -242,14 +242,14 @@ class SessionStore:
         return sorted(items, key=lambda item: item.get("saved", 0))
 
     def delete_dataset(self, sid: str, key: str) -> None:
-        _check_key(key)
+        check_key(key)
         shutil.rmtree(self._folder(self.require(sid)) / "datasets" / key, ignore_errors=True)
 
     # JSON documents (campaigns, model records, view state) ------------------------------------
     def save_json(self, sid: str, kind: str, name: str, document: dict) -> None:
         """Write one JSON document of a kind (e.g. "campaigns") atomically."""
         folder = self.folder(sid, kind)
-        _check_key(name)
+        check_key(name)
         try:
             self._write_text(folder / f"{name}.json", json.dumps(document))
         except OSError as err:
@@ -257,8 +257,8 @@ class SessionStore:
 
     def load_json(self, sid: str, kind: str, name: str) -> dict | None:
         """The document, or None when there is none."""
-        _check_key(kind)
-        _check_key(name)
+        check_key(kind)
+        check_key(name)
         path = self._folder(self.require(sid)) / kind / f"{name}.json"
         try:
             return json.loads(path.read_text())
@@ -266,14 +266,14 @@ class SessionStore:
             return None
 
     def delete_json(self, sid: str, kind: str, name: str) -> None:
-        _check_key(kind)
-        _check_key(name)
+        check_key(kind)
+        check_key(name)
         (self._folder(self.require(sid)) / kind / f"{name}.json").unlink(missing_ok=True)
 
     def save_arrays(self, sid: str, kind: str, name: str, arrays: dict[str, np.ndarray]) -> None:
         """Write named numeric arrays as one .npz (no pickled objects) atomically."""
         folder = self.folder(sid, kind)
-        _check_key(name)
+        check_key(name)
         try:
             handle, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=folder)
         except OSError as err:
@@ -289,7 +289,7 @@ class SessionStore:
     def delete_arrays(self, sid: str, kind: str, keep: set[str]) -> None:
         """Remove the .npz files of a kind whose names are not in `keep` (left-overs of older
         commits); a failure leaves them, to be removed by a later commit."""
-        _check_key(kind)
+        check_key(kind)
         folder = self._folder(self.require(sid)) / kind
         for path in folder.glob("*.npz"):
             if path.stem not in keep:
@@ -298,8 +298,8 @@ class SessionStore:
 
     def load_arrays(self, sid: str, kind: str, name: str) -> dict[str, np.ndarray] | None:
         """The arrays saved by `save_arrays`, or None when there are none."""
-        _check_key(kind)
-        _check_key(name)
+        check_key(kind)
+        check_key(name)
         path = self._folder(self.require(sid)) / kind / f"{name}.npz"
         try:
             with np.load(path, allow_pickle=False) as saved:
@@ -326,7 +326,7 @@ class SessionStore:
             raise
 
 
-def _check_key(key: str) -> None:
+def check_key(key: str) -> None:
     """Keys name files: only generated or fixed lowercase names, never a path or a user's text."""
     if not isinstance(key, str) or not KEY_PATTERN.match(key):
         raise ValueError(f"invalid storage key {key!r}")

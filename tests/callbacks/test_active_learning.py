@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 import numpy as np
+import pytest
 from dash import Patch, no_update
 
 from dashboard import campaigns
 from dashboard.pages.active_learning import callbacks as al_page
 from dashboard.pages.active_learning import guide, render, summary
 from dashboard.pages.active_learning.layout import ACTIONS
+
+pytestmark = pytest.mark.both_stores
 
 CONTROLS = (
     "builtin:freesolv",

@@ -13,6 +13,8 @@ from dashboard import catalog
 from dashboard.pages.data import callbacks as page
 from tests.callbacks.conftest import data_url
 
+pytestmark = pytest.mark.both_stores
+
 GOOD_CSV = b"formula,gap\nNaCl,8.5\nKBr,7.4\nMgO,7.8\nGaAs,1.42\nSi,1.12\nFe2O3,2.2\n"
 
 

@@ -18,6 +18,8 @@ from dashboard.store import SessionError
 from tests.callbacks.conftest import data_url
 from tests.callbacks.test_data_page import GOOD_CSV, text_of
 
+pytestmark = pytest.mark.both_stores
+
 PACKAGE = Path(__file__).resolve().parents[2] / "dashboard"
 
 

@@ -12,6 +12,8 @@ from dashboard.settings import Settings
 from tests.callbacks.conftest import data_url
 from tests.callbacks.test_data_page import GOOD_CSV
 
+pytestmark = pytest.mark.both_stores
+
 ROUTE = "/_dash-update-component"
 
 
