@@ -31,6 +31,7 @@ from scipy.linalg import LinAlgError, cho_solve, cholesky, solve_triangular
 from scipy.linalg.lapack import dpotri
 from scipy.optimize import minimize
 
+from dashboard.engine.active_learning import pool_features
 from dashboard.engine.active_learning.kernels import Part
 from dashboard.engine.util import one_blas_thread
 
@@ -176,10 +177,8 @@ class GaussianProcess:
         """Prepare features and empty caches for a new pool (nothing to do for the same one)."""
         if X_pool is self._pool:
             return
-        for part in self.parts:
-            part.fit(X_pool)
+        self.parts, self._features = pool_features.fitted(self.parts, X_pool)
         self._pool = X_pool
-        self._features = [part.transform(X_pool) for part in self.parts]
         n_pool = X_pool.shape[0]
         self._slot = np.full(n_pool, -1)
         self._bases = [np.empty((0, n_pool), dtype=np.float32) for _ in self.parts]
