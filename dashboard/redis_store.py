@@ -34,7 +34,7 @@ from dashboard.engine.data.dataset import Dataset
 from dashboard.store import (
     SESSION_ID_PATTERN,
     SWEEP_INTERVAL_SECONDS,
-    SessionError,
+    SessionVerbs,
     StorageError,
     check_key,
     new_session_id,
@@ -50,7 +50,7 @@ SECRET_FIELD = PREFIX + "secret"
 DATASET_FILES = ("frame.parquet", "roles.json", "meta.json", "table.parquet")
 
 
-class RedisSessionStore:
+class RedisSessionStore(SessionVerbs):
     """Sessions in Redis at `url`; `root` is this host's folder for local copies of datasets."""
 
     def __init__(self, url: str, root: Path, ttl_hours: float = 72.0) -> None:
@@ -76,23 +76,6 @@ class RedisSessionStore:
             return False
         with _reachable():
             return bool(self.client.exists(_hash(sid)))
-
-    def ensure(self, sid: object) -> str:
-        """The same id when it names a live session (and mark it used); otherwise a new session."""
-        if self.exists(sid):
-            self.touch(sid)  # type: ignore[arg-type]
-            return sid  # type: ignore[return-value]
-        return self.create()
-
-    def require(self, sid: object) -> str:
-        """The id when it names a live session, else SessionError with a message for the page."""
-        if not self.exists(sid):
-            raise SessionError(
-                "Your session has expired or is unknown: reload the page to start a new one."
-            )
-        self.touch(sid)  # type: ignore[arg-type]
-        self.sweep()
-        return sid  # type: ignore[return-value]
 
     def touch(self, sid: str) -> None:
         """Restart the session's time to live (one cheap command, so on every use)."""
@@ -140,18 +123,6 @@ class RedisSessionStore:
                 held.release()
 
     # datasets -------------------------------------------------------------------------------
-    def save_dataset(
-        self,
-        sid: str,
-        dataset: Dataset,
-        meta: dict | None = None,
-        table: pd.DataFrame | None = None,
-    ) -> str:
-        """Store a dataset under a new generated key and return the key (never a user's name)."""
-        key = "d" + secrets.token_hex(8)
-        self.replace_dataset(sid, key, dataset, meta, table)
-        return key
-
     def replace_dataset(
         self,
         sid: str,
@@ -195,15 +166,6 @@ class RedisSessionStore:
         if not (folder / "roles.json").is_file():
             self._fetch_dataset(sid, key, parent, folder)
         return folder
-
-    def load_dataset(self, sid: str, key: str) -> Dataset:
-        """The session's dataset under `key`; KeyError when there is none."""
-        return Dataset.load_saved(self.dataset_folder(sid, key))
-
-    def load_table(self, sid: str, key: str) -> pd.DataFrame | None:
-        """The whole typed table the dataset was made from, when it was kept."""
-        path = self.dataset_folder(sid, key) / "table.parquet"
-        return pd.read_parquet(path) if path.is_file() else None
 
     def list_datasets(self, sid: str) -> list[dict]:
         """Summaries (key, title, rows, kind, targets, saved) of the session's datasets, oldest first."""

@@ -46,7 +46,56 @@ def new_session_id() -> str:
     return secrets.token_urlsafe(24)
 
 
-class SessionStore:
+class SessionVerbs:
+    """The verbs both stores (disk here, Redis in redis_store.py) build on their own `exists`,
+    `touch`, `sweep`, `create`, `replace_dataset` and `dataset_folder`."""
+
+    def ensure(self, sid: object) -> str:
+        """The same id when it names a live session (and mark it used); otherwise a new session.
+
+        An unknown, forged or expired id never reaches anyone's data: it gets a fresh session.
+        """
+        if self.exists(sid):
+            self.touch(sid)
+            return sid  # type: ignore[return-value]
+        return self.create()
+
+    def require(self, sid: object) -> str:
+        """The id when it names a live session, else SessionError with a message for the page.
+
+        Every use counts as activity (see `touch`) and gives the sweep of expired sessions its
+        chance (see `sweep`)."""
+        if not self.exists(sid):
+            raise SessionError(
+                "Your session has expired or is unknown: reload the page to start a new one."
+            )
+        self.touch(sid)  # type: ignore[arg-type]
+        self.sweep()
+        return sid  # type: ignore[return-value]
+
+    def save_dataset(
+        self,
+        sid: str,
+        dataset: Dataset,
+        meta: dict | None = None,
+        table: pd.DataFrame | None = None,
+    ) -> str:
+        """Store a dataset under a new generated key and return the key (never a user's name)."""
+        key = "d" + secrets.token_hex(8)
+        self.replace_dataset(sid, key, dataset, meta, table)
+        return key
+
+    def load_dataset(self, sid: str, key: str) -> Dataset:
+        """The session's dataset under `key`; KeyError when there is none."""
+        return Dataset.load_saved(self.dataset_folder(sid, key))
+
+    def load_table(self, sid: str, key: str) -> pd.DataFrame | None:
+        """The whole typed table the dataset was made from, when it was kept."""
+        path = self.dataset_folder(sid, key) / "table.parquet"
+        return pd.read_parquet(path) if path.is_file() else None
+
+
+class SessionStore(SessionVerbs):
     """Sessions on disk: `root/sessions/<id>/` with datasets, JSON documents and a lock file."""
 
     def __init__(self, root: Path, ttl_hours: float = 72.0) -> None:
@@ -77,29 +126,6 @@ class SessionStore:
         except OSError:
             return False
         return age <= self.ttl_seconds
-
-    def ensure(self, sid: object) -> str:
-        """The same id when it names a live session (and mark it used); otherwise a new session.
-
-        An unknown, forged or expired id never reaches anyone's data: it gets a fresh session.
-        """
-        if self.exists(sid):
-            self.touch(sid)
-            return sid  # type: ignore[return-value]
-        return self.create()
-
-    def require(self, sid: object) -> str:
-        """The id when it names a live session, else SessionError with a message for the page.
-
-        Every use counts as activity (see `touch`) and gives the sweep of expired sessions its
-        chance (see `sweep`)."""
-        if not self.exists(sid):
-            raise SessionError(
-                "Your session has expired or is unknown: reload the page to start a new one."
-            )
-        self.touch(sid)  # type: ignore[arg-type]
-        self.sweep()
-        return sid  # type: ignore[return-value]
 
     def touch(self, sid: str) -> None:
         """Record use of a session: at most once a minute (or a tenth of the time to live when
@@ -163,18 +189,6 @@ class SessionStore:
         return path
 
     # datasets -------------------------------------------------------------------------------
-    def save_dataset(
-        self,
-        sid: str,
-        dataset: Dataset,
-        meta: dict | None = None,
-        table: pd.DataFrame | None = None,
-    ) -> str:
-        """Store a dataset under a new generated key and return the key (never a user's name)."""
-        key = "d" + secrets.token_hex(8)
-        self.replace_dataset(sid, key, dataset, meta, table)
-        return key
-
     def replace_dataset(
         self,
         sid: str,
@@ -218,15 +232,6 @@ class SessionStore:
         if not (folder / "roles.json").is_file():
             raise KeyError(f"this session has no dataset {key!r}")
         return folder
-
-    def load_dataset(self, sid: str, key: str) -> Dataset:
-        """The session's dataset under `key`; KeyError when there is none."""
-        return Dataset.load_saved(self.dataset_folder(sid, key))
-
-    def load_table(self, sid: str, key: str) -> pd.DataFrame | None:
-        """The whole typed table the dataset was made from, when it was kept."""
-        path = self.dataset_folder(sid, key) / "table.parquet"
-        return pd.read_parquet(path) if path.is_file() else None
 
     def list_datasets(self, sid: str) -> list[dict]:
         """Summaries (key, title, rows, kind, targets, saved) of the session's datasets, oldest first."""
