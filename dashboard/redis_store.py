@@ -150,6 +150,7 @@ class RedisSessionStore(SessionVerbs):
             if stale:
                 pipe.hdel(_hash(sid), *stale)
             pipe.hset(_hash(sid), mapping=fields)
+            pipe.pexpire(_hash(sid), self._ttl_ms())  # a write never leaves a hash without expiry
             pipe.execute()
 
     def dataset_folder(self, sid: str, key: str) -> Path:
@@ -249,7 +250,10 @@ class RedisSessionStore(SessionVerbs):
     def _set(self, sid: str, field: str, data: bytes) -> None:
         self.require(sid)
         with _reachable():
-            self.client.hset(_hash(sid), field, data)
+            pipe = self.client.pipeline()
+            pipe.hset(_hash(sid), field, data)
+            pipe.pexpire(_hash(sid), self._ttl_ms())  # even if it expired since `require`
+            pipe.execute()
 
     def _get(self, sid: str, field: str) -> bytes | None:
         self.require(sid)
