@@ -9,7 +9,7 @@ import dash
 import plotly.io as pio
 from dash import Dash
 
-from dashboard import runtime, sessions
+from dashboard import runtime, sessions, toast
 from dashboard.figures.theme import register_template
 from dashboard.jobs import make_manager
 from dashboard.pages import PAGE_MODULES
@@ -60,9 +60,5 @@ def _log_callback_error(err: Exception) -> None:
     """Log an unexpected callback error; the page keeps its last good state."""
     log.exception("callback failed", exc_info=err)
     dash.set_props(
-        "global-error",
-        {
-            "children": f"Something went wrong on the server ({type(err).__name__}).",
-            "is_open": True,
-        },
+        toast.TOAST, toast.shown(f"Something went wrong on the server ({type(err).__name__}).")
     )

@@ -23,8 +23,9 @@ from celery.signals import task_postrun, task_prerun
 from dash import MATCH, CeleryManager, Input, Output, State, ctx, html
 from dash.exceptions import MissingCallbackContextException
 
-TOAST = "global-error"
-"""The shell's error toast (dashboard/shell.py)."""
+from dashboard import toast
+from dashboard.toast import TOAST
+
 BEATS_PER_PERIOD = 6
 """How many times a job renews its alive key within MI_JOB_HEARTBEAT_SECONDS."""
 STARTED_EXPIRE_SECONDS = 24 * 3600
@@ -81,12 +82,13 @@ class ExplainsInToast:
     `_explained` under the job's key, goes to the page's error toast with the same request's
     props (Dash drops toasts set by a background callback's error handler)."""
 
-    _explained: dict[str, object]
+    _explained: dict[str, dict]
+    """The toast's props (see dashboard/toast.py) by job key."""
 
     def get_updated_props(self, key) -> dict:
         props = super().get_updated_props(key)
-        if (children := self._explained.pop(key, None)) is not None:
-            props[TOAST] = {"children": children, "is_open": True}
+        if (shown := self._explained.pop(key, None)) is not None:
+            props[TOAST] = shown
         return props
 
 
@@ -95,7 +97,7 @@ class HeartbeatCeleryManager(ExplainsInToast, CeleryManager):
 
     def __init__(self, celery_app, expire: int) -> None:
         super().__init__(celery_app, expire=expire)
-        self._explained: dict[str, list] = {}
+        self._explained: dict[str, dict] = {}
         """Toasts found by `get_result` for the `get_updated_props` of the same request."""
 
     def lost(self, job) -> bool:
@@ -115,7 +117,8 @@ class HeartbeatCeleryManager(ExplainsInToast, CeleryManager):
         result = super().get_result(key, job)
         if result is self.UNDEFINED and self.lost(job):
             self.terminate_job(job)  # should its process live on unheard, it changes nothing more
-            self._explained[key] = lost_toast(_trigger())
+            trigger = _trigger()
+            self._explained[key] = toast.shown(lost_toast(trigger), stays=trigger is not None)
         return result
 
 
@@ -146,7 +149,7 @@ dash.hooks.clientside_callback(
         if (clicks) {
             const button = document.getElementById(id.target);
             if (button) { button.click(); }
-            dash_clientside.set_props("global-error", {is_open: false});
+            dash_clientside.set_props("global-error", {is_open: false});  // toast.TOAST
         }
         return true;
     }""",

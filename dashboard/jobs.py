@@ -18,7 +18,7 @@ import dash_bootstrap_components as dbc
 from dash import CeleryManager, DiskcacheManager, ctx, no_update
 from dash.exceptions import MissingCallbackContextException
 
-from dashboard import job_heartbeat, runtime, sessions
+from dashboard import job_heartbeat, runtime, sessions, toast
 from dashboard.job_heartbeat import ExplainsInToast, HeartbeatCeleryManager
 from dashboard.job_slots import JobSlots, QueueTimeout
 from dashboard.settings import Settings
@@ -120,12 +120,12 @@ class CheckedDiskcacheManager(ExplainsInToast, DiskcacheManager):
         result = super().get_result(key, job)
         if result is self.UNDEFINED and job is not None and not self.job_running(job):
             if job == NOT_STARTED:
-                self._explained[key] = _sentence(started=False)
+                self._explained[key] = toast.shown(_sentence(started=False))
             elif (err := write_error(self.handle)) is not None:  # else it was cancelled
                 log.error(
                     "a job ended without an answer: the job queue cannot be written (%s)", err
                 )
-                self._explained[key] = _sentence(started=True)
+                self._explained[key] = toast.shown(_sentence(started=True))
         return result
 
     def clear_cache_entry(self, key) -> None:

@@ -6,7 +6,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, dcc, html, no_update
 
-from dashboard import __version__, runtime, sessions
+from dashboard import __version__, runtime, sessions, toast
 from dashboard.store import StorageError
 
 THEME_BEFORE_PAINT = """
@@ -55,12 +55,12 @@ def shell_layout() -> html.Div:
                 tabIndex="-1",
             ),
             dbc.Toast(
-                id="global-error",
+                id=toast.TOAST,
                 header="Error",
                 icon="danger",
                 is_open=False,
                 dismissable=True,
-                duration=12000,
+                duration=toast.DURATION_MS,
                 className="mi-toast",
             ),
             html.Footer(
@@ -138,7 +138,7 @@ def register_shell_callbacks(app: Dash) -> None:
         try:
             fresh = runtime.current().store.ensure(sid if sessions.owns(sid) else None)
         except StorageError as err:
-            dash.set_props("global-error", {"children": str(err), "is_open": True})
+            dash.set_props(toast.TOAST, toast.shown(str(err)))
             return no_update
         sessions.bind(fresh)
         return fresh if fresh != sid else no_update

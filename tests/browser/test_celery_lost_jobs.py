@@ -83,7 +83,12 @@ def finished(answer: dict | None) -> bool:
 
 def failed_with_retry(answer: dict | None) -> bool:
     toast = (answer or {}).get("sideUpdate", {}).get("global-error")
-    return toast is not None and toast["children"][0] == LOST and RETRY in json.dumps(toast)
+    return (
+        toast is not None
+        and toast["children"][0] == LOST
+        and RETRY in json.dumps(toast)
+        and toast["duration"] is None  # it stays until closed: Retry is not gone before read
+    )
 
 
 def pool_process(worker) -> psutil.Process:

@@ -18,6 +18,7 @@ from dashboard.app import create_app
 from dashboard.job_slots import JobSlots
 from dashboard.jobs import JobQueueError, make_manager
 from dashboard.settings import Settings
+from dashboard.toast import DURATION_MS
 from tests.callbacks.conftest import data_url
 from tests.callbacks.test_data_page import GOOD_CSV
 from tests.callbacks.test_session_binding import ROUTE, callback_body, new_session
@@ -114,7 +115,7 @@ def test_a_job_on_an_unwritable_queue_is_refused_with_a_sentence(app, monkeypatc
     handles = client.post(ROUTE, json=body).get_json()
     assert handles["job"].startswith("not-started~")  # no job process
     answer = poll(client, body, handles)
-    assert toast(answer) == {"children": REFUSED, "is_open": True}
+    assert toast(answer) == {"children": REFUSED, "is_open": True, "duration": DURATION_MS}
     assert datasets(sid) == []
 
 
