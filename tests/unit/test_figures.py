@@ -32,6 +32,8 @@ def test_parity_draws_measured_candidates_and_picks_apart():
     assert list(by_name["next picks"].x) == [3.0]
     assert list(by_name["not measured yet"].x) == [4.0]
     assert list(by_name["measured"].error_y.array) == [0.2, 0.2]
+    cloud = by_name["not measured yet"]
+    assert cloud.error_y.array is None and np.allclose(cloud.customdata, [0.2])  # σ on hover
 
 
 def test_ranked_candidates_put_the_best_predicted_first():
