@@ -27,6 +27,8 @@ from dashboard.engine.data.dataset import Dataset
 KIND = "campaigns"
 NAME = "current"
 ARRAYS_KEY = "plot_arrays"
+PARAMS_KEY = "acquisition_params"
+"""The acquisition's parameters as the campaign used them (data-dependent defaults filled in)."""
 BASELINE_SEEDS = 10
 
 
@@ -41,6 +43,7 @@ class View:
     coords: np.ndarray
     random_best: np.ndarray | None
     random_recall: np.ndarray | None
+    acquisition_params: dict[str, float]
 
     @property
     def steps(self) -> int:
@@ -157,14 +160,21 @@ def _warm(sid: str, document: dict, key: tuple) -> Campaign | None:
     """The campaign kept when `document` was saved, if it still is exactly that document."""
     digest = warm.digest(document)
     campaign = warm.take(_owner(sid), digest, key)
-    if campaign is None or warm.digest(_document(campaign, document.get(ARRAYS_KEY))) != digest:
+    if (
+        campaign is None
+        or warm.digest(saved_document(campaign, document.get(ARRAYS_KEY))) != digest
+    ):
         return None  # also when it changed after its save: then it is not what is saved
     return campaign
 
 
-def _document(campaign: Campaign, arrays: object) -> dict:
+def saved_document(campaign: Campaign, arrays: object) -> dict:
     """The JSON document `save` writes for `campaign` with its plot arrays named `arrays`."""
-    return {**campaign.to_dict(), ARRAYS_KEY: arrays}
+    return {
+        **campaign.to_dict(),
+        ARRAYS_KEY: arrays,
+        PARAMS_KEY: campaign.acquisition_params,
+    }
 
 
 def save(sid: str, campaign: Campaign, new: bool = False) -> None:
@@ -180,7 +190,7 @@ def save(sid: str, campaign: Campaign, new: bool = False) -> None:
             baseline["top_k_recall"],
         )
     name = f"{NAME}-{secrets.token_hex(6)}"
-    document = _document(campaign, name)
+    document = saved_document(campaign, name)
     store.save_arrays(sid, KIND, name, arrays)
     store.save_json(sid, KIND, NAME, document)
     store.delete_arrays(sid, KIND, keep={name})
@@ -223,6 +233,7 @@ def view(sid: str, step: int | None = None) -> View:
         coords=arrays["coords"],
         random_best=arrays.get("random_best"),
         random_recall=arrays.get("random_recall"),
+        acquisition_params=document.get(PARAMS_KEY) or {},
     )
 
 

@@ -78,7 +78,8 @@ def register(commands: argparse._SubParsersAction, bench: argparse._SubParsersAc
         "--acquisition",
         default=AUTO,
         choices=[AUTO, *STRATEGIES],
-        help="auto: ucb to maximise or minimise, ei for a target value",
+        help="auto: ucb to maximise or minimise (kappa 1 when every input is a numeric "
+        "setting, else 2.5, unless --param sets it), ei for a target value",
     )
     parser.add_argument(
         "--param",
@@ -272,7 +273,8 @@ def in_words(summary: dict) -> str:
     found = summary["found_best_at"]
     lines = [
         f"{summary['dataset']}: {summary['target']} ({summary['goal']}), model {summary['model']}, "
-        f"acquisition {summary['acquisition']} ({summary['batch_method']} batches), "
+        f"acquisition {summary['acquisition']}{_params_text(summary['acquisition_params'])} "
+        f"({summary['batch_method']} batches), "
         f"pool {summary['pool']:,}",
         f"best so far after {steps} steps: {summary['best_so_far'][-1]:g}",
         f"top-{summary['top_k']} recall: {recall[0]:.2f} at step 0, {recall[-1]:.2f} at step {steps}",
@@ -281,6 +283,11 @@ def in_words(summary: dict) -> str:
         *(f"note: {note}" for note in summary.get("notes", [])),
     ]
     return "\n".join(lines)
+
+
+def _params_text(params: dict[str, float]) -> str:
+    """' kappa=1' for {'kappa': 1.0}; empty without parameters."""
+    return "".join(f" {name}={value:g}" for name, value in params.items())
 
 
 def _cache(args: argparse.Namespace) -> Path:

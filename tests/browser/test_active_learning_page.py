@@ -49,6 +49,7 @@ def start_small_campaign(dash_duo, app) -> None:
     click(dash_duo, "#al-start")
     dash_duo.wait_for_contains_text("#al-status", "20 measured", timeout=120)
     assert "step 0 of 0" in status(dash_duo)
+    assert "acquisition: ucb, κ = 2.5" in status(dash_duo)  # molecules keep UCB's usual κ
 
 
 def test_step_three_times_back_once_and_the_plots_follow(dash_duo, app, screenshot):

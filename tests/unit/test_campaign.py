@@ -393,3 +393,32 @@ def test_believer_batches_differ_from_top_q_on_the_same_model(data):
     assert len(set(picks["believer"])) == 5
     assert picks["believer"][0] == picks["top-q"][0]
     assert picks["believer"] != picks["top-q"]
+
+
+def ucb_weight(campaign):
+    """The κ that makes the current snapshot's scores equal mean + κσ on the candidates."""
+    snap = campaign.snapshot()
+    candidates = ~snap.measured
+    excess = snap.score[candidates] - snap.mean[candidates]
+    kappa = excess / snap.std[candidates]
+    assert np.allclose(kappa, kappa[0])
+    return float(kappa[0])
+
+
+def test_auto_ucb_takes_kappa_1_on_numeric_settings_and_2_5_on_structures(data):
+    numeric = Campaign(config(acquisition="auto"), data)
+    assert numeric.config.acquisition == "ucb"
+    assert ucb_weight(numeric) == pytest.approx(1.0)
+    assert numeric.summary()["acquisition_params"] == {"kappa": 1.0}
+    rng = np.random.default_rng(0)
+    bits = (rng.random((120, 64)) < 0.2).astype(float)
+    molecules = CampaignData.from_arrays(bits, bits[:, :8].sum(axis=1), {"ecfp": slice(0, 64)})
+    structures = Campaign(config(acquisition="auto"), molecules)
+    assert ucb_weight(structures) == pytest.approx(2.5)
+    assert structures.summary()["acquisition_params"] == {"kappa": 2.5}
+
+
+def test_a_kappa_that_is_set_wins_over_the_default_for_the_data():
+    campaign = Campaign(config(acquisition="ucb", params={"kappa": 2.0}), smooth_data())
+    assert ucb_weight(campaign) == pytest.approx(2.0)
+    assert campaign.summary()["acquisition_params"] == {"kappa": 2.0}

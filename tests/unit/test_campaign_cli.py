@@ -33,6 +33,7 @@ def test_campaign_json_has_the_promised_keys_and_lengths(gap_file, capsys):
         "goal",
         "model",
         "acquisition",
+        "acquisition_params",
         "batch_method",
         "pool",
         "steps",

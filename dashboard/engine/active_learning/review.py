@@ -16,13 +16,14 @@ from dashboard.engine.active_learning.config import (
     SIMULATED,
     CampaignConfig,
     default_batch_method,
+    default_params,
 )
 from dashboard.engine.active_learning.design import principal_components
 from dashboard.engine.active_learning.goals import best_value, goal_text
 from dashboard.engine.active_learning.metrics import random_search
 from dashboard.engine.active_learning.pool import CampaignData, Pool
 from dashboard.engine.active_learning.snapshot import INITIAL_DESIGN, Snapshot
-from dashboard.engine.active_learning.surrogates import Surrogate, make_surrogate
+from dashboard.engine.active_learning.surrogates import Surrogate, default_model, make_surrogate
 
 
 class Review:
@@ -82,6 +83,16 @@ class Review:
             return default_batch_method(self.model_name, self.config.acquisition)
         return self.config.batch_method
 
+    @property
+    def acquisition_params(self) -> dict[str, float]:
+        """The configured acquisition's parameters as used (defaults for the data filled in; the
+        seed-switch rule's PI margin and threshold as configured)."""
+        if self.config.acquisition == acquisition.SEED_SWITCH:
+            return dict(self.config.params)
+        if self.config.acquisition == "random":
+            return {}
+        return self._params(self.config.acquisition, self.step_index)
+
     # plots and reports ---------------------------------------------------------------------
 
     def snapshot(self, step: int | None = None) -> Snapshot:
@@ -120,6 +131,7 @@ class Review:
             "goal": goal_text(self.config.goal),
             "model": self.model_name,
             "acquisition": self.config.acquisition,
+            "acquisition_params": self.acquisition_params,
             "batch_method": self.batch_method,
             "pool": int(self._pool.size),
             "steps": self.step_index,
@@ -205,7 +217,7 @@ class Review:
         """Parameters of the acquisition `name` at `step`: defaults, then the configured ones."""
         if name == "random":
             return {"seed": self.config.seed * 1_000_003 + step}
-        defaults = acquisition.PARAMETERS.get(name, {})
+        defaults = default_params(name, default_model(self.data.blocks) is None)
         return {**defaults, **{k: v for k, v in self.config.params.items() if k in defaults}}
 
     def _measured_until(self, step: int) -> tuple[list[int], list[float]]:

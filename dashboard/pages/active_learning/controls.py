@@ -10,7 +10,8 @@ from dashboard.engine.active_learning.config import REAL, SIMULATED
 from dashboard.engine.active_learning.surrogates import MODELS
 
 ACQUISITIONS = {
-    "auto": "The benchmark's best: UCB (κ = 2.5) to maximise or minimise, EI to reach a value.",
+    "auto": "The benchmarks' best: UCB to maximise or minimise (κ = 1 when every input is a "
+    "numeric setting, else 2.5), EI to reach a value.",
     "ucb": "Upper confidence bound μ + κσ: balances a good mean against uncertainty (κ sets how much).",
     "ei": "Expected improvement: the expected gain over the best so far (ξ demands a margin).",
     "pi": "Probability of improvement: the chance to beat the best so far (exploit).",

@@ -41,6 +41,7 @@ OUTPUTS = [
     *(Output(name, "disabled") for name in ACTIONS),
 ]
 MAP = 2
+PARAM_SYMBOLS = {"kappa": "κ", "xi": "ξ"}
 HIDDEN = {"display": "none"}
 BADGE_HELP = {
     "step": "Steps taken so far. The slider under the first plots shows an earlier one.",
@@ -135,13 +136,15 @@ def _status(view: campaigns.View, record: dict) -> list:
     """Badges of the step: where it is, how much is measured, and the record's metrics."""
     measured = view.snapshot.measured
     acquisition = view.snapshot.acquisition
+    params = view.acquisition_params if acquisition == view.config.acquisition else {}
+    shown = acquisition + "".join(f", {PARAM_SYMBOLS.get(k, k)} = {v:g}" for k, v in params.items())
     items = [
         _badge("step", f"step {view.snapshot.step} of {view.steps}", BADGE_HELP["step"]),
         _badge("measured", f"{int(measured.sum()):,} measured", BADGE_HELP["measured"]),
         _badge("candidates", f"{int((~measured).sum()):,} candidates", BADGE_HELP["candidates"]),
         _badge(
             "acquisition",
-            f"acquisition: {acquisition}",
+            f"acquisition: {shown}",
             ACQUISITIONS.get(acquisition, "How the model scores the candidates."),
         ),
     ]
