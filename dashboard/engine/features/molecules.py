@@ -113,6 +113,11 @@ def rdkit_descriptors(
     Sanitised for models: a value that RDKit cannot compute, that is not finite or whose size
     exceeds DESCRIPTOR_LIMIT becomes the median of its column over the valid rows (0 when no
     valid row has a usable value). Invalid rows are NaN.
+
+    Why all of them: leaving out the costliest 98 (qed, SPS, BCUT2D, Ipc, AvgIpc, BertzCT and the
+    85 fr_ counts: 59 % of the time) made them 2.5 times faster but every benchmark worse: qm9
+    LUMO top-100 recall -0.017 on average (seeds 0-19, 12 worse, 5 better), FreeSolv MAE 0.560 ->
+    0.572 kcal/mol (80/20 splits 42-46), Suzuki best yield in 9/20 runs instead of 13/20.
     """
     texts = [s if isinstance(s, str) else None for s in smiles]
     chunks = [texts[i : i + CHUNK_ROWS] for i in range(0, len(texts), CHUNK_ROWS)]
