@@ -13,8 +13,8 @@ import base64
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
+from dashboard.figures.axes import one_row_with_right_axis
 from dashboard.figures.theme import COLORS, legend_below, note_figure
 
 MAX_POINTS = 1200
@@ -114,44 +114,51 @@ def ranked_candidates(
     keep[thinned(np.arange(order.size), MAX_POINTS // 4)] = True
     keep |= picks[order]
     order, ranks = order[keep], ranks[keep]
-    fig = make_subplots(specs=[[{"secondary_y": True}]])
-    fig.add_scatter(
-        x=np.concatenate([ranks, ranks[::-1]]),
-        y=f32(np.concatenate([mean[order] + std[order], (mean[order] - std[order])[::-1]])),
-        fill="toself",
-        fillcolor=COLORS["band"],
-        line={"width": 0},
-        name="±σ",
-        hoverinfo="skip",
-    )
-    fig.add_scatter(
-        x=ranks,
-        y=f32(mean[order]),
-        mode="lines",
-        name="predicted mean",
-        line={"color": COLORS["candidate"]},
-    )
-    fig.add_scatter(
-        x=ranks,
-        y=f32(score[order]),
-        mode="markers",
-        name="acquisition score",
-        marker={"color": COLORS["transfer"], "size": 4},
-        secondary_y=True,
-    )
+    layout, places = one_row_with_right_axis()
+    left = {"xaxis": places["left"][0], "yaxis": places["left"][1]}
     chosen = picks[order]
-    fig.add_scatter(
-        x=ranks[chosen],
-        y=f32(mean[order][chosen]),
-        mode="markers",
-        name="next picks",
-        marker={"color": COLORS["next"], "size": 11, "symbol": "star"},
-    )
-    fig.update_layout(title="Candidates, best predicted first", height=HEIGHT)
-    fig.update_xaxes(title="rank (1 = best predicted)", type="log")
-    fig.update_yaxes(title=f"predicted {label}", secondary_y=False)
-    fig.update_yaxes(title="score", secondary_y=True, showgrid=False)
-    return legend_below(fig)
+    traces = [
+        go.Scatter(
+            x=np.concatenate([ranks, ranks[::-1]]),
+            y=f32(np.concatenate([mean[order] + std[order], (mean[order] - std[order])[::-1]])),
+            fill="toself",
+            fillcolor=COLORS["band"],
+            line={"width": 0},
+            name="±σ",
+            hoverinfo="skip",
+            **left,
+        ),
+        go.Scatter(
+            x=ranks,
+            y=f32(mean[order]),
+            mode="lines",
+            name="predicted mean",
+            line={"color": COLORS["candidate"]},
+            **left,
+        ),
+        go.Scatter(
+            x=ranks,
+            y=f32(score[order]),
+            mode="markers",
+            name="acquisition score",
+            marker={"color": COLORS["transfer"], "size": 4},
+            xaxis=places["right"][0],
+            yaxis=places["right"][1],
+        ),
+        go.Scatter(
+            x=ranks[chosen],
+            y=f32(mean[order][chosen]),
+            mode="markers",
+            name="next picks",
+            marker={"color": COLORS["next"], "size": 11, "symbol": "star"},
+            **left,
+        ),
+    ]
+    layout["xaxis"].update(title="rank (1 = best predicted)", type="log")
+    layout["yaxis"]["title"] = f"predicted {label}"
+    layout["yaxis2"]["title"] = "score"
+    layout.update(title="Candidates, best predicted first", height=HEIGHT)
+    return legend_below(go.Figure(data=traces, layout=layout))
 
 
 def pool_map(

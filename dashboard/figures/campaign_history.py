@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
+from dashboard.figures.axes import hline, two_rows
 from dashboard.figures.theme import COLORS, legend_below
 
 GAUSSIAN_1SIGMA, GAUSSIAN_2SIGMA = 0.683, 0.954
@@ -25,64 +25,61 @@ def best_so_far(
 ) -> go.Figure:
     """Best value found and top-k recall per step, against random search (10th–90th percentile)."""
     steps = np.arange(len(best))
-    fig = make_subplots(
-        rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08, row_heights=[0.55, 0.45]
-    )
-    for row, ours, baseline in ((1, best, random_best), (2, recall, random_recall)):
+    layout, places = two_rows(top_share=0.55)
+    traces = []
+    for place, ours, baseline in (("top", best, random_best), ("bottom", recall, random_recall)):
+        axes = {"xaxis": places[place][0], "yaxis": places[place][1]}
+        first = place == "top"
         if baseline is not None:
             cut = baseline[:, : len(steps)]
             low, mid, high = np.percentile(cut, [10, 50, 90], axis=0)
             x = np.arange(cut.shape[1])
-            fig.add_scatter(
-                x=np.concatenate([x, x[::-1]]),
-                y=np.concatenate([high, low[::-1]]),
-                fill="toself",
-                fillcolor=COLORS["band"],
-                line={"width": 0},
-                name="random search (10–90 %)",
-                showlegend=row == 1,
-                legendgroup="random",
-                hoverinfo="skip",
-                row=row,
-                col=1,
+            traces.append(
+                go.Scatter(
+                    x=np.concatenate([x, x[::-1]]),
+                    y=np.concatenate([high, low[::-1]]),
+                    fill="toself",
+                    fillcolor=COLORS["band"],
+                    line={"width": 0},
+                    name="random search (10–90 %)",
+                    showlegend=first,
+                    legendgroup="random",
+                    hoverinfo="skip",
+                    **axes,
+                )
             )
-            fig.add_scatter(
-                x=x,
-                y=mid,
-                mode="lines",
-                line={"color": COLORS["baseline"], "dash": "dot"},
-                name="random search (median)",
-                showlegend=row == 1,
-                legendgroup="random-median",
-                row=row,
-                col=1,
+            traces.append(
+                go.Scatter(
+                    x=x,
+                    y=mid,
+                    mode="lines",
+                    line={"color": COLORS["baseline"], "dash": "dot"},
+                    name="random search (median)",
+                    showlegend=first,
+                    legendgroup="random-median",
+                    **axes,
+                )
             )
-        values = [np.nan if v is None else v for v in ours]
-        fig.add_scatter(
-            x=steps,
-            y=values,
-            mode="lines+markers",
-            name="this campaign",
-            showlegend=row == 1,
-            legendgroup="ours",
-            line={"color": COLORS["measured"]},
-            row=row,
-            col=1,
+        traces.append(
+            go.Scatter(
+                x=steps,
+                y=[np.nan if v is None else v for v in ours],
+                mode="lines+markers",
+                name="this campaign",
+                showlegend=first,
+                legendgroup="ours",
+                line={"color": COLORS["measured"]},
+                **axes,
+            )
         )
     if true_best is not None:
-        fig.add_hline(
-            y=true_best,
-            line={"dash": "dash", "color": COLORS["next"]},
-            row=1,
-            col=1,
-            annotation_text="best in the dataset",
-            annotation_position="bottom right",
-        )
-    fig.update_yaxes(title=f"best {label}", row=1, col=1)
-    fig.update_yaxes(title=f"top-{k} recall" if k else "recall", range=[-0.02, 1.02], row=2, col=1)
-    fig.update_xaxes(title="step", row=2, col=1)
-    fig.update_layout(title="Best so far and top-k recall", height=420)
-    return legend_below(fig)
+        shape, note = hline(true_best, places["top"], COLORS["next"], "dash", "best in the dataset")
+        layout.update(shapes=[shape], annotations=[note])
+    layout["yaxis"]["title"] = f"best {label}"
+    layout["yaxis2"].update(title=f"top-{k} recall" if k else "recall", range=[-0.02, 1.02])
+    layout["xaxis2"]["title"] = "step"
+    layout.update(title="Best so far and top-k recall", height=420)
+    return legend_below(go.Figure(data=traces, layout=layout))
 
 
 def model_quality(history: list[dict]) -> go.Figure:
@@ -92,57 +89,37 @@ def model_quality(history: list[dict]) -> go.Figure:
     def series(key: str) -> list[float]:
         return [np.nan if r.get(key) is None else r[key] for r in history]
 
-    fig = make_subplots(
-        rows=2,
-        cols=1,
-        shared_xaxes=True,
-        vertical_spacing=0.08,
-        specs=[[{"secondary_y": True}], [{}]],
-    )
-    fig.add_scatter(
-        x=steps,
-        y=series("r2"),
-        name="R² on the pool",
-        mode="lines+markers",
-        line={"color": COLORS["candidate"]},
-        row=1,
-        col=1,
-    )
-    fig.add_scatter(
-        x=steps,
-        y=series("mae"),
-        name="MAE on the pool",
-        mode="lines+markers",
-        line={"color": COLORS["measured"]},
-        row=1,
-        col=1,
-        secondary_y=True,
-    )
+    def line(key: str, name: str, color: str, place: str) -> go.Scatter:
+        xaxis, yaxis = places[place]
+        return go.Scatter(
+            x=steps,
+            y=series(key),
+            name=name,
+            mode="lines+markers",
+            line={"color": color},
+            xaxis=xaxis,
+            yaxis=yaxis,
+        )
+
+    layout, places = two_rows(top_share=0.5, secondary=True)
+    traces = [
+        line("r2", "R² on the pool", COLORS["candidate"], "top"),
+        line("mae", "MAE on the pool", COLORS["measured"], "right"),
+    ]
+    shapes, notes = [], []
     for sigmas, expected, color in (
         (1, GAUSSIAN_1SIGMA, COLORS["next"]),
         (2, GAUSSIAN_2SIGMA, COLORS["transfer"]),
     ):
-        key = f"within_{sigmas}sigma"
-        fig.add_scatter(
-            x=steps,
-            y=series(key),
-            name=f"share within ±{sigmas}σ",
-            mode="lines+markers",
-            line={"color": color},
-            row=2,
-            col=1,
-        )
-        fig.add_hline(
-            y=expected,
-            line={"dash": "dot", "color": color},
-            row=2,
-            col=1,
-            annotation_text=f"{expected:.0%} expected",
-            annotation_position="bottom right",
-        )
-    fig.update_yaxes(title="R²", row=1, col=1, secondary_y=False)
-    fig.update_yaxes(title="MAE", row=1, col=1, secondary_y=True, showgrid=False)
-    fig.update_yaxes(title="share", range=[0, 1.02], row=2, col=1)
-    fig.update_xaxes(title="step", row=2, col=1)
-    fig.update_layout(title="Model quality and calibration", height=460)
-    return legend_below(fig)
+        traces.append(line(f"within_{sigmas}sigma", f"share within ±{sigmas}σ", color, "bottom"))
+        shape, note = hline(expected, places["bottom"], color, "dot", f"{expected:.0%} expected")
+        shapes.append(shape)
+        notes.append(note)
+    layout["yaxis"]["title"] = "R²"
+    layout["yaxis2"]["title"] = "MAE"
+    layout["yaxis3"].update(title="share", range=[0, 1.02])
+    layout["xaxis2"]["title"] = "step"
+    layout.update(
+        shapes=shapes, annotations=notes, title="Model quality and calibration", height=460
+    )
+    return legend_below(go.Figure(data=traces, layout=layout))
