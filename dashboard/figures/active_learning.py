@@ -15,7 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from dashboard.figures.axes import one_row_with_right_axis
-from dashboard.figures.theme import COLORS, legend_below, note_figure
+from dashboard.figures.theme import COLORS, legend_below, note_figure, titled
 
 MAX_POINTS = 1200
 TOP_RANKED = 300
@@ -89,9 +89,7 @@ def parity(
         if others.size == np.count_nonzero(known & ~measured & ~picks)
         else " (candidates thinned)"
     )
-    fig.update_layout(title=f"Predicted vs true, ±σ{shown}", height=HEIGHT)
-    fig.update_xaxes(title=f"true {label}")
-    fig.update_yaxes(title=f"predicted {label}")
+    titled(fig, f"Predicted vs true, ±σ{shown}", HEIGHT, f"true {label}", f"predicted {label}")
     return legend_below(fig)
 
 
@@ -198,9 +196,7 @@ def pool_map(
             marker={"color": color, "size": 9, "symbol": symbol},
             hoverinfo="skip",
         )
-    fig.update_layout(title=f"Pool map (PCA): {colour_label}", height=HEIGHT)
-    fig.update_xaxes(title="PC 1")
-    fig.update_yaxes(title="PC 2")
+    titled(fig, f"Pool map (PCA): {colour_label}", HEIGHT, "PC 1", "PC 2")
     return legend_below(fig)
 
 

@@ -66,17 +66,27 @@ def register_template() -> None:
 
 def legend_below(fig: go.Figure) -> go.Figure:
     """A horizontal legend at the bottom of the figure, under the x-axis title: Plotly grows the
-    bottom margin to fit it, so axis titles and legend never touch whatever the width."""
-    fig.update_layout(
-        legend={
-            "orientation": "h",
-            "yref": "container",
-            "y": 0,
-            "yanchor": "bottom",
-            "x": 0,
-            "xanchor": "left",
-        }
-    )
+    bottom margin to fit it, so axis titles and legend never touch whatever the width.
+
+    Set as one property: `update_layout` parses every key as a path and took 8 ms a call, on
+    each of the five plots a campaign step redraws."""
+    fig.layout.legend = {
+        "orientation": "h",
+        "yref": "container",
+        "y": 0,
+        "yanchor": "bottom",
+        "x": 0,
+        "xanchor": "left",
+    }
+    return fig
+
+
+def titled(fig: go.Figure, title: str, height: int, x_title: str, y_title: str) -> go.Figure:
+    """The figure's title, height and axis titles (one plot), each set as one property (see
+    `legend_below`)."""
+    layout = fig.layout
+    layout.title.text, layout.height = title, height
+    layout.xaxis.title.text, layout.yaxis.title.text = x_title, y_title
     return fig
 
 
