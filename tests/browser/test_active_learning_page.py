@@ -1,5 +1,5 @@
 """The Active Learning page in a browser: actions wait for a campaign, start, Step three times,
-Back, export and import, the guided demo's stages, Start and Step within ten Tab stops."""
+Back, the slider over past steps, export and import, the guided demo's stages, Start and Step within ten Tab stops."""
 
 from __future__ import annotations
 
@@ -66,6 +66,30 @@ def test_step_three_times_back_once_and_the_plots_follow(dash_duo, app, screensh
     assert "30 measured" in status(dash_duo)
     until(lambda: len(dash_duo.find_elements("#al-suggestions-grid .ag-row")) == 5, timeout=10)
     screenshot("active-learning")
+    assert dash_duo.get_logs() == []
+
+
+def measured_on_map(dash_duo) -> int:
+    """Points of the pool map's "measured" trace in the browser (float32 typed-array data)."""
+    return dash_duo.driver.execute_script(
+        "const x = document.querySelector('#al-map .js-plotly-plot')"
+        ".data.find(t => t.name === 'measured').x;"
+        "return x.bdata === undefined ? x.length : atob(x.bdata).length / 4;"
+    )
+
+
+def test_the_slider_shows_a_past_step_and_the_map_follows(dash_duo, app):
+    start_small_campaign(dash_duo, app)
+    for expected in (1, 2):
+        click(dash_duo, "#al-step")
+        dash_duo.wait_for_contains_text("#al-status", f"step {expected} of {expected}", timeout=30)
+    until(lambda: measured_on_map(dash_duo) == 30, timeout=10)
+    handle = dash_duo.find_element("#al-slider [role=slider]")
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", handle)
+    handle.send_keys(Keys.ARROW_LEFT)
+    dash_duo.wait_for_contains_text("#al-status", "step 1 of 2", timeout=30)
+    until(lambda: measured_on_map(dash_duo) == 25, timeout=10)  # patched to the past step
+    assert "30 measured" not in status(dash_duo) and "25 measured" in status(dash_duo)
     assert dash_duo.get_logs() == []
 
 

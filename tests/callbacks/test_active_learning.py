@@ -87,6 +87,22 @@ def test_a_step_patches_the_map_and_a_colour_change_redraws_the_map_alone(rt, si
     assert all(v is no_update for k, v in colour.items() if k != "al-map.figure")
 
 
+def test_the_slider_redraws_the_step_plots_and_leaves_the_history_plots(rt, sid, monkeypatch):
+    _small_campaign(sid)
+    with rt.store.lock(sid):
+        campaign = campaigns.load(sid)
+        campaign.run(2)
+        campaigns.save(sid, campaign)
+    _trigger(monkeypatch, "al-slider")
+    past = dict(zip(NAMES, render.render({"redraw": "step"}, 1, "mean", sid), strict=True))
+    assert past["al-best.figure"] is no_update and past["al-quality.figure"] is no_update
+    assert isinstance(past["al-map.figure"], Patch)
+    assert "step 1 of 2" in str(past["al-status.children"])
+    _trigger(monkeypatch, "session-id")
+    whole = dict(zip(NAMES, render.render(None, None, "mean", sid), strict=True))
+    assert whole["al-best.figure"].data and whole["al-quality.figure"].data
+
+
 def test_the_guide_starts_the_demo_then_steps_it_stage_by_stage(rt, sid, monkeypatch):
     demo = {**guide.DEMO, "al-dataset": "builtin:freesolv", "al-target": "expt"}
     monkeypatch.setattr(guide, "DEMO", demo | {"al-init": 20, "al-batch": 5})

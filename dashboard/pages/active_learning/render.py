@@ -2,8 +2,9 @@
 picks and which buttons can be used.
 
 Only what changed is sent (issue 14: a step's redraw at most 100 KB): a new colour for the map
-redraws the map alone, and a step of the same campaign patches the map (its places are fixed)
-instead of sending it again.
+redraws the map alone, a step of the same campaign or a move of the slider patches the map (its
+places are fixed) instead of sending it again, and the slider leaves the two history plots, which
+show the whole campaign, as they are.
 """
 
 from __future__ import annotations
@@ -72,7 +73,8 @@ def render(state, step, colour_by, sid):
             view.coords, colour, COLOUR_BY[colour_by], snap.measured, picked
         )
         return tuple(answer)
-    if trigger == "al-state" and (state or {}).get("redraw") == "step":
+    moved = trigger == "al-slider"  # a past step: same pool, same history, same colour choice
+    if moved or (trigger == "al-state" and (state or {}).get("redraw") == "step"):
         pool_map = Patch()
         for path, value in figures.pool_map_changes(view.coords, colour, snap.measured, picked):
             _set(pool_map, path, value)
@@ -87,6 +89,22 @@ def render(state, step, colour_by, sid):
         figures.parity(snap.mean, snap.std, snap.truth, snap.measured, picked, label),
         figures.ranked_candidates(snap.mean, snap.std, snap.score, view.utility, picked, label),
         pool_map,
+        *((no_update, no_update) if moved else _history_plots(view, label)),
+        _status(view, view.history[snap.step]),
+        view.steps,
+        snap.step,
+        *suggestions.grid(view, sid),
+        suggestions.help_text(view),
+        {} if view.config.mode == REAL and snap.step == view.steps else HIDDEN,
+        {},
+        summary_line(history, None if view.true_best is None else snap.truth, view.config, unit),
+        *(False,) * len(ACTIONS),
+    )
+
+
+def _history_plots(view: campaigns.View, label: str) -> tuple:
+    """Best so far and model quality: the whole campaign's history, whichever step is shown."""
+    return (
         campaign_history.best_so_far(
             [r["best_so_far"] for r in view.history],
             [r["top_k_recall"] for r in view.history],
@@ -97,15 +115,6 @@ def render(state, step, colour_by, sid):
             label,
         ),
         campaign_history.model_quality(view.history),
-        _status(view, view.history[snap.step]),
-        view.steps,
-        snap.step,
-        *suggestions.grid(view, sid),
-        suggestions.help_text(view),
-        {} if view.config.mode == REAL and snap.step == view.steps else HIDDEN,
-        {},
-        summary_line(history, None if view.true_best is None else snap.truth, view.config, unit),
-        *(False,) * len(ACTIONS),
     )
 
 
