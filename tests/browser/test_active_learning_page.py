@@ -1,5 +1,6 @@
 """The Active Learning page in a browser: actions wait for a campaign, start, Step three times,
-Back, the slider over past steps, export and import, the guided demo's stages, Start and Step within ten Tab stops."""
+Back, the slider over past steps, export and import, the guided demo's stages, Start and Step
+within ten Tab stops."""
 
 from __future__ import annotations
 

@@ -33,8 +33,8 @@ def test_two_rows_match_make_subplots(secondary):
         specs=specs,
     )
     layout, places = two_rows(top_share=0.55, secondary=secondary)
-    for name in ("yaxis2",) if secondary else ():
-        theirs.layout[name].showgrid = False  # the figures hide the secondary grid
+    if secondary:
+        theirs.layout.yaxis2.showgrid = False  # the figures hide the secondary grid
     assert_same_axes(layout, axes_of(theirs.layout))
     assert places["bottom"] == (("x2", "y3") if secondary else ("x2", "y2"))
 
