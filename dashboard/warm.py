@@ -106,7 +106,8 @@ def shared_data(key: Hashable, build: Callable[[], CampaignData], share: bool) -
             return found
     data = build()
     for array in (data.X, data.y, data.valid):
-        array.flags.writeable = False
+        if isinstance(array, np.ndarray):  # a BlockMatrix is read-only already
+            array.flags.writeable = False
     if not share:
         return data
     with _lock:

@@ -11,6 +11,7 @@ import pytest
 
 from dashboard.engine.data.dataset import Dataset
 from dashboard.engine.features import cache, dispatch, featurize
+from dashboard.engine.features.matrix import FeatureMatrix
 
 
 @pytest.fixture
@@ -72,6 +73,42 @@ def test_fingerprint_bits_round_trip_through_the_cache(tmp_path):
     cached = featurize(dataset, cache_dir=tmp_path)
     np.testing.assert_array_equal(computed.X, cached.X)
     assert np.isnan(cached.X[1]).all() and cached.X.dtype == np.float64
+
+
+def test_bit_blocks_are_stored_packed_and_other_blocks_as_they_are(tmp_path):
+    bits = np.random.default_rng(0).integers(0, 2, size=(5, 20))
+    counts = np.array([[0, 3], [1, 2], [4, 0], [2, 2], [7, 1]])
+    values = np.linspace(-1.0, 1.0, 5)[:, None]
+    valid = np.array([True, True, False, True, True])
+    parts = [
+        ("ecfp", bits, [f"b{i}" for i in range(20)], valid),
+        ("counts", counts, ["c", "d"], valid),
+    ]
+    matrix = FeatureMatrix.stacked([*parts, ("numeric", values, ["x"], valid)])
+    path = tmp_path / "m.npz"
+    cache.save(path, matrix)
+    with np.load(path, allow_pickle=False) as stored:
+        assert stored["bits_0"].shape == (4, 3) and int(stored["width_0"]) == 20
+        assert stored["block_1"].dtype == np.uint8 and stored["block_2"].dtype == np.float64
+    loaded = cache.load(path)
+    np.testing.assert_array_equal(loaded.X, matrix.X)
+    assert loaded.blocks == matrix.blocks and loaded.names == matrix.names
+
+
+def test_a_file_with_unpacked_bits_from_before_still_loads(tmp_path):
+    valid = np.array([True, False, True])
+    bits = np.array([[1, 0, 1], [0, 1, 1]], dtype=np.uint8)
+    path = tmp_path / "old.npz"
+    np.savez(
+        path,
+        valid=valid,
+        names=np.array(["a", "b", "c"]),
+        block_names=np.array(["ecfp"]),
+        block_0=bits,
+    )
+    loaded = cache.load(path)
+    np.testing.assert_array_equal(loaded.X[valid], bits)
+    assert np.isnan(loaded.X[1]).all() and loaded.blocks == {"ecfp": slice(0, 3)}
 
 
 def test_a_changed_dataset_misses_the_cache(tmp_path, dataset, calls):

@@ -8,14 +8,18 @@ variation instead of its densest region, yet stays random (a different seed, a d
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 from sklearn.decomposition import PCA
 
+from dashboard.engine.features.blocks import BlockMatrix
 from dashboard.engine.util import one_blas_thread
 
 DESIGNS = ("random", "space-filling")
 DESIGN_COMPONENTS = 10
 PCA_SAMPLE_ROWS = 2000
+_CHUNK_ROWS = 10_000
 
 
 def initial_design(X: np.ndarray, size: int, method: str, rng: np.random.Generator) -> np.ndarray:
@@ -39,15 +43,15 @@ def initial_design(X: np.ndarray, size: int, method: str, rng: np.random.Generat
 
 
 @one_blas_thread
-def principal_components(X: np.ndarray, n_components: int = 2) -> np.ndarray:
+def principal_components(X: np.ndarray | BlockMatrix, n_components: int = 2) -> np.ndarray:
     """Rows of X projected on their first principal components, after standardising columns
     (constant columns dropped); deterministic. Used for the design and the pool map.
 
     The components are fitted on at most PCA_SAMPLE_ROWS rows (a fixed random sample): plenty
-    for the main directions of variation, and several times faster on 10,000 molecules.
+    for the main directions of variation, and several times faster on 10,000 molecules. X is
+    read in row chunks, so a large pool (a BlockMatrix) is never copied whole as float64.
     """
-    X = np.asarray(X, dtype=float)
-    center, spread = X.mean(axis=0), X.std(axis=0)
+    center, spread = _center_and_spread(X)
     columns = np.flatnonzero(spread > 0)
     k = min(n_components, columns.size, X.shape[0])
     if k == 0:
@@ -55,13 +59,31 @@ def principal_components(X: np.ndarray, n_components: int = 2) -> np.ndarray:
     sample = np.arange(X.shape[0])
     if sample.size > PCA_SAMPLE_ROWS:
         sample = np.random.default_rng(0).choice(sample, PCA_SAMPLE_ROWS, replace=False)
-    standard = (X[np.ix_(sample, columns)] - center[columns]) / spread[columns]
+    standard = (X[sample, :][:, columns] - center[columns]) / spread[columns]
     pca = PCA(k, svd_solver="randomized", random_state=0).fit(standard)
     # project every row without building its standardised copy: ((x - c) / s - m) W
     weights = np.zeros((X.shape[1], k))
     weights[columns] = pca.components_.T / spread[columns, None]
     offset = (center[columns] / spread[columns] + pca.mean_) @ pca.components_.T
-    return np.pad(X @ weights - offset, ((0, 0), (0, n_components - k)))
+    projected = np.vstack([chunk @ weights for chunk in _row_chunks(X)]) - offset
+    return np.pad(projected, ((0, 0), (0, n_components - k)))
+
+
+def _center_and_spread(X: np.ndarray | BlockMatrix) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and standard deviation of each column (deviations from the mean squared and
+    averaged, as X.std computes them), from row chunks."""
+    n = max(X.shape[0], 1)
+    center = sum((chunk.sum(axis=0) for chunk in _row_chunks(X)), np.zeros(X.shape[1])) / n
+    squares = np.zeros(X.shape[1])
+    for chunk in _row_chunks(X):
+        squares += ((chunk - center) ** 2).sum(axis=0)
+    return center, np.sqrt(squares / n)
+
+
+def _row_chunks(X: np.ndarray | BlockMatrix) -> Iterator[np.ndarray]:
+    """X as float64 arrays of up to _CHUNK_ROWS rows (views of an array's rows)."""
+    for first in range(0, max(X.shape[0], 1), _CHUNK_ROWS):
+        yield np.asarray(X[first : first + _CHUNK_ROWS, :], dtype=float)
 
 
 def _unchosen(n: int, chosen: list[int], rng: np.random.Generator) -> int:

@@ -15,15 +15,17 @@ from dashboard.engine.active_learning.metrics import top_k
 from dashboard.engine.active_learning.surrogates import uses_descriptors
 from dashboard.engine.data.dataset import Dataset
 from dashboard.engine.features import featurize
+from dashboard.engine.features.blocks import BlockMatrix
 
 
 @dataclass
 class CampaignData:
     """Features X (rows, features) with named `blocks`, target y (NaN = not measured), which
     rows have usable features, and `data_hash`, checked when a saved campaign is loaded back.
+    From a dataset, X is a BlockMatrix (see features/blocks.py); from arrays, the array.
     """
 
-    X: np.ndarray
+    X: np.ndarray | BlockMatrix
     y: np.ndarray
     blocks: dict[str, slice]
     valid: np.ndarray
@@ -43,7 +45,9 @@ class CampaignData:
         y = target_values(dataset, target)
         dataset = dataset.without_target_inputs(target)
         descriptors = dataset.structure_kind == "smiles" and uses_descriptors(model)
-        features = featurize(dataset, cache_dir, descriptors=descriptors, progress=progress)
+        features = featurize(
+            dataset, cache_dir, descriptors=descriptors, progress=progress, compact=True
+        )
         return cls(features.X, y, features.blocks, features.valid, dataset.content_hash())
 
     @classmethod

@@ -4,8 +4,9 @@ A part's `fit` and `transform` on the pool depend on the pool matrix and the par
 only (not on the measured rows), yet they cost a campaign a good part of a cold step: on qm9
 (10,000 x 2,271) the Tanimoto block's sparse copy alone takes 0.13 s. A web process reloads a
 campaign whenever another process or host stepped it last, so the result is kept here for a
-*read-only* pool matrix (the campaign data a process shares, see dashboard/warm.py), as long as
-that matrix lives; a writable matrix could change under the cache and is never kept.
+*read-only* pool matrix (the campaign data a process shares, see dashboard/warm.py, or a
+BlockMatrix, read-only by design), as long as that matrix lives; a writable matrix could change
+under the cache and is never kept.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ def fitted(parts: Sequence[Part], X_pool: np.ndarray) -> tuple[list[Part], list]
 
 
 def _fitted(part: Part, X_pool: np.ndarray) -> tuple[Part, object]:
-    if X_pool.flags.writeable:
+    if isinstance(X_pool, np.ndarray) and X_pool.flags.writeable:
         return _fit(part, X_pool)
     key = (id(X_pool), _signature(part))
     with _lock:

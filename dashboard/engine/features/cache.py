@@ -18,10 +18,14 @@ from pathlib import Path
 
 import numpy as np
 
+from dashboard.engine.features.blocks import BlockMatrix
 from dashboard.engine.features.matrix import FeatureMatrix
 
 # Bump when a change to this package changes the features it computes.
 FEATURES_VERSION = 2
+
+_CHUNK_ROWS = 10_000
+"""Rows of packed bits unpacked at a time when reading."""
 
 _LIBRARIES = ("numpy", "matminer", "pymatgen", "rdkit")
 
@@ -38,31 +42,56 @@ def cache_path(cache_dir: Path, dataset_hash: str, featuriser: str, params: dict
     return Path(cache_dir) / f"{dataset_hash}-{featuriser}-{digest}.npz"
 
 
-def load(path: Path) -> FeatureMatrix | None:
-    """The cached matrix at `path`, or None when it is absent, unreadable or inconsistent."""
+def load(path: Path, compact: bool = False) -> FeatureMatrix | None:
+    """The cached matrix at `path`, or None when it is absent, unreadable or inconsistent. With
+    `compact`, X is a BlockMatrix of the stored blocks (bits unpacked to uint8), else an array.
+    """
     try:
         with np.load(path, allow_pickle=False) as stored:
             valid = stored["valid"]
             names = stored["names"].tolist()
             block_names = stored["block_names"].tolist()
-            parts = [stored[f"block_{i}"] for i in range(len(block_names))]
-        X = np.full((len(valid), len(names)), np.nan)
-        X[valid] = np.hstack(parts) if parts else np.empty((int(valid.sum()), 0))
+            rows = np.flatnonzero(valid)
+            parts = [_read_block(stored, i, valid.size, rows) for i in range(len(block_names))]
+        X = BlockMatrix(parts, ~valid)
         starts = np.cumsum([0] + [part.shape[1] for part in parts])
         bounds = zip(block_names, pairwise(starts), strict=True)
         blocks = {name: slice(int(a), int(b)) for name, (a, b) in bounds}
-        return FeatureMatrix(X=X, names=names, valid=valid, blocks=blocks)
+        return FeatureMatrix(
+            X=X if compact else np.asarray(X), names=names, valid=valid, blocks=blocks
+        )
     except (OSError, ValueError, KeyError, IndexError, zipfile.BadZipFile):
         return None
+
+
+def _read_block(stored: np.lib.npyio.NpzFile, i: int, n: int, rows: np.ndarray) -> np.ndarray:
+    """Block i of `stored` with a row for each of the n rows (the valid `rows` filled)."""
+    if f"bits_{i}" not in stored.files:
+        values = stored[f"block_{i}"]
+        block = np.zeros((n, values.shape[1]), dtype=values.dtype)
+        block[rows] = values
+        return block
+    packed, width = stored[f"bits_{i}"], int(stored[f"width_{i}"])
+    if packed.shape[0] != rows.size:
+        raise ValueError(f"block {i} has {packed.shape[0]} rows, not {rows.size}")
+    block = np.zeros((n, width), dtype=np.uint8)
+    for first in range(0, rows.size, _CHUNK_ROWS):
+        chunk = slice(first, first + _CHUNK_ROWS)
+        block[rows[chunk]] = np.unpackbits(packed[chunk], axis=1, count=width)
+    return block
 
 
 def save(path: Path, matrix: FeatureMatrix) -> None:
     """Write `matrix` to `path` through a temporary file and an atomic rename.
 
-    Only valid rows are stored (invalid rows are NaN by definition); a block of small
-    non-negative integers (fingerprint bits) is stored as uint8, an eighth of the size.
+    Only valid rows are stored (invalid rows are NaN by definition). A block of 0/1 values
+    (fingerprint bits, one-hot labels) is stored packed, 8 bits a byte: 25 MB instead of 1.6 GB
+    of float64 for 100,000 molecules' ECFP; other blocks of small non-negative integers as uint8.
     """
-    blocks = [_compact(matrix.X[matrix.valid][:, columns]) for columns in matrix.blocks.values()]
+    rows = np.flatnonzero(matrix.valid)
+    arrays = {}
+    for i, columns in enumerate(matrix.blocks.values()):
+        arrays.update(_stored_block(i, matrix.X, rows, columns))
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
     try:
@@ -72,7 +101,7 @@ def save(path: Path, matrix: FeatureMatrix) -> None:
                 valid=matrix.valid,
                 names=np.array(matrix.names, dtype=str),
                 block_names=np.array(list(matrix.blocks), dtype=str),
-                **{f"block_{i}": block for i, block in enumerate(blocks)},
+                **arrays,
             )
         os.replace(temporary, path)
     except BaseException:
@@ -80,7 +109,18 @@ def save(path: Path, matrix: FeatureMatrix) -> None:
         raise
 
 
-def _compact(values: np.ndarray) -> np.ndarray:
-    """`values` as uint8 when that loses nothing, else unchanged."""
+def _stored_block(i: int, X: np.ndarray, rows: np.ndarray, columns: slice) -> dict[str, np.ndarray]:
+    """The arrays that store block i (its `columns` of X's `rows`): packed bits, uint8 when that
+    loses nothing, else float64. Bits are checked and packed in row chunks, never copied whole."""
+    firsts = range(0, max(rows.size, 1), _CHUNK_ROWS)
+
+    def chunk(first: int) -> np.ndarray:
+        return X[rows[first : first + _CHUNK_ROWS], columns]
+
+    if all(((part == 0) | (part == 1)).all() for part in map(chunk, firsts)):
+        packed = [np.packbits(chunk(first).astype(np.uint8), axis=1) for first in firsts]
+        width = np.arange(X.shape[1])[columns].size
+        return {f"bits_{i}": np.vstack(packed), f"width_{i}": np.array(width)}
+    values = X[rows, columns]
     small_integers = (values >= 0) & (values <= 255) & (values == np.floor(values))
-    return values.astype(np.uint8) if small_integers.all() else values
+    return {f"block_{i}": values.astype(np.uint8) if small_integers.all() else values}

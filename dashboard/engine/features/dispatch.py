@@ -32,8 +32,9 @@ def featurize(
     radius: int = 2,
     n_bits: int = 2048,
     progress: Callable[[float], None] | None = None,
+    compact: bool = False,
 ) -> FeatureMatrix:
-    """Features of every row of `dataset` (see FeatureMatrix).
+    """Features of every row of `dataset` (see FeatureMatrix; with `compact`, X is a BlockMatrix).
 
     Compositions give the 145 Magpie-style features (block "magpie"); SMILES give ECFP bits
     (block "ecfp", Morgan `radius`, `n_bits` bits) and, with `descriptors`, RDKit's 2-D
@@ -49,21 +50,21 @@ def featurize(
     """
     featuriser, params = _featuriser_and_params(dataset, descriptors, radius, n_bits)
     if cache_dir is None:
-        return _computed(dataset, params, progress)
+        return _computed(dataset, params, progress, compact)
     path = cache.cache_path(cache_dir, dataset.content_hash(), featuriser, params)
-    cached = cache.load(path)
+    cached = cache.load(path, compact)
     if cached is not None:
         return cached
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with held(path.with_suffix(".lock")):
-            cached = cache.load(path)
+            cached = cache.load(path, compact)
             if cached is not None:
                 return cached
-            matrix = _computed(dataset, params, progress)
+            matrix = _computed(dataset, params, progress, compact)
             _save_if_possible(path, matrix)
     except OSError:  # the cache folder cannot be written: features are computed, not kept
-        return _computed(dataset, params, progress)
+        return _computed(dataset, params, progress, compact)
     return matrix
 
 
@@ -74,11 +75,11 @@ def _save_if_possible(path: Path, matrix: FeatureMatrix) -> None:
 
 
 def _computed(
-    dataset: Dataset, params: dict, progress: Callable[[float], None] | None
+    dataset: Dataset, params: dict, progress: Callable[[float], None] | None, compact: bool
 ) -> FeatureMatrix:
     parts = _structure_parts(dataset, params, progress)
     parts += _categorical_parts(dataset) + _numeric_parts(dataset)
-    return FeatureMatrix.stacked(parts)
+    return FeatureMatrix.stacked(parts, compact)
 
 
 def _featuriser_and_params(

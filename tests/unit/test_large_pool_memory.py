@@ -1,0 +1,106 @@
+"""Large pools in little memory: features kept as blocks (features/blocks.py) and pool-wide
+steps done in row chunks, never copying the pool whole; each gives what the whole array gives."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dashboard.engine.active_learning import design, kernels
+from dashboard.engine.active_learning.campaign import Campaign
+from dashboard.engine.active_learning.config import CampaignConfig
+from dashboard.engine.active_learning.design import principal_components
+from dashboard.engine.active_learning.kernels import Tanimoto
+from dashboard.engine.active_learning.pool import CampaignData
+from dashboard.engine.data.dataset import Dataset
+from dashboard.engine.features import featurize
+from dashboard.engine.features.blocks import BlockMatrix, compact_part
+
+
+def bits_and_values(rows: int = 23) -> np.ndarray:
+    rng = np.random.default_rng(3)
+    return np.hstack([rng.integers(0, 2, (rows, 12)).astype(float), rng.normal(size=(rows, 4))])
+
+
+def test_the_tanimoto_copy_built_in_chunks_equals_the_whole_block(monkeypatch):
+    X = bits_and_values()
+    monkeypatch.setattr(kernels, "_CHUNK_ROWS", 5)
+    chunked = Tanimoto(slice(0, 12)).transform(X)
+    assert chunked.format == "csr" and chunked.dtype == np.float32
+    np.testing.assert_array_equal(chunked.toarray(), X[:, :12].astype(np.float32))
+    assert Tanimoto(slice(0, 12)).transform(X[:0]).shape == (0, 12)
+
+
+def test_column_spreads_in_chunks_match_numpy_and_the_map_is_unchanged(monkeypatch):
+    X = bits_and_values()
+    whole = principal_components(X, 2)
+    monkeypatch.setattr(design, "_CHUNK_ROWS", 4)
+    np.testing.assert_allclose(design._center_and_spread(X)[1], X.std(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(principal_components(X, 2), whole, rtol=1e-9, atol=1e-12)
+
+
+def block_matrix() -> tuple[BlockMatrix, np.ndarray]:
+    """A BlockMatrix of bits and values with a missing row, and the array it stands for."""
+    X = bits_and_values(9)
+    missing = np.zeros(9, dtype=bool)
+    missing[4] = True
+    X[4] = np.nan
+    parts = [compact_part(X[:, :12], missing), compact_part(X[:, 12:], missing)]
+    return BlockMatrix(parts, missing), X
+
+
+def test_a_block_matrix_reads_like_the_array_it_stands_for():
+    blocks, X = block_matrix()
+    assert blocks.shape == X.shape and len(blocks) == 9
+    assert blocks.parts[0].dtype == np.uint8 and blocks.parts[1].dtype == np.float64
+    np.testing.assert_array_equal(np.asarray(blocks), X)
+    rows = np.array([7, 4, 0])
+    for key in [
+        (slice(None), slice(10, 14)),
+        (slice(2, 6), slice(None)),
+        (rows, slice(0, 12)),
+        (slice(None), np.array([13, 1, 12])),
+        (3, slice(None)),
+        (slice(None), 2),
+    ]:
+        np.testing.assert_array_equal(blocks[key], X[key])
+    np.testing.assert_array_equal(np.asarray(blocks[rows]), X[rows])
+    np.testing.assert_array_equal(np.asarray(blocks[X[:, 0] > 0]), X[X[:, 0] > 0])
+    assert np.asarray(blocks, dtype=np.float32).dtype == np.float32
+
+
+def test_a_block_matrix_is_read_only_and_smaller_than_its_array():
+    blocks, X = block_matrix()
+    assert blocks.nbytes < X.nbytes
+    with pytest.raises(ValueError):
+        blocks.parts[0][0, 0] = 1
+
+
+def test_compact_features_equal_the_array_ones_computed_and_cached(tmp_path):
+    smiles = ["CCO", "not a smiles", "c1ccccc1O", "C1CC1N", "CC(=O)O"]
+    frame = pd.DataFrame({"smiles": smiles, "y": np.arange(5.0)})
+    dataset = Dataset("m", "m", frame, structure_column="smiles", structure_kind="smiles")
+    dense = featurize(dataset, descriptors=True)
+    computed = featurize(dataset, tmp_path, descriptors=True, compact=True)
+    cached = featurize(dataset, tmp_path, descriptors=True, compact=True)
+    for matrix in (computed, cached):
+        assert isinstance(matrix.X, BlockMatrix) and matrix.blocks == dense.blocks
+        np.testing.assert_array_equal(np.asarray(matrix.X), dense.X)
+    assert cached.X.parts[0].dtype == np.uint8
+
+
+def test_campaign_data_from_a_dataset_is_compact_and_steps_as_the_array_does():
+    smiles = ["C" * n + "O" for n in range(1, 30)] + ["c1ccccc1" + "C" * n for n in range(1, 30)]
+    frame = pd.DataFrame({"smiles": smiles, "y": np.sin(np.arange(len(smiles)))})
+    dataset = Dataset("m", "m", frame, structure_column="smiles", structure_kind="smiles")
+    data = CampaignData.from_dataset(dataset, "y")
+    assert isinstance(data.X, BlockMatrix)
+    dense = CampaignData(np.asarray(data.X), data.y, data.blocks, data.valid, data.data_hash)
+    config = CampaignConfig(dataset_id="m", target="y", initial_size=6, batch_size=3, seed=2)
+    runs = [Campaign(config, d) for d in (data, dense)]
+    for campaign in runs:
+        for _ in range(3):
+            campaign.step()
+    assert runs[0].measured_rows == runs[1].measured_rows
+    np.testing.assert_array_equal(runs[0].pool_map(), runs[1].pool_map())
