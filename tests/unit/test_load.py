@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from importlib.resources import files
 
+import pandas as pd
 import pytest
 
-from dashboard.loadtest import Client, figures, run_load, served
+from dashboard.loadtest import QM9_CAMPAIGN, Client, figures, run_load, served
 from dashboard.server_timing import Phases, parse
 
 SESSIONS, STEPS = 5, 5
@@ -29,6 +31,27 @@ def test_load_concurrent_sessions_each_end_with_exactly_their_own_steps(tmp_path
     for sid in sids:
         saved = json.loads((storage / "sessions" / sid / "campaigns" / "current.json").read_text())
         assert [record["step"] for record in saved["history"]] == list(range(STEPS + 1))
+
+
+@pytest.mark.slow
+def test_an_upload_of_20000_real_molecules_starts_and_steps_through_the_server(tmp_path):
+    """QM9 molecules from the qm9pack package (a test requirement), uploaded as on the Data page;
+    fingerprints only (gp-tanimoto), so that the test takes seconds, not minutes."""
+    source = files("qm9pack") / "data" / "qm9_part1.csv"
+    frame = pd.read_csv(source, usecols=["Index", "SMILES", "LUMO_au"], nrows=20_000)
+    upload = tmp_path / "qm9_20k.csv"
+    columns = {"Index": "id", "SMILES": "smiles", "LUMO_au": "lumo"}
+    frame.rename(columns=columns).to_csv(upload, index=False)
+    settings = {**QM9_CAMPAIGN, "al-target": "lumo", "al-model": "gp-tanimoto"}
+    storage = tmp_path / "storage"
+    with served(storage, workers=1) as base:
+        (report,) = run_load(base, 1, 2, settings, upload)
+    assert report.errors == [] and report.steps == 2 and report.upload_seconds > 0
+    saved = json.loads(
+        (storage / "sessions" / report.sid / "campaigns" / "current.json").read_text()
+    )
+    assert len(saved["history"]) == 3 and saved["config"]["dataset_id"].startswith("upload:")
+    assert saved["rows"] == 20_000
 
 
 def test_load_client_refuses_any_host_but_localhost():
