@@ -75,6 +75,8 @@ def test_a_block_matrix_is_read_only_and_smaller_than_its_array():
     assert blocks.nbytes < X.nbytes
     with pytest.raises(ValueError):
         blocks.parts[0][0, 0] = 1
+    with pytest.raises(ValueError, match="only as a copy"):
+        np.asarray(blocks, copy=False)
 
 
 def test_compact_features_equal_the_array_ones_computed_and_cached(tmp_path):
@@ -90,14 +92,17 @@ def test_compact_features_equal_the_array_ones_computed_and_cached(tmp_path):
     assert cached.X.parts[0].dtype == np.uint8
 
 
-def test_campaign_data_from_a_dataset_is_compact_and_steps_as_the_array_does():
+@pytest.mark.parametrize("model", ["auto", "rf"])
+def test_campaign_data_from_a_dataset_is_compact_and_steps_as_the_array_does(model):
     smiles = ["C" * n + "O" for n in range(1, 30)] + ["c1ccccc1" + "C" * n for n in range(1, 30)]
     frame = pd.DataFrame({"smiles": smiles, "y": np.sin(np.arange(len(smiles)))})
     dataset = Dataset("m", "m", frame, structure_column="smiles", structure_kind="smiles")
-    data = CampaignData.from_dataset(dataset, "y")
+    data = CampaignData.from_dataset(dataset, "y", model)
     assert isinstance(data.X, BlockMatrix)
     dense = CampaignData(np.asarray(data.X), data.y, data.blocks, data.valid, data.data_hash)
-    config = CampaignConfig(dataset_id="m", target="y", initial_size=6, batch_size=3, seed=2)
+    config = CampaignConfig(
+        dataset_id="m", target="y", model=model, initial_size=6, batch_size=3, seed=2
+    )
     runs = [Campaign(config, d) for d in (data, dense)]
     for campaign in runs:
         for _ in range(3):

@@ -57,9 +57,12 @@ class BlockMatrix:
         values = self._values([rows] if single_row else rows, positions)
         return values[0 if single_row else slice(None), 0 if single_column else slice(None)]
 
-    def __array__(self, dtype: object = None, copy: object = None) -> np.ndarray:
-        values = self._values(slice(None), np.arange(self.shape[1]), dtype or np.float64)
-        return values
+    def __array__(self, dtype: object = None, copy: bool | None = None) -> np.ndarray:
+        """The whole matrix as one new array (NumPy's protocol: never a view, so copy=False
+        is refused)."""
+        if copy is False:
+            raise ValueError("a BlockMatrix becomes one array only as a copy")
+        return self._values(slice(None), np.arange(self.shape[1]), dtype or np.float64)
 
     def _values(self, rows: object, columns: np.ndarray, dtype: object = np.float64) -> np.ndarray:
         """The `columns` (positions, in order) of `rows` as one array of `dtype`."""
@@ -97,6 +100,7 @@ def compact_part(values: np.ndarray, missing: np.ndarray) -> np.ndarray:
 
 
 def _read_only(array: np.ndarray) -> np.ndarray:
-    array = np.asarray(array)
-    array.flags.writeable = False
-    return array
+    """A read-only view of `array` (the caller's own array stays as it was)."""
+    view = np.asarray(array).view()
+    view.flags.writeable = False
+    return view
