@@ -8,10 +8,11 @@ import pandas as pd
 import pytest
 
 from dashboard.engine.active_learning import design, kernels
+from dashboard.engine.active_learning.acquisition import top_q
 from dashboard.engine.active_learning.campaign import Campaign
 from dashboard.engine.active_learning.config import CampaignConfig
 from dashboard.engine.active_learning.design import principal_components
-from dashboard.engine.active_learning.kernels import Tanimoto
+from dashboard.engine.active_learning.kernels import Stationary, Tanimoto
 from dashboard.engine.active_learning.pool import CampaignData
 from dashboard.engine.data.dataset import Dataset
 from dashboard.engine.features import featurize
@@ -109,3 +110,33 @@ def test_campaign_data_from_a_dataset_is_compact_and_steps_as_the_array_does(mod
             campaign.step()
     assert runs[0].measured_rows == runs[1].measured_rows
     np.testing.assert_array_equal(runs[0].pool_map(), runs[1].pool_map())
+
+
+def test_top_q_sorting_only_the_contenders_equals_a_full_sort():
+    rng = np.random.default_rng(5)
+    for _ in range(50):
+        scores = rng.integers(0, 6, 300).astype(float)  # many ties
+        scores[rng.random(300) < 0.1] = np.nan
+        tie_break = rng.integers(0, 3, 300).astype(float)
+        q = int(rng.integers(1, 300))
+        ranked = np.where(np.isnan(scores), -np.inf, scores)
+        expected = np.lexsort((-tie_break, -ranked))[:q]
+        np.testing.assert_array_equal(top_q(scores, q, tie_break), expected)
+        np.testing.assert_array_equal(top_q(scores, q), np.lexsort((-ranked,))[:q])
+
+
+def test_kernel_bases_with_the_pool_norms_kept_equal_fresh_ones():
+    X = bits_and_values(30)
+    for part in (Tanimoto(slice(0, 12)), Stationary(slice(12, 16), 2.5)):
+        part.fit(X)
+        features = part.transform(X)
+        first = part.base(features[[3]], features)
+        again = part.base(features[[7, 2]], features)
+        fresh = type(part).__new__(type(part))
+        fresh.__dict__.update({k: v for k, v in vars(part).items() if k != "_norms"})
+        np.testing.assert_array_equal(again, fresh.base(features[[7, 2]], features))
+        np.testing.assert_array_equal(first, fresh.base(features[[3]], features))
+        other = part.transform(X[::-1])  # another pool: its own norms
+        np.testing.assert_array_equal(
+            part.base(features[[3]], other), fresh.base(features[[3]], other)
+        )

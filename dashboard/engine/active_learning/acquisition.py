@@ -147,7 +147,12 @@ def top_q(scores: np.ndarray, q: int, tie_break: np.ndarray | None = None) -> np
         raise ValueError(f"cannot pick {q} of {scores.size} candidates")
     ranked = np.where(np.isnan(scores), -np.inf, scores)
     secondary = np.zeros_like(ranked) if tie_break is None else np.asarray(tie_break, dtype=float)
-    return np.lexsort((-secondary, -ranked))[:q]
+    # sort only the rows that can be among the q best (every row tied with the q-th best
+    # included): on 100,000 candidates a full sort took 24 ms of each believer pick
+    threshold = np.partition(ranked, ranked.size - q)[ranked.size - q]
+    contenders = np.flatnonzero(ranked >= threshold)
+    order = np.lexsort((-secondary[contenders], -ranked[contenders]))
+    return contenders[order[:q]]
 
 
 def kriging_believer(
