@@ -25,7 +25,7 @@ from dashboard.engine.features.matrix import FeatureMatrix
 FEATURES_VERSION = 2
 
 _CHUNK_ROWS = 10_000
-"""Rows of packed bits unpacked at a time when reading."""
+"""Rows of a block checked, packed or unpacked at a time."""
 
 _LIBRARIES = ("numpy", "matminer", "pymatgen", "rdkit")
 
