@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from dashboard.engine.data.dataset import Dataset
-from dashboard.engine.features import cache, dispatch, featurize
+from dashboard.engine.features import blocks, cache, dispatch, featurize
 from dashboard.engine.features.matrix import FeatureMatrix
 
 
@@ -75,7 +75,8 @@ def test_fingerprint_bits_round_trip_through_the_cache(tmp_path):
     assert np.isnan(cached.X[1]).all() and cached.X.dtype == np.float64
 
 
-def test_bit_blocks_are_stored_packed_and_other_blocks_as_they_are(tmp_path):
+def test_bit_blocks_are_stored_packed_and_other_blocks_as_they_are(tmp_path, monkeypatch):
+    monkeypatch.setattr(blocks, "CHUNK_ROWS", 3)  # packed and unpacked in two chunks
     bits = np.random.default_rng(0).integers(0, 2, size=(5, 20))
     counts = np.array([[0, 3], [1, 2], [4, 0], [2, 2], [7, 1]])
     values = np.linspace(-1.0, 1.0, 5)[:, None]

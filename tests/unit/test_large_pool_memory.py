@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard.engine.active_learning import design, kernels
+from dashboard.engine.active_learning import design
 from dashboard.engine.active_learning.acquisition import top_q
 from dashboard.engine.active_learning.campaign import Campaign
 from dashboard.engine.active_learning.config import CampaignConfig
@@ -15,7 +15,7 @@ from dashboard.engine.active_learning.design import principal_components
 from dashboard.engine.active_learning.kernels import Stationary, Tanimoto
 from dashboard.engine.active_learning.pool import CampaignData
 from dashboard.engine.data.dataset import Dataset
-from dashboard.engine.features import featurize
+from dashboard.engine.features import blocks, featurize
 from dashboard.engine.features.blocks import BlockMatrix, compact_part
 
 
@@ -26,7 +26,7 @@ def bits_and_values(rows: int = 23) -> np.ndarray:
 
 def test_the_tanimoto_copy_built_in_chunks_equals_the_whole_block(monkeypatch):
     X = bits_and_values()
-    monkeypatch.setattr(kernels, "_CHUNK_ROWS", 5)
+    monkeypatch.setattr(blocks, "CHUNK_ROWS", 5)
     chunked = Tanimoto(slice(0, 12)).transform(X)
     assert chunked.format == "csr" and chunked.dtype == np.float32
     np.testing.assert_array_equal(chunked.toarray(), X[:, :12].astype(np.float32))
@@ -36,7 +36,7 @@ def test_the_tanimoto_copy_built_in_chunks_equals_the_whole_block(monkeypatch):
 def test_column_spreads_in_chunks_match_numpy_and_the_map_is_unchanged(monkeypatch):
     X = bits_and_values()
     whole = principal_components(X, 2)
-    monkeypatch.setattr(design, "_CHUNK_ROWS", 4)
+    monkeypatch.setattr(blocks, "CHUNK_ROWS", 4)
     np.testing.assert_allclose(design._center_and_spread(X)[1], X.std(axis=0), rtol=1e-12)
     np.testing.assert_allclose(principal_components(X, 2), whole, rtol=1e-9, atol=1e-12)
 
@@ -52,10 +52,10 @@ def block_matrix() -> tuple[BlockMatrix, np.ndarray]:
 
 
 def test_a_block_matrix_reads_like_the_array_it_stands_for():
-    blocks, X = block_matrix()
-    assert blocks.shape == X.shape and len(blocks) == 9
-    assert blocks.parts[0].dtype == np.uint8 and blocks.parts[1].dtype == np.float64
-    np.testing.assert_array_equal(np.asarray(blocks), X)
+    stored, X = block_matrix()
+    assert stored.shape == X.shape and len(stored) == 9
+    assert stored.parts[0].dtype == np.uint8 and stored.parts[1].dtype == np.float64
+    np.testing.assert_array_equal(np.asarray(stored), X)
     rows = np.array([7, 4, 0])
     for key in [
         (slice(None), slice(10, 14)),
@@ -65,19 +65,19 @@ def test_a_block_matrix_reads_like_the_array_it_stands_for():
         (3, slice(None)),
         (slice(None), 2),
     ]:
-        np.testing.assert_array_equal(blocks[key], X[key])
-    np.testing.assert_array_equal(np.asarray(blocks[rows]), X[rows])
-    np.testing.assert_array_equal(np.asarray(blocks[X[:, 0] > 0]), X[X[:, 0] > 0])
-    assert np.asarray(blocks, dtype=np.float32).dtype == np.float32
+        np.testing.assert_array_equal(stored[key], X[key])
+    np.testing.assert_array_equal(np.asarray(stored[rows]), X[rows])
+    np.testing.assert_array_equal(np.asarray(stored[X[:, 0] > 0]), X[X[:, 0] > 0])
+    assert np.asarray(stored, dtype=np.float32).dtype == np.float32
 
 
 def test_a_block_matrix_is_read_only_and_smaller_than_its_array():
-    blocks, X = block_matrix()
-    assert blocks.nbytes < X.nbytes
+    stored, X = block_matrix()
+    assert stored.nbytes < X.nbytes
     with pytest.raises(ValueError):
-        blocks.parts[0][0, 0] = 1
+        stored.parts[0][0, 0] = 1
     with pytest.raises(ValueError, match="only as a copy"):
-        np.asarray(blocks, copy=False)
+        np.asarray(stored, copy=False)
 
 
 def test_compact_features_equal_the_array_ones_computed_and_cached(tmp_path):

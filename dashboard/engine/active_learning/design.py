@@ -13,13 +13,12 @@ from collections.abc import Iterator
 import numpy as np
 from sklearn.decomposition import PCA
 
-from dashboard.engine.features.blocks import BlockMatrix
+from dashboard.engine.features.blocks import BlockMatrix, row_slices
 from dashboard.engine.util import one_blas_thread
 
 DESIGNS = ("random", "space-filling")
 DESIGN_COMPONENTS = 10
 PCA_SAMPLE_ROWS = 2000
-_CHUNK_ROWS = 10_000
 
 
 def initial_design(X: np.ndarray, size: int, method: str, rng: np.random.Generator) -> np.ndarray:
@@ -81,9 +80,9 @@ def _center_and_spread(X: np.ndarray | BlockMatrix) -> tuple[np.ndarray, np.ndar
 
 
 def _row_chunks(X: np.ndarray | BlockMatrix) -> Iterator[np.ndarray]:
-    """X as float64 arrays of up to _CHUNK_ROWS rows (views of an array's rows)."""
-    for first in range(0, max(X.shape[0], 1), _CHUNK_ROWS):
-        yield np.asarray(X[first : first + _CHUNK_ROWS, :], dtype=float)
+    """X as float64 arrays of up to CHUNK_ROWS rows (views of an array's rows)."""
+    for rows in row_slices(X.shape[0]):
+        yield np.asarray(X[rows, :], dtype=float)
 
 
 def _unchosen(n: int, chosen: list[int], rng: np.random.Generator) -> int:

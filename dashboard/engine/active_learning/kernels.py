@@ -13,9 +13,10 @@ from collections.abc import Callable
 import numpy as np
 from scipy import sparse
 
+from dashboard.engine.features.blocks import row_slices
+
 MATERN_NUS = (0.5, 1.5, 2.5)
 _MEDIAN_SAMPLE_ROWS = 1000
-_CHUNK_ROWS = 10_000
 
 
 class Tanimoto:
@@ -37,8 +38,8 @@ class Tanimoto:
         """The block as a sparse float32 matrix (fingerprint bits are mostly zero), built in row
         chunks: a dense float32 copy of 100,000 molecules' ECFP would take 0.8 GB."""
         chunks = [
-            sparse.csr_matrix(np.asarray(X[first : first + _CHUNK_ROWS, self.block], np.float32))
-            for first in range(0, max(X.shape[0], 1), _CHUNK_ROWS)
+            sparse.csr_matrix(np.asarray(X[rows, self.block], np.float32))
+            for rows in row_slices(X.shape[0])
         ]
         return chunks[0] if len(chunks) == 1 else sparse.vstack(chunks, format="csr")
 

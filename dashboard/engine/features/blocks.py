@@ -9,9 +9,20 @@ NumPy has no array type with one dtype per column range, hence this small class.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from itertools import pairwise
 
 import numpy as np
+
+CHUNK_ROWS = 10_000
+"""Rows that code over a whole pool reads, writes or converts at a time."""
+
+
+def row_slices(n: int) -> Iterator[slice]:
+    """Slices of up to CHUNK_ROWS rows that cover n rows in order (one empty slice when n is 0,
+    so that a result built from the pieces still has its columns)."""
+    for first in range(0, max(n, 1), CHUNK_ROWS):
+        yield slice(first, first + CHUNK_ROWS)
 
 
 class BlockMatrix:

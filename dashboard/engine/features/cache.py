@@ -12,20 +12,18 @@ import json
 import os
 import tempfile
 import zipfile
+from collections.abc import Iterator
 from importlib.metadata import version
 from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
 
-from dashboard.engine.features.blocks import BlockMatrix
+from dashboard.engine.features.blocks import BlockMatrix, row_slices
 from dashboard.engine.features.matrix import FeatureMatrix
 
 # Bump when a change to this package changes the features it computes.
 FEATURES_VERSION = 2
-
-_CHUNK_ROWS = 10_000
-"""Rows of a block checked, packed or unpacked at a time."""
 
 _LIBRARIES = ("numpy", "matminer", "pymatgen", "rdkit")
 
@@ -75,8 +73,7 @@ def _read_block(stored: np.lib.npyio.NpzFile, i: int, n: int, rows: np.ndarray) 
     if packed.shape[0] != rows.size:
         raise ValueError(f"block {i} has {packed.shape[0]} rows, not {rows.size}")
     block = np.zeros((n, width), dtype=np.uint8)
-    for first in range(0, rows.size, _CHUNK_ROWS):
-        chunk = slice(first, first + _CHUNK_ROWS)
+    for chunk in row_slices(rows.size):
         block[rows[chunk]] = np.unpackbits(packed[chunk], axis=1, count=width)
     return block
 
@@ -112,13 +109,12 @@ def save(path: Path, matrix: FeatureMatrix) -> None:
 def _stored_block(i: int, X: np.ndarray, rows: np.ndarray, columns: slice) -> dict[str, np.ndarray]:
     """The arrays that store block i (its `columns` of X's `rows`): packed bits, uint8 when that
     loses nothing, else float64. Bits are checked and packed in row chunks, never copied whole."""
-    firsts = range(0, max(rows.size, 1), _CHUNK_ROWS)
 
-    def chunk(first: int) -> np.ndarray:
-        return X[rows[first : first + _CHUNK_ROWS], columns]
+    def chunks() -> Iterator[np.ndarray]:
+        return (X[rows[chunk], columns] for chunk in row_slices(rows.size))
 
-    if all(((part == 0) | (part == 1)).all() for part in map(chunk, firsts)):
-        packed = [np.packbits(chunk(first).astype(np.uint8), axis=1) for first in firsts]
+    if all(((part == 0) | (part == 1)).all() for part in chunks()):
+        packed = [np.packbits(part.astype(np.uint8), axis=1) for part in chunks()]
         width = np.arange(X.shape[1])[columns].size
         return {f"bits_{i}": np.vstack(packed), f"width_{i}": np.array(width)}
     values = X[rows, columns]
