@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dashboard.engine.active_learning.goals import Goal, best_value, utility
+from dashboard.engine.active_learning.goals import Goal, utility
 
 
 def model_metrics(truth: np.ndarray, mean: np.ndarray, std: np.ndarray) -> dict[str, float | None]:
@@ -45,11 +45,31 @@ def random_search(
     truth: np.ndarray, goal: Goal, top: np.ndarray, sizes: np.ndarray, seeds: int
 ) -> dict[str, np.ndarray]:
     """Best so far and top-k recall of random search after each of `sizes` measurements,
-    (seeds, len(sizes)) arrays; seed s draws rows in the order of `default_rng(s)`."""
+    (seeds, len(sizes)) arrays; seed s draws rows in the order of `default_rng(s)`.
+
+    The same numbers as `best_value` and `recall` on each prefix of a seed's order, read off one
+    running best and one running count per seed: the page asks for this on every save, and
+    prefix by prefix it cost 0.1 s a step by step 40.
+    """
+    truth, sizes = np.asarray(truth, dtype=float), np.asarray(sizes, dtype=int)
+    if sizes.size and sizes.min() < 1:
+        raise ValueError("no measured values yet")
+    multiplicity = np.bincount(np.asarray(top, dtype=int), minlength=truth.size)
     best = np.empty((seeds, sizes.size))
     found = np.empty((seeds, sizes.size))
     for seed in range(seeds):
         order = np.random.default_rng(seed).permutation(truth.size)
-        best[seed] = [best_value(truth[order[:size]], goal) for size in sizes]
-        found[seed] = [recall(order[:size], top) for size in sizes]
+        drawn = truth[order]
+        best[seed] = drawn[_running_argmax(utility(drawn, goal))[sizes - 1]]
+        hits = np.cumsum(multiplicity[order])[sizes - 1]
+        found[seed] = hits / len(top) if len(top) else 0.0
     return {"best_so_far": best, "top_k_recall": found}
+
+
+def _running_argmax(values: np.ndarray) -> np.ndarray:
+    """For each i, np.argmax(values[: i + 1]): the first position of the prefix's maximum, and
+    of its first NaN once there is one (as np.argmax does)."""
+    ranked = np.where(np.isnan(values), np.inf, values)
+    leads = np.ones(ranked.size, dtype=bool)
+    leads[1:] = ranked[1:] > np.maximum.accumulate(ranked)[:-1]
+    return np.maximum.accumulate(np.where(leads, np.arange(ranked.size), 0))
