@@ -54,7 +54,7 @@ def test_every_row_is_predicted_by_a_model_that_did_not_see_it():
         seen.extend(test)
         return y[test], np.ones(test.size)  # exact means, σ = 1
 
-    score = selection.cross_validated_nlpd(fit_predict, y, folds)
+    score = selection.nlpd(y, *selection.cross_validated_moments(fit_predict, y, folds))
     assert sorted(seen) == list(range(12))
     assert score == pytest.approx(0.5 * np.log(2.0 * np.pi))
 
@@ -102,6 +102,62 @@ def test_a_refit_with_the_saved_hyperparameters_reproduces_the_choice_and_predic
     assert again.name == auto.name == "rf" and again.scores == {}
     for a, b in zip(auto.predict_pool(), again.predict_pool(), strict=True):
         np.testing.assert_allclose(a, b)
+
+
+def test_stacking_puts_the_weight_on_the_model_that_predicts_held_out_rows():
+    y = np.linspace(-1.0, 1.0, 40)
+    good = (y + 0.05, np.full(y.size, 0.1))
+    wrong = (-y, np.full(y.size, 0.1))
+    weights = selection.stacking_weights(y, [wrong, good])
+    assert weights.sum() == pytest.approx(1.0) and weights[1] > 0.99
+
+
+def test_stacking_shares_the_weight_between_models_right_on_different_rows():
+    y = np.linspace(-1.0, 1.0, 40)
+    left, right = y < 0, y >= 0
+    a = (np.where(left, y, y + 3.0), np.full(y.size, 0.1))  # right on the left half only
+    b = (np.where(right, y, y - 3.0), np.full(y.size, 0.1))
+    assert selection.stacking_weights(y, [a, b]) == pytest.approx([0.5, 0.5], abs=0.01)
+
+
+def blended(seed=1):
+    """Rows where neither the forest nor the GPs win outright: a smooth part and a step."""
+    return rows_of(lambda X: smooth(X) + 2.0 * corner(X), 50, seed)
+
+
+def test_auto_predicts_the_weighted_mixture_of_its_members():
+    X, y = blended()
+    auto = make_surrogate("auto", NUMERIC).fit(X, y)
+    members = {n: w for n, w in auto.weights.items() if w >= 0.01}
+    assert len(members) >= 2 and sum(auto.weights.values()) == pytest.approx(1.0)
+    parts = {n: auto.candidates[n].predict(X) for n in members}
+    total = sum(members.values())
+    mean = sum(w * parts[n][0] for n, w in members.items()) / total
+    second = sum(w * (parts[n][1] ** 2 + parts[n][0] ** 2) for n, w in members.items()) / total
+    got_mean, got_std = auto.predict_pool()
+    np.testing.assert_allclose(got_mean, mean)
+    np.testing.assert_allclose(got_std, np.sqrt(second - mean**2), rtol=1e-6, atol=1e-9)
+    assert (got_std >= min(parts[n][1].min() for n in members) * 0.999).all()
+
+
+def test_a_saved_mixture_refits_to_the_same_predictions_and_its_believer_shrinks_sigma():
+    X, y = blended()
+    rows = np.arange(40)
+    auto = make_surrogate("auto", NUMERIC).fit_pool(X, rows, y[rows])
+    saved = json.loads(json.dumps(auto.hyperparameters))
+    assert any(key.startswith("auto.weight_") for key in saved)
+    again = make_surrogate("auto", NUMERIC)
+    again.hyperparameters = saved
+    again.fit_pool(X, rows, y[rows], optimize=False)
+    assert again.weights == pytest.approx(auto.weights) and again.name == auto.name
+    for a, b in zip(auto.predict_pool(), again.predict_pool(), strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-9)
+    candidates = np.arange(40, 50)
+    before = auto.predict_pool()[1][candidates]
+    after = auto.believer(candidates)(0)
+    assert after[0] < before[0] and (after <= before + 1e-9).all()
+    with pytest.raises(ValueError, match="a weight, at least 0"):
+        again.hyperparameters = {**saved, "auto.weight_0": -1.0}
 
 
 def test_bench_external_prints_a_row_per_file_and_method(tmp_path, capsys):

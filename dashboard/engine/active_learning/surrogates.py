@@ -5,8 +5,8 @@ that a model may keep work between steps on the same candidates; `PlainSurrogate
 to any model that only has fit/predict. `make_surrogate` builds a model by name for a feature
 matrix's blocks ("ecfp", "descriptors", "magpie", "numeric", "onehot:<column>", ...); "auto" is
 the benchmarks' winner for molecules and compositions, the additive GP (additive.py) for design
-spaces of choices, and for numeric inputs an `AutoSurrogate` that chooses among the ARD GP
-(ard.py), the forest and the isotropic GP by cross-validation on the measured rows
+spaces of choices, and for numeric inputs an `AutoSurrogate` (auto.py): a mixture of the ARD GP
+(ard.py), the forest and the isotropic GP weighted by cross-validation on the measured rows
 (selection.py).
 """
 
@@ -14,17 +14,17 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from typing import Protocol
 
 import numpy as np
 from sklearn.ensemble import RandomForestRegressor
 
-from dashboard.engine.active_learning import selection
 from dashboard.engine.active_learning.additive import NAME as NAME_ADDITIVE
 from dashboard.engine.active_learning.additive import additive_gp, is_mixed
 from dashboard.engine.active_learning.ard import ArdGaussianProcess
+from dashboard.engine.active_learning.auto import AutoSurrogate
 from dashboard.engine.active_learning.gaussian_process import GaussianProcess
 from dashboard.engine.active_learning.kernels import Stationary, Tanimoto
+from dashboard.engine.active_learning.model import Surrogate
 
 MODELS: dict[str, str] = {
     "gp-tanimoto-rbf": "GP, Tanimoto on ECFP bits + RBF on RDKit descriptors and ring counts",
@@ -37,13 +37,10 @@ MODELS: dict[str, str] = {
     "rf": "random forest; σ is the spread of its trees",
 }
 """Model names with a one-line description; "auto" picks the benchmark's winner per structure,
-or for numeric features the best of SELECTED on the measured rows."""
+or for numeric features a mixture of SELECTED weighted on the measured rows."""
 SELECTED = ("gp-ard", "rf", "gp-matern52")
-"""What "auto" chooses from for numeric features, the prior default first (see AutoSurrogate);
+"""What "auto" mixes for numeric features, the prior default first (see AutoSurrogate);
 gp-ard only where it applies (see `ard_applies`)."""
-LEGACY_AUTO = "gp-matern52"
-"""What "auto" was for numeric features before it chose from the data: saved campaigns whose
-hyperparameters do not name the choice used it."""
 ARD_MAX_COLUMNS = 60
 """gp-ard fits one length scale per column: for inputs of a design space (settings, one-hot
 choices), not fingerprint bits or hundreds of descriptors."""
@@ -55,25 +52,6 @@ NUMERIC_BLOCK = "numeric"
 COMPOSITION_BLOCK = "magpie"
 DESCRIPTOR_CLIP = 5.0
 _MATERN_NU = {"gp-matern12": 0.5, "gp-matern32": 1.5, "gp-matern52": 2.5}
-
-
-class Surrogate(Protocol):
-    """What a campaign needs from a model; `std` is in target units."""
-
-    name: str
-    hyperparameters: dict[str, float]
-
-    def fit(self, X: np.ndarray, y: np.ndarray) -> Surrogate: ...
-
-    def predict(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]: ...
-
-    def fit_pool(
-        self, X_pool: np.ndarray, rows: np.ndarray, y: np.ndarray, optimize: bool = True
-    ) -> Surrogate: ...
-
-    def predict_pool(self) -> tuple[np.ndarray, np.ndarray]: ...
-
-    def believer(self, candidates: np.ndarray) -> Callable[[int], np.ndarray]: ...
 
 
 class PlainSurrogate(ABC):
@@ -199,94 +177,6 @@ class ArdGP(PlainSurrogate):
         return self
 
 
-class AutoSurrogate:
-    """ "auto" for numeric features: the candidate with the best cross-validated predictive
-    log-likelihood on the measured rows (selection.py), the first one until there are enough
-    rows; re-checked as rows grow. `name` and the pool interface are the chosen model's;
-    `hyperparameters` add the choice ("auto.model", an index into the candidates) and the row
-    count of its check ("auto.checked_at"), so that a refit with `optimize` False reproduces a
-    step.
-    """
-
-    def __init__(self, candidates: dict[str, Surrogate], random_state: int = 0) -> None:
-        self.candidates = candidates
-        self.random_state = random_state
-        self.scores: dict[str, float] = {}
-        self._chosen, self._checked_at = next(iter(candidates)), 0
-
-    @property
-    def name(self) -> str:
-        """The chosen model's name."""
-        return self._chosen
-
-    @property
-    def chosen(self) -> Surrogate:
-        return self.candidates[self._chosen]
-
-    @property
-    def hyperparameters(self) -> dict[str, float]:
-        """The chosen model's hyperparameters with the choice; {} before the first fit."""
-        inner = self.chosen.hyperparameters
-        if not inner and self._checked_at == 0:
-            return {}
-        choice = {"auto.model": float(list(self.candidates).index(self._chosen))}
-        return {**choice, "auto.checked_at": float(self._checked_at), **inner}
-
-    @hyperparameters.setter
-    def hyperparameters(self, values: dict[str, float] | None) -> None:
-        values = dict(values or {})
-        names = list(self.candidates)
-        legacy = values and "auto.model" not in values and LEGACY_AUTO in names
-        index = values.pop("auto.model", names.index(LEGACY_AUTO) if legacy else 0)
-        checked_at = values.pop("auto.checked_at", 0)
-        if not (_is_count(index) and index < len(names) and _is_count(checked_at)):
-            raise ValueError(f"auto.model must index {names} and auto.checked_at count rows")
-        self._chosen, self._checked_at = names[int(index)], int(checked_at)
-        self.chosen.hyperparameters = values
-
-    def fit(self, X: np.ndarray, y: np.ndarray) -> AutoSurrogate:
-        """Choose and fit on the rows of X (which become the pool)."""
-        return self.fit_pool(X, np.arange(X.shape[0]), y)
-
-    def predict(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return self.chosen.predict(X)
-
-    def fit_pool(
-        self, X_pool: np.ndarray, rows: np.ndarray, y: np.ndarray, optimize: bool = True
-    ) -> AutoSurrogate:
-        """Re-check the choice if it is due (never with `optimize` False), then fit the chosen
-        model on X_pool[rows]."""
-        rows, y = np.asarray(rows), np.asarray(y, dtype=float)
-        if optimize and selection.is_due(rows.size, self._checked_at):
-            self._select(X_pool, rows, y)
-            optimize = False  # the check has just optimised every candidate on these rows
-        self.chosen.fit_pool(X_pool, rows, y, optimize)
-        return self
-
-    def predict_pool(self) -> tuple[np.ndarray, np.ndarray]:
-        return self.chosen.predict_pool()
-
-    def believer(self, candidates: np.ndarray) -> Callable[[int], np.ndarray]:
-        return self.chosen.believer(candidates)
-
-    def _select(self, X_pool: np.ndarray, rows: np.ndarray, y: np.ndarray) -> None:
-        """Fit every candidate on all rows, score it by cross-validation with those
-        hyperparameters, keep the best."""
-        folds = selection.fold_labels(rows.size, self.random_state)
-        self.scores = {}
-        for name, model in self.candidates.items():
-            model.fit_pool(X_pool, rows, y)
-
-            def fit_predict(
-                train: np.ndarray, test: np.ndarray, model: Surrogate = model
-            ) -> tuple[np.ndarray, np.ndarray]:
-                model.fit_pool(X_pool, rows[train], y[train], optimize=False)
-                return model.predict(X_pool[rows[test]])
-
-            self.scores[name] = selection.cross_validated_nlpd(fit_predict, y, folds)
-        self._chosen, self._checked_at = selection.choose(self.scores), int(rows.size)
-
-
 def uses_descriptors(name: str) -> bool:
     """Whether the model (by name, "auto" included) uses RDKit descriptors of molecules."""
     return ALIASES.get(name, name) in ("auto", "gp-tanimoto-rbf", "rf")
@@ -297,7 +187,7 @@ def default_model(blocks: dict[str, slice]) -> str | None:
     columns) the additive GP, whose likelihood weighs main effects and interactions (`bench
     external`, EDBO tables); for molecules (qm9 LUMO) the Tanimoto + RBF GP (the Tanimoto GP
     without descriptors), for compositions (expt-gap, 1.4 eV) the random forest on Magpie
-    features (`bench al`); None for numeric features, where "auto" chooses from SELECTED on the
+    features (`bench al`); None for numeric features, where "auto" mixes SELECTED weighted on the
     measured rows (`bench external`: no one model wins on all five Liang et al. sets).
     """
     if is_mixed(blocks):
@@ -349,11 +239,6 @@ def make_surrogate(name: str, blocks: dict[str, slice], random_state: int = 0) -
     if NUMERIC_BLOCK in blocks:
         parts.append(Stationary(blocks[NUMERIC_BLOCK], np.inf, clip=DESCRIPTOR_CLIP))
     return GaussianProcess(parts, name=name, random_state=random_state)
-
-
-def _is_count(value: object) -> bool:
-    number = isinstance(value, int | float) and not isinstance(value, bool)
-    return number and float(value).is_integer() and value >= 0
 
 
 def ard_applies(blocks: dict[str, slice]) -> bool:

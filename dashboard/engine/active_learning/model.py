@@ -1,0 +1,28 @@
+"""What a campaign needs from a model, on its own so that the models and the mixture of them
+(auto.py) can name it without importing each other."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+import numpy as np
+
+
+class Surrogate(Protocol):
+    """What a campaign needs from a model; `std` is in target units."""
+
+    name: str
+    hyperparameters: dict[str, float]
+
+    def fit(self, X: np.ndarray, y: np.ndarray) -> Surrogate: ...
+
+    def predict(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]: ...
+
+    def fit_pool(
+        self, X_pool: np.ndarray, rows: np.ndarray, y: np.ndarray, optimize: bool = True
+    ) -> Surrogate: ...
+
+    def predict_pool(self) -> tuple[np.ndarray, np.ndarray]: ...
+
+    def believer(self, candidates: np.ndarray) -> Callable[[int], np.ndarray]: ...
