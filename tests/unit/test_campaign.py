@@ -410,6 +410,10 @@ def test_auto_ucb_takes_kappa_1_on_numeric_settings_and_2_5_on_structures(data):
     assert numeric.config.acquisition == "ucb"
     assert ucb_weight(numeric) == pytest.approx(1.0)
     assert numeric.summary()["acquisition_params"] == {"kappa": 1.0}
+    assert numeric.summary()["model_weights"] is None  # one model, no mixture
+    weights = Campaign(config(model="auto"), data).summary()["model_weights"]
+    assert set(weights) == {"gp-ard", "rf", "gp-matern52"}  # numeric settings: a mixture
+    assert sum(weights.values()) == pytest.approx(1.0)
     rng = np.random.default_rng(0)
     bits = (rng.random((120, 64)) < 0.2).astype(float)
     molecules = CampaignData.from_arrays(bits, bits[:, :8].sum(axis=1), {"ecfp": slice(0, 64)})

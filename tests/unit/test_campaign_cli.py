@@ -32,6 +32,7 @@ def test_campaign_json_has_the_promised_keys_and_lengths(gap_file, capsys):
         "target",
         "goal",
         "model",
+        "model_weights",
         "acquisition",
         "acquisition_params",
         "batch_method",
@@ -47,6 +48,7 @@ def test_campaign_json_has_the_promised_keys_and_lengths(gap_file, capsys):
     assert result["notes"] == []
     assert result["goal"] == "value:1.4" and result["pool"] == 120 and result["steps"] == 3
     assert result["model"] == "rf" and result["batch_method"] == "top-q"
+    assert result["model_weights"] is None  # one model, not a mixture
     assert len(result["best_so_far"]) == len(result["top_k_recall"]) == 4
     assert len(result["step_seconds"]) == 3
 

@@ -130,6 +130,8 @@ class Review:
             "target": self.config.target,
             "goal": goal_text(self.config.goal),
             "model": self.model_name,
+            # the mixture's weights by member, for "auto" on numeric inputs (auto.py)
+            "model_weights": dict(getattr(self._surrogate, "weights", {})) or None,
             "acquisition": self.config.acquisition,
             "acquisition_params": self.acquisition_params,
             "batch_method": self.batch_method,

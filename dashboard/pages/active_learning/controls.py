@@ -25,7 +25,7 @@ ACQUISITIONS = {
 
 def campaign_controls() -> dbc.Card:
     """The card with every setting of a new campaign (Start, above the plots, uses them)."""
-    auto = "auto: by the kind of inputs (choices: gp-additive; settings: best on measured rows)"
+    auto = "auto: by the kind of inputs (choices: gp-additive; settings: a mix weighed on measured rows)"
     model_options = [{"label": auto, "value": "auto"}] + [
         {"label": f"{name}: {text}", "value": name} for name, text in MODELS.items()
     ]
