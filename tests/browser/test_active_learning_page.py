@@ -182,7 +182,8 @@ def test_the_guided_campaign_runs_its_stages_and_the_summary_moves_on(
         | {"al-init": 20, "al-batch": 5},
     )
     monkeypatch.setattr(guide, "STAGES", (0, 1, 3))
-    monkeypatch.setattr(guide, "PAUSE_MS", 500)
+    # long enough that the summary of stage 1 shows before stage 2 starts on a busy CI machine
+    monkeypatch.setattr(guide, "PAUSE_MS", 2500)
     dash_duo.start_server(app)
     dash_duo.wait_for_page(url=dash_duo.server_url + "/active-learning")
     dash_duo.wait_for_element("#al-guide-start", timeout=20)
