@@ -10,8 +10,9 @@ cheap: one refit per fold and model, with no optimisation. The same held-out pre
 weigh a mixture of the models (`stacking_weights`, used by auto.py).
 
 While fewer than MIN_ROWS rows are measured there is nothing to cross-validate, and the prior
-default (the first candidate) is used. The choice and weights are re-checked when the number of measured rows
-has grown by a quarter since the last check (every step at first, rarely on large campaigns).
+default (the first candidate) is used. The choice and the weights are re-checked when the number
+of measured rows has grown by a quarter since the last check (every step at first, rarely on
+large campaigns).
 """
 
 from __future__ import annotations
