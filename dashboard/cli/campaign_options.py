@@ -24,14 +24,15 @@ ALL_STEPS = "all"
 
 
 def config_from_args(args: argparse.Namespace, dataset_id: str, **overrides) -> CampaignConfig:
-    """The campaign the command-line options say. `bench al` has no model, acquisition or design
-    options: those keep CampaignConfig's defaults; `overrides` (a bench method's settings, the
-    seed of a run) win over the options."""
+    """The campaign the command-line options say (`campaign`, `bench al`, `suggest`). An option a
+    command lacks (`bench al` has no model, acquisition or design, `suggest` no top-k) keeps
+    CampaignConfig's default; `overrides` (a bench method's settings, the seed of a run, the
+    real mode of `suggest`) win over the options."""
     options = {
         "goal": args.goal,
         "initial_size": args.init,
         "batch_size": args.batch,
-        "top_k": args.top_k,
+        "top_k": getattr(args, "top_k", None),
         "model": getattr(args, "model", None),
         "acquisition": getattr(args, "acquisition", None),
         "params": parse_params(getattr(args, "param", [])),

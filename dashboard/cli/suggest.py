@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.cli.campaign_options import dataset_from_args
+from dashboard.cli.campaign_options import config_from_args, dataset_from_args
 from dashboard.cli.check import add_role_arguments
 from dashboard.engine.active_learning.campaign import Campaign
-from dashboard.engine.active_learning.config import REAL, CampaignConfig
+from dashboard.engine.active_learning.config import REAL
 from dashboard.engine.active_learning.pool import CampaignData
 from dashboard.engine.active_learning.table import measurements_from
 from dashboard.engine.data.export import to_safe_csv
@@ -47,16 +47,7 @@ def run(args: argparse.Namespace) -> int:
         dataset = dataset_from_args(args)
         cache = Settings.from_env().cache_dir
         data = CampaignData.from_dataset(dataset, args.target, args.model, cache)
-        config = CampaignConfig(
-            dataset_id=dataset.id,
-            target=args.target,
-            goal=args.goal,
-            model=args.model,
-            initial_size=args.init,
-            batch_size=args.batch,
-            seed=args.seed,
-            mode=REAL,
-        )
+        config = config_from_args(args, dataset.id, mode=REAL)
         campaign = Campaign(config, data)
         if args.measured:
             measured = pd.read_csv(args.measured)

@@ -81,3 +81,28 @@ def test_bench_al_prints_one_line_per_method(gap_file, capsys):
     assert main([*argv, "--methods", "default,random", "--speed-measured", "20"]) == 0
     out = capsys.readouterr().out
     assert "default" in out and "random" in out and "speed of the default model" in out
+
+
+def test_suggest_cli_marks_the_next_batch_and_takes_measured_values(tmp_path, capsys):
+    rows = [
+        (s, t, "PENDING" if t > 40 else t + 5 * i)
+        for i, s in enumerate("ABC")
+        for t in (20, 40, 60, 80)
+    ]
+    text = "solvent,temp,yield\n" + "".join(f"{s},{t},{y}\n" for s, t, y in rows)
+    campaign_file = tmp_path / "round1.csv"
+    campaign_file.write_text(text)
+    out = tmp_path / "round2.csv"
+    args = ["suggest", str(campaign_file), "--target", "yield", "--batch", "2", "--seed", "3"]
+    assert main([*args, "--model", "rf", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("6 measured; the next 2 experiments:")
+    written = pd.read_csv(out)
+    chosen = written[written["priority"] == 1]
+    assert len(chosen) == 2 and set(chosen["yield"]) == {"PENDING"}
+    measured = tmp_path / "results.csv"
+    chosen.assign(yield_=[55.0, 65.0]).drop(columns=["yield", "priority"]).rename(
+        columns={"yield_": "yield"}
+    ).to_csv(measured, index=False)
+    assert main([*args, "--model", "rf", "--measured", str(measured)]) == 0
+    assert capsys.readouterr().out.startswith("8 measured; the next 2 experiments:")
