@@ -8,11 +8,14 @@ from pathlib import Path
 import dash
 import plotly.io as pio
 from dash import Dash
+from flask import request
 
 from dashboard import runtime, sessions, toast
 from dashboard.figures.theme import register_template
+from dashboard.first_screen import first_screen
 from dashboard.jobs import make_manager
 from dashboard.pages import PAGE_MODULES
+from dashboard.script_loading import deferred_renderer, lighter_scripts
 from dashboard.settings import Settings
 from dashboard.shell import register_shell_callbacks, shell_layout
 
@@ -31,7 +34,7 @@ def create_app(settings: Settings | None = None, *, manager=None) -> Dash:
     runtime.configure(settings)
     register_template()
     pio.templates.default = "mi"
-    app = Dash(
+    app = DashboardApp(
         __name__,
         use_pages=True,
         pages_folder="",
@@ -54,6 +57,21 @@ def create_app(settings: Settings | None = None, *, manager=None) -> Dash:
     app.layout = shell_layout
     register_shell_callbacks(app)
     return app
+
+
+class DashboardApp(Dash):
+    """Dash whose page, as sent, already shows the navbar and the page's heading and
+    introduction (first_screen.py) and runs its scripts after that first paint
+    (script_loading.py)."""
+
+    def interpolate_index(self, **kwargs: str) -> str:
+        frame = first_screen(
+            request.path, dash.page_registry.values(), self.title, request.args.to_dict()
+        )
+        kwargs["app_entry"] = frame + kwargs["app_entry"]
+        kwargs["scripts"] = lighter_scripts(kwargs["scripts"])
+        kwargs["renderer"] = deferred_renderer(kwargs["renderer"])
+        return super().interpolate_index(**kwargs)
 
 
 def _log_callback_error(err: Exception) -> None:

@@ -35,6 +35,21 @@ def test_every_page_loads_without_console_errors(dash_duo, app, screenshot):
         assert dash_duo.get_logs() == [], f"console errors on {path}"
 
 
+def test_the_static_first_screen_gives_way_to_dashs_page(dash_duo, app):
+    """The copy the server sends goes once Dash has drawn the page, which is then visible and
+    works (a link click navigates)."""
+    dash_duo.start_server(app)
+    dash_duo.wait_for_page(url=dash_duo.server_url + "/active-learning")
+    dash_duo.wait_for_element("#page-body h1", timeout=20)
+    until(lambda: not dash_duo.driver.find_elements("css selector", ".mi-first-screen"), 10)
+    visibility = "return getComputedStyle(document.getElementById('react-entry-point')).visibility"
+    assert dash_duo.driver.execute_script(visibility) == "visible"
+    assert len(dash_duo.find_elements("h1")) == 1
+    dash_duo.find_element("#" + nav_id(dash.page_registry["dashboard.pages.about"])).click()
+    dash_duo.wait_for_contains_text("#page-body h1", "About", timeout=20)
+    assert dash_duo.get_logs() == []
+
+
 def test_navbar_links_reach_each_page(dash_duo, app):
     dash_duo.start_server(app)
     dash_duo.wait_for_element("#page-body h1", timeout=20)

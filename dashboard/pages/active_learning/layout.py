@@ -198,7 +198,7 @@ def layout(guided: str | None = None, **_query) -> html.Div:
             JobProgress("al-start", detail=True),
             JobProgress("al-run", detail=True),
             html.Div(id="al-message", className="mt-2"),
-            html.Div(id="al-status", className="my-2"),
+            html.Div(id="al-status", className="my-2 mi-status"),
             html.P(id="al-summary", className="mi-summary mb-2", **{"aria-live": "polite"}),
             dbc.Row(
                 [

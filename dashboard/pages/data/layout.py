@@ -35,11 +35,13 @@ def layout(**_query) -> html.Div:
                     ),
                     dbc.Col(
                         [
-                            html.Div(id="data-headline", className="mb-2"),
+                            html.Div(id="data-headline", className="mb-2 mi-headline"),
                             dbc.Tabs(
                                 [
                                     dbc.Tab(
-                                        html.Div(id="data-grid-container", className="pt-2"),
+                                        html.Div(
+                                            id="data-grid-container", className="pt-2 mi-grid-box"
+                                        ),
                                         label="Table",
                                         tab_id="table",
                                     ),
@@ -68,9 +70,9 @@ def _picker_card() -> dbc.Card:
         dbc.CardBody(
             [
                 html.H2("Dataset", className="h5"),
-                dcc.Dropdown(id="data-picker", clearable=False),
+                html.Div(dcc.Dropdown(id="data-picker", clearable=False), className="mi-control"),
                 remembered_choice.memory("data-picker"),
-                html.Div(id="data-description", className="mi-explain mt-2"),
+                html.Div(id="data-description", className="mi-explain mt-2 mi-three-lines"),
                 html.Div(
                     [
                         dbc.Button(
@@ -111,6 +113,7 @@ def _upload_card(max_bytes: int, max_mb: float) -> dbc.Card:
                         accept=".csv,.tsv,.txt,.xlsx,.parquet",
                         multiple=False,
                     ),
+                    className="mi-upload-box",
                     **{"data-max-bytes": str(max_bytes), "data-message-id": "data-upload-message"},
                 ),
                 html.P(
