@@ -7,6 +7,10 @@ from dash import Input, Output, html
 
 HIDDEN = {"display": "none"}
 SHOWN = {"display": "block"}
+POLL_MS = 250
+"""How often the browser asks whether a job has finished (Dash's default is 1,000 ms, so a job of
+2 s was seen done up to a second late). A poll is a small request the server answers from the
+job's cache entry, and a page polls only while its job runs."""
 
 
 class JobProgress(html.Div):
@@ -77,4 +81,5 @@ class JobProgress(html.Div):
                 *(extra_running or []),
             ],
             "cancel": [Input(cls.ids.cancel(name), "n_clicks")],
+            "interval": POLL_MS,
         }

@@ -71,6 +71,26 @@ def test_a_block_matrix_reads_like_the_array_it_stands_for():
     assert np.asarray(stored, dtype=np.float32).dtype == np.float32
 
 
+def test_a_block_matrix_times_weights_equals_the_arrays_product_in_chunks(monkeypatch):
+    stored, X = block_matrix()
+    monkeypatch.setattr(blocks, "CHUNK_ROWS", 4)
+    weights = np.random.default_rng(1).normal(size=(X.shape[1], 2))
+    np.testing.assert_allclose(stored @ weights, X @ weights, rtol=1e-12)
+    assert np.isnan((stored @ weights)[4]).all() and np.isnan(X[4]).all()
+
+
+def test_column_spreads_of_blocks_equal_numpys_and_integer_blocks_are_exact():
+    X = bits_and_values(40)
+    X[:, 3] = 0  # a constant column: spread exactly 0
+    stored = BlockMatrix(
+        [compact_part(X[:, :12], np.zeros(40, bool)), X[:, 12:]], np.zeros(40, bool)
+    )
+    center, spread = design._center_and_spread(stored)
+    np.testing.assert_allclose(center, X.mean(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(spread, X.std(axis=0), rtol=1e-12)
+    assert spread[3] == 0.0
+
+
 def test_a_block_matrix_is_read_only_and_smaller_than_its_array():
     stored, X = block_matrix()
     assert stored.nbytes < X.nbytes
@@ -109,7 +129,7 @@ def test_campaign_data_from_a_dataset_is_compact_and_steps_as_the_array_does(mod
         for _ in range(3):
             campaign.step()
     assert runs[0].measured_rows == runs[1].measured_rows
-    np.testing.assert_array_equal(runs[0].pool_map(), runs[1].pool_map())
+    np.testing.assert_allclose(runs[0].pool_map(), runs[1].pool_map(), rtol=1e-9, atol=1e-12)
 
 
 def test_top_q_sorting_only_the_contenders_equals_a_full_sort():

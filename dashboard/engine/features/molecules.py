@@ -13,7 +13,7 @@ from multiprocessing import get_context
 
 import numpy as np
 from rdkit import Chem
-from rdkit.Chem import QED, Descriptors, Graphs, MolSurf, rdFingerprintGenerator, rdMolDescriptors
+from rdkit.Chem import Descriptors, Graphs, rdFingerprintGenerator, rdMolDescriptors
 from rdkit.Chem.EState import EState, EState_VSA
 from rdkit.ML.InfoTheory import entropy
 from rdkit.rdBase import BlockLogs
@@ -25,7 +25,7 @@ RING_SIZES = (3, 4, 5, 6)
 CHUNK_ROWS = 500
 PARALLEL_WORKERS = min(2, os.cpu_count() or 1)
 """Processes that compute descriptors of large lists; the machines this runs on have 2 cores."""
-DESCRIPTOR_VERSION = 1
+DESCRIPTOR_VERSION = 2
 """Part of the feature cache's key: raise it when the descriptors' columns or values change, so
 that features cached before are not read for the new set."""
 _BCUT_NAMES = (
@@ -39,6 +39,10 @@ _BCUT_NAMES = (
     "BCUT2D_MRLOW",
 )
 """The order of rdMolDescriptors.BCUT2D's eight values."""
+LEFT_OUT = frozenset({"qed", "SPS"})
+"""RDKit descriptors not computed: 23 % of the time of all of them on QM9, two columns that
+the others mostly spell out already (see `rdkit_descriptors`)."""
+_DESCRIPTORS = [(name, f) for name, f in Descriptors._descList if name not in LEFT_OUT]
 
 
 def parse_smiles(smiles: Sequence[object]) -> list[Chem.Mol | None]:
@@ -78,9 +82,9 @@ def ecfp_names(radius: int = 2, n_bits: int = 2048) -> list[str]:
 
 
 def descriptor_names() -> list[str]:
-    """Names of the descriptors `rdkit_descriptors` returns, in order: RDKit's 2-D descriptors,
-    then the ring-topology counts of `ring_counts`."""
-    return [name for name, _ in Descriptors._descList] + ring_count_names()
+    """Names of the descriptors `rdkit_descriptors` returns, in order: RDKit's 2-D descriptors
+    but LEFT_OUT, then the ring-topology counts of `ring_counts`."""
+    return [name for name, _ in _DESCRIPTORS] + ring_count_names()
 
 
 def ring_count_names() -> list[str]:
@@ -165,14 +169,13 @@ def _chunk_descriptors(smiles: list[str | None]) -> np.ndarray:
 
 
 def _mol_descriptors(mol: Chem.Mol) -> list[float]:
-    """What `Descriptors.CalcMolDescriptors` gives (NaN where a descriptor fails), computing
-    shared intermediate results once (see _SHARED), then the ring counts."""
+    """What `Descriptors.CalcMolDescriptors` gives but LEFT_OUT (NaN where a descriptor fails),
+    computing shared intermediate results once (see _SHARED), then the ring counts."""
     known: dict[str, float] = {}
     for names, function in _SHARED:
-        known.update(zip(names, _group(function, mol, known, len(names)), strict=True))
+        known.update(zip(names, _group(function, mol, len(names)), strict=True))
     values = [
-        known[name] if name in known else _single(function, mol)
-        for name, function in Descriptors._descList
+        known[name] if name in known else _single(function, mol) for name, function in _DESCRIPTORS
     ]
     return values + ring_counts(mol)
 
@@ -186,12 +189,11 @@ def _single(function: Callable[[Chem.Mol], float], mol: Chem.Mol) -> float:
 
 
 def _group(
-    function: Callable[[Chem.Mol, dict], Sequence[float]], mol: Chem.Mol, known: dict, size: int
+    function: Callable[[Chem.Mol], Sequence[float]], mol: Chem.Mol, size: int
 ) -> list[float]:
-    """function(mol, known) as a list (`known`: the values of the groups before), or `size` NaNs
-    where RDKit raises."""
+    """function(mol) as a list, or `size` NaNs where RDKit raises."""
     try:
-        return list(function(mol, known))
+        return list(function(mol))
     except Exception:  # e.g. no Gasteiger charges for an element: every BCUT is missing
         return [np.nan] * size
 
@@ -202,7 +204,7 @@ def _numbered(prefix: str) -> tuple[str, ...]:
     return tuple(sorted(names, key=lambda name: int(name[len(prefix) :])))
 
 
-def _estate_extremes(mol: Chem.Mol, _: dict) -> tuple[float, ...]:
+def _estate_extremes(mol: Chem.Mol) -> tuple[float, ...]:
     """MaxAbsEStateIndex, MaxEStateIndex, MinAbsEStateIndex, MinEStateIndex from one set of
     E-state indices (RDKit computes the indices anew for each of the four)."""
     indices = EState.EStateIndices(mol)
@@ -214,7 +216,7 @@ def _estate_extremes(mol: Chem.Mol, _: dict) -> tuple[float, ...]:
     )
 
 
-def _ipc(mol: Chem.Mol, _: dict) -> tuple[float, float]:
+def _ipc(mol: Chem.Mol) -> tuple[float, float]:
     """AvgIpc and Ipc from one characteristic polynomial, as GraphDescriptors.Ipc computes it."""
     distances = Chem.GetDistanceMatrix(mol, False)
     polynomial = abs(Graphs.CharacteristicPolynomial(mol, np.equal(distances, 1)))
@@ -227,7 +229,7 @@ def _density_generator(radius: int) -> rdFingerprintGenerator.FingerprintGenerat
     return rdFingerprintGenerator.GetMorganGenerator(radius)
 
 
-def _fingerprint_densities(mol: Chem.Mol, _: dict) -> list[float]:
+def _fingerprint_densities(mol: Chem.Mol) -> list[float]:
     """FpDensityMorgan1-3 with generators made once (RDKit makes one for every molecule)."""
     heavy = mol.GetNumHeavyAtoms()
     counts = [
@@ -237,56 +239,23 @@ def _fingerprint_densities(mol: Chem.Mol, _: dict) -> list[float]:
     return [float(count) / heavy if heavy else 0.0 for count in counts]
 
 
-_STRICT = rdMolDescriptors.NumRotatableBondsOptions.Strict
-
-
-def _qed(mol: Chem.Mol, known: dict) -> tuple[float]:
-    """QED.qed reusing the Crippen logP and the strict rotatable-bond count computed already
-    (QED.properties computes both again on a copy without hydrogen atoms: the same molecule when
-    it has none, the only case where they are reused)."""
-    logp, rotatable = known["MolLogP"], known["NumRotatableBonds"]
-    if np.isnan(logp) or np.isnan(rotatable) or any(a.GetAtomicNum() == 1 for a in mol.GetAtoms()):
-        return (QED.qed(mol),)
-    properties = QED.QEDproperties(
-        MW=rdMolDescriptors._CalcMolWt(mol),
-        ALOGP=logp,
-        HBA=sum(
-            len(mol.GetSubstructMatches(pattern))
-            for pattern in QED.Acceptors
-            if mol.HasSubstructMatch(pattern)
-        ),
-        HBD=rdMolDescriptors.CalcNumHBD(mol),
-        PSA=MolSurf.TPSA(mol),
-        ROTB=rotatable,
-        AROM=len(Chem.GetSSSR(Chem.DeleteSubstructs(Chem.Mol(mol), QED.AliphaticRings))),
-        ALERTS=sum(1 for alert in QED.StructuralAlerts if mol.HasSubstructMatch(alert)),
-    )
-    return (QED.qed(mol, qedProperties=properties),)
-
-
-_SHARED: tuple[tuple[tuple[str, ...], Callable[[Chem.Mol, dict], Sequence[float]]], ...] = (
-    (_BCUT_NAMES, lambda mol, _: rdMolDescriptors.BCUT2D(mol)),
+_SHARED: tuple[tuple[tuple[str, ...], Callable[[Chem.Mol], Sequence[float]]], ...] = (
+    (_BCUT_NAMES, rdMolDescriptors.BCUT2D),
     (
         ("MaxAbsEStateIndex", "MaxEStateIndex", "MinAbsEStateIndex", "MinEStateIndex"),
         _estate_extremes,
     ),
     (("AvgIpc", "Ipc"), _ipc),
     (("FpDensityMorgan1", "FpDensityMorgan2", "FpDensityMorgan3"), _fingerprint_densities),
-    (("MolLogP", "MolMR"), lambda mol, _: rdMolDescriptors.CalcCrippenDescriptors(mol)),
-    (
-        ("NumRotatableBonds",),
-        lambda mol, _: (rdMolDescriptors.CalcNumRotatableBonds(mol, _STRICT),),
-    ),
-    (("qed",), _qed),
-    (_numbered("SMR_VSA"), lambda mol, _: rdMolDescriptors.SMR_VSA_(mol, force=False)),
-    (_numbered("SlogP_VSA"), lambda mol, _: rdMolDescriptors.SlogP_VSA_(mol, force=False)),
-    (_numbered("PEOE_VSA"), lambda mol, _: rdMolDescriptors.PEOE_VSA_(mol, force=False)),
-    (_numbered("EState_VSA"), lambda mol, _: EState_VSA.EState_VSA_(mol, force=False)),
-    (_numbered("VSA_EState"), lambda mol, _: EState_VSA.VSA_EState_(mol, force=False)),
+    (("MolLogP", "MolMR"), lambda mol: rdMolDescriptors.CalcCrippenDescriptors(mol)),
+    (_numbered("SMR_VSA"), lambda mol: rdMolDescriptors.SMR_VSA_(mol, force=False)),
+    (_numbered("SlogP_VSA"), lambda mol: rdMolDescriptors.SlogP_VSA_(mol, force=False)),
+    (_numbered("PEOE_VSA"), lambda mol: rdMolDescriptors.PEOE_VSA_(mol, force=False)),
+    (_numbered("EState_VSA"), lambda mol: EState_VSA.EState_VSA_(mol, force=False)),
+    (_numbered("VSA_EState"), lambda mol: EState_VSA.VSA_EState_(mol, force=False)),
 )
-"""Descriptors computed together, in this order (qed reads MolLogP and NumRotatableBonds), each
-group from intermediate results that RDKit's own functions compute again for every member: the
-same numbers, once."""
+"""Descriptors computed together, each group from intermediate results that RDKit's own
+functions compute again for every member: the same numbers, once."""
 
 
 def sanitise_descriptors(values: np.ndarray) -> np.ndarray:
