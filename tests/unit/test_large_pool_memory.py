@@ -91,6 +91,26 @@ def test_column_spreads_of_blocks_equal_numpys_and_integer_blocks_are_exact():
     assert spread[3] == 0.0
 
 
+def test_stored_values_are_bytes_only_where_every_value_is_one():
+    stored, X = block_matrix()
+    bits = stored.stored_values(slice(0, 4), slice(0, 12))
+    assert bits.dtype == np.uint8
+    np.testing.assert_array_equal(bits, X[:4, :12])
+    for rows, columns in [(slice(None), slice(0, 12)), (slice(0, 4), slice(10, 14))]:
+        mixed = stored.stored_values(rows, columns)  # a missing row, or a float column
+        assert mixed.dtype == np.float64
+        np.testing.assert_array_equal(mixed, X[rows, columns])
+
+
+def test_the_tanimoto_copy_of_a_block_matrix_equals_that_of_its_array():
+    stored, X = block_matrix()
+    rows = ~np.isnan(X[:, 0])
+    part = Tanimoto(slice(0, 12))
+    from_blocks, from_array = part.transform(stored[rows]), part.transform(X[rows])
+    assert from_blocks.dtype == np.float32
+    np.testing.assert_array_equal(from_blocks.toarray(), from_array.toarray())
+
+
 def test_a_block_matrix_is_read_only_and_smaller_than_its_array():
     stored, X = block_matrix()
     assert stored.nbytes < X.nbytes
