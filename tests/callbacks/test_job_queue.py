@@ -8,9 +8,12 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import subprocess
+import sys
 import time
 
 import diskcache
+import psutil
 import pytest
 
 from dashboard import runtime
@@ -146,3 +149,36 @@ def test_a_cancelled_job_on_a_writable_queue_ends_without_a_toast(app):
         answer = poll(client, body, handles)
     assert toast(answer) is None
     assert datasets(sid) == []
+
+
+def zombie_of_another_process() -> tuple[subprocess.Popen, int]:
+    """A child process that forks a grandchild, lets it exit and never reaps it: the grandchild's
+    pid (a zombie whose parent is not this process) and the child, to end after the test."""
+    script = "import os, sys, time\npid = os.fork()\nif pid == 0: os._exit(0)\nprint(pid, flush=True)\ntime.sleep(30)"
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    grandchild = int(parent.stdout.readline())
+    while psutil.Process(grandchild).status() != psutil.STATUS_ZOMBIE:
+        time.sleep(0.01)
+    return parent, grandchild
+
+
+def test_ending_a_finished_job_whose_parent_is_another_worker_does_not_wait(app):
+    """A job that answered is ended by whichever gunicorn worker polls: a zombie of another
+    worker is dead already, so ending it returns at once (Dash's own manager waited 1 s)."""
+    parent, zombie = zombie_of_another_process()
+    try:
+        started = time.monotonic()
+        app._background_manager.terminate_job(str(zombie))
+        assert time.monotonic() - started < 0.5
+    finally:
+        parent.kill()
+        parent.wait()
+
+
+def test_ending_a_running_job_kills_and_reaps_it(tmp_path):
+    manager = make_manager(Settings(storage_dir=tmp_path))
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    started = time.monotonic()
+    manager.terminate_job(str(child.pid))
+    assert time.monotonic() - started < 1.0
+    assert not psutil.pid_exists(child.pid)  # killed and reaped: no zombie left
