@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "campaign",
     "transfer",
     "load",
+    "browser",
     "suggest",
     "bench_external",
 )

@@ -10,7 +10,7 @@ import pytest
 from dash.testing.wait import until
 from selenium.webdriver.common.keys import Keys
 
-from dashboard import catalog
+from dashboard import browser_bench, catalog
 from dashboard.pages.active_learning import guide
 from dashboard.pages.active_learning.layout import ACTIONS
 
@@ -200,4 +200,16 @@ def test_the_guided_campaign_runs_its_stages_and_the_summary_moves_on(
     assert last != first and "random search would need" in last
     assert "calibration" in dash_duo.find_element("#al-guide-text").text
     screenshot("active-learning-guided")
+    assert dash_duo.get_logs() == []
+
+
+def test_the_browser_benchmark_times_start_and_steps_on_the_page(dash_duo, app):
+    """`bench browser`'s measurement on this page: two Starts on qm9 (features computed, then
+    cached), then Steps timed to the last plot drawn, with the bytes received."""
+    dash_duo.start_server(app)
+    timings = browser_bench.measure(dash_duo.driver, dash_duo.server_url, steps=2)
+    assert len(timings.steps) == 2 and all(0 < s < 30 for s in timings.steps)
+    assert all(1_000 < b < 1_000_000 for b in timings.step_bytes)
+    assert 0 < timings.start_warm < timings.start_first
+    assert "step 2 of 2" in status(dash_duo) and "70 measured" in status(dash_duo)
     assert dash_duo.get_logs() == []
