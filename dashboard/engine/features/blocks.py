@@ -133,12 +133,16 @@ def compact_part(values: np.ndarray, missing: np.ndarray) -> np.ndarray:
     values = np.asarray(values)
     if values.dtype == np.uint8:
         return values
-    present = values[~missing]
-    if ((present >= 0) & (present <= 255) & (present == np.floor(present))).all():
-        small = np.zeros(values.shape, dtype=np.uint8)
-        small[~missing] = present
-        return small
-    return np.asarray(values, dtype=np.float64)
+    if not all(_small_integers(values[rows][~missing[rows]]) for rows in row_slices(len(values))):
+        return np.asarray(values, dtype=np.float64)  # the check stops at the first chunk that fails
+    small = np.zeros(values.shape, dtype=np.uint8)
+    np.copyto(small, values, casting="unsafe", where=~missing[:, None])
+    return small
+
+
+def _small_integers(values: np.ndarray) -> bool:
+    """Whether every value is an integer from 0 to 255."""
+    return bool(((values >= 0) & (values <= 255) & (values == np.floor(values))).all())
 
 
 def _read_only(array: np.ndarray) -> np.ndarray:

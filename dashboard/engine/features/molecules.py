@@ -132,16 +132,16 @@ def rdkit_descriptors(
     """
     texts = [s if isinstance(s, str) else None for s in smiles]
     chunks = [texts[i : i + CHUNK_ROWS] for i in range(0, len(texts), CHUNK_ROWS)]
-    parts = []
-    for part in _chunk_results(chunks):
-        parts.append(part)
-        if progress is not None:
-            progress(sum(map(len, parts)) / len(texts))
     names = descriptor_names()
-    values = np.vstack(parts) if parts else np.empty((0, len(names)))
+    values = np.empty((len(texts), len(names)))
+    done = 0
+    for part in _chunk_results(chunks):
+        values[done : done + len(part)] = part
+        done += len(part)
+        if progress is not None:
+            progress(done / len(texts))
     valid = ~np.isnan(values).all(axis=1)  # a parsed molecule always has its ring counts
-    values[valid] = sanitise_descriptors(values[valid])
-    return values, names, valid
+    return sanitise_descriptors(values, valid), names, valid
 
 
 def _chunk_results(chunks: list[list[str | None]]) -> Iterator[np.ndarray]:
@@ -262,11 +262,15 @@ _SHARED: tuple[tuple[tuple[str, ...], Callable[[Chem.Mol], Sequence[float]]], ..
 functions compute again for every member: the same numbers, once."""
 
 
-def sanitise_descriptors(values: np.ndarray) -> np.ndarray:
-    """Replace non-finite and oversized values by their column's median of usable values."""
-    values = np.where(np.isfinite(values) & (np.abs(values) <= DESCRIPTOR_LIMIT), values, np.nan)
-    usable = ~np.isnan(values)
-    medians = np.zeros(values.shape[1])
-    has_usable = usable.any(axis=0)
-    medians[has_usable] = np.nanmedian(values[:, has_usable], axis=0)
-    return np.where(usable, values, medians)
+def sanitise_descriptors(values: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+    """Replace each non-finite or oversized value among `rows` (default: all) by its column's
+    median of usable values there (0 when there is none); in place, a column at a time, so that
+    100,000 molecules' descriptors (177 MB) are never copied whole. Returns `values`."""
+    rows = slice(None) if rows is None else rows
+    for j in range(values.shape[1]):
+        column = values[rows, j]
+        usable = np.isfinite(column) & (np.abs(column) <= DESCRIPTOR_LIMIT)
+        if not usable.all():
+            column[~usable] = np.median(column[usable]) if usable.any() else 0.0
+            values[rows, j] = column
+    return values
