@@ -36,6 +36,13 @@ STARTED = (
     " && !q('#al-start').disabled && q('#al-start-job').style.display == 'none';"
 )
 """True once every plot was drawn after Start was clicked and the buttons can be used."""
+PLOTS_DRAWN = (
+    "return arguments[0].every((id) => {"
+    "  const plot = document.querySelector('#' + id + ' .js-plotly-plot');"
+    "  return plot && typeof plot.on === 'function';"
+    "});"
+)
+"""True once every plot has been drawn once (Plotly has given it its event methods)."""
 LISTEN = (
     "window.__drawn = {};"
     "for (const id of arguments[0]) {"
@@ -91,6 +98,7 @@ def measure(driver, base: str, steps: int, timeout: float = 300.0) -> BrowserTim
     driver.get(base + "/active-learning")
     _wait(driver, "return !!document.querySelector('#al-start') && "
           "!document.querySelector('#al-start').disabled", timeout)  # fmt: skip
+    _wait(driver, PLOTS_DRAWN, timeout, list(PLOTS))
     driver.execute_script(LISTEN, list(PLOTS))
     timings = BrowserTimings(_start(driver, timeout), _start(driver, timeout))
     for _ in range(steps):

@@ -156,6 +156,29 @@ def load(sid: str, document: dict | None = None) -> Campaign:
     return Campaign.from_dict(document, data)
 
 
+def prepare(sid: str) -> None:
+    """Make the session's saved campaign warm in this process, its model bound to the pool, so
+    that the first Step this process serves does only a step's work. A campaign started or
+    imported in a background job is warm in that job's process only: a web process's first
+    Step on 100,000 molecules then read the features and fitted the kernels first (2.8 s).
+    The work needs no lock (the features and fitted kernel parts are shared in the process, so a
+    Step that comes meanwhile reuses what is done); the campaign is kept only if it is still
+    what is saved, and a Step that takes it computes what it would after a cold load."""
+    if _warm_limit() <= 0:
+        return
+    document = saved(sid)
+    if document is None:
+        return
+    campaign = load(sid)  # the one this process keeps, if it does
+    campaign.prepare()
+    config = campaign.config
+    key = _key(campaign.data.data_hash, config.target, config.model)
+    store = runtime.current().store
+    with store.lock(store.require(sid)):
+        if saved(sid) == document:
+            warm.keep(_owner(sid), warm.digest(document), key, campaign, _warm_limit())
+
+
 def _warm(sid: str, document: dict, key: tuple) -> Campaign | None:
     """The campaign kept when `document` was saved, if it still is exactly that document."""
     digest = warm.digest(document)

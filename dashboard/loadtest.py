@@ -187,6 +187,10 @@ def _outputs(spec: str) -> dict | list[dict]:
     return [_outputs(part) for part in spec.strip(".").split("...")]
 
 
+LOOK_SECONDS = 1.0
+"""How long a user looks at a new campaign's plots before the first Step."""
+
+
 def run_session(
     base: str | list[str],
     steps: int,
@@ -208,9 +212,11 @@ def run_session(
             report.upload_seconds = time.perf_counter() - began
         began = time.perf_counter()
         started = client.fire("al-start.n_clicks")
-        report.start_seconds = time.perf_counter() - began
         if "al-state" not in started:
             raise RuntimeError(f"start failed: {json.dumps(started)[:300]}")
+        client.fire("al-state.data", started["al-state"]["data"])  # the first plots
+        report.start_seconds = time.perf_counter() - began
+        time.sleep(LOOK_SECONDS)
         for press in range(1, steps + 1):
             began = time.perf_counter()
             answer = client.fire("al-step.n_clicks", press)

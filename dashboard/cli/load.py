@@ -63,7 +63,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"  errors       {result['errors']}")
         if args.dataset is not None:
             print(f"  upload       {result['upload_seconds_max']} s at most (drop to stored)")
-        print(f"  start        {result['start_seconds_max']} s at most (Start to first state)")
+        print(
+            f"  start        {result['start_seconds_max']} s at most (Start to its first plots;"
+            " then a 1 s look before the first Step)"
+        )
         print(f"  step latency p50 {result['p50_seconds']} s, p95 {result['p95_seconds']} s")
         phases = ", ".join(f"{k} {v:.3f} s" for k, v in result["median_phase_seconds"].items())
         print(f"  where a step's time goes (medians): {phases}")

@@ -7,6 +7,7 @@ import dataclasses
 import os
 import shutil
 import signal
+import threading
 
 import numpy as np
 import pytest
@@ -17,6 +18,7 @@ from dashboard import campaigns, catalog, runtime, warm
 from dashboard.engine.active_learning.campaign import Campaign
 from dashboard.engine.active_learning.config import CampaignConfig
 from dashboard.pages.active_learning import callbacks as al_page
+from dashboard.pages.active_learning import render
 from dashboard.store import SessionStore, StorageError
 
 SMALL = CampaignConfig(
@@ -203,3 +205,37 @@ def test_a_job_forked_while_another_thread_uses_the_cache_can_use_it_too():
             os._exit(0 if warm.kept_count() == 0 else 1)
     _pid, status = os.waitpid(child, 0)
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+def test_a_prepared_campaign_steps_warm_and_picks_what_a_cold_load_picks(rt, cold_loads):
+    """A campaign started in a job process is cold in the web process; `prepare` (run when the
+    page draws a new campaign) loads it and binds its model to the pool, so the first Step finds
+    it warm, and that Step picks what a Step after a cold load picks."""
+    prepared, cold = started(rt), started(rt)
+    warm.clear()  # as in a web process: the job that started them kept them, not this one
+    campaigns.prepare(prepared)
+    assert warm.kept_count() == 1 and len(cold_loads) == 1
+    step(prepared)
+    assert len(cold_loads) == 1  # the Step took the prepared campaign
+    warm.clear()
+    step(cold)
+    assert len(cold_loads) == 2
+    prepared_history, cold_history = (campaigns.saved(s)["history"] for s in (prepared, cold))
+    assert [r["picks"] for r in prepared_history] == [r["picks"] for r in cold_history]
+
+
+def test_prepare_does_nothing_without_a_campaign_or_a_warm_cache(rt, cold_loads):
+    campaigns.prepare(rt.store.create())
+    assert warm.kept_count() == 0
+    rt = runtime.configure(dataclasses.replace(rt.settings, warm_campaigns=0))
+    campaigns.prepare(started(rt))
+    assert warm.kept_count() == 0 and cold_loads == []
+
+
+def test_drawing_a_new_campaign_prepares_it_in_the_background(rt, monkeypatch):
+    sid = started(rt)
+    prepared = threading.Event()
+    monkeypatch.setattr(campaigns, "prepare", lambda s: prepared.set() if s == sid else None)
+    context_value.set(AttributeDict(triggered_inputs=[{"prop_id": "al-state.data", "value": {}}]))
+    render.render({"redraw": "full"}, None, "mean", sid)
+    assert prepared.wait(10)

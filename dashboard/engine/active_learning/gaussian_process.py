@@ -136,6 +136,11 @@ class GaussianProcess:
         return self
 
     @one_blas_thread
+    def bind_pool(self, X_pool: np.ndarray) -> None:
+        """The kernel parts fitted on X_pool and its features, ahead of `fit_pool` (see model.py)."""
+        self._bind(X_pool)
+
+    @one_blas_thread
     def predict_pool(self) -> tuple[np.ndarray, np.ndarray]:
         """Mean and σ (target units) at every pool row, from the kept factorisation."""
         amplitudes, _, noise = self._unpack(self._theta_fitted())

@@ -23,6 +23,11 @@ class Surrogate(Protocol):
         self, X_pool: np.ndarray, rows: np.ndarray, y: np.ndarray, optimize: bool = True
     ) -> Surrogate: ...
 
+    def bind_pool(self, X_pool: np.ndarray) -> None:
+        """Do ahead what `fit_pool` on X_pool does before it looks at any row (features fitted
+        on the pool), so that a process holding a loaded campaign spends its next Step on the
+        step alone; the fit that follows is the same."""
+
     def predict_pool(self) -> tuple[np.ndarray, np.ndarray]: ...
 
     def believer(self, candidates: np.ndarray) -> Callable[[int], np.ndarray]: ...

@@ -177,6 +177,11 @@ class Review:
             )
         return self._review_surrogate
 
+    def prepare(self) -> None:
+        """Bind the live model to the pool ahead of the next step (see Surrogate.bind_pool): a
+        loaded campaign's first step then does only its own work."""
+        self._surrogate.bind_pool(self._pool.X)
+
     def _restore_surrogate(self) -> None:
         """Warm-start the live model from the current step's hyperparameters."""
         self._surrogate.hyperparameters = self._history[-1].get("hyperparameters") or {}

@@ -82,6 +82,10 @@ class PlainSurrogate(ABC):
         """Fit on the pool rows `rows`: plain `fit` for models with nothing to tune."""
         return self.fit(self._pool[rows], y)
 
+    def bind_pool(self, X_pool: np.ndarray) -> None:
+        """Nothing to do ahead: such a model depends on the pool only through its fit."""
+        return None
+
     def predict_pool(self) -> tuple[np.ndarray, np.ndarray]:
         """Mean and σ at every pool row."""
         return self.predict(self._pool)

@@ -9,6 +9,9 @@ show the whole campaign, as they are.
 
 from __future__ import annotations
 
+import logging
+import threading
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import Output, Patch, html, no_update
@@ -22,7 +25,7 @@ from dashboard.pages.active_learning import suggestions
 from dashboard.pages.active_learning.controls import ACQUISITIONS
 from dashboard.pages.active_learning.layout import ACTIONS, COLOUR_BY
 from dashboard.pages.active_learning.summary import summary_line
-from dashboard.store import SessionError
+from dashboard.store import SessionError, StorageError
 
 OUTPUTS = [
     Output("al-parity", "figure"),
@@ -42,6 +45,7 @@ OUTPUTS = [
     *(Output(name, "disabled") for name in ACTIONS),
 ]
 MAP = 2
+log = logging.getLogger(__name__)
 PARAM_SYMBOLS = {"kappa": "κ", "xi": "ξ"}
 HIDDEN = {"display": "none"}
 BADGE_HELP = {
@@ -78,10 +82,11 @@ def render(state, step, colour_by, sid):
         pool_map = Patch()
         for path, value in figures.pool_map_changes(view.coords, colour, snap.measured, picked):
             _set(pool_map, path, value)
-    else:
+    else:  # a new campaign, or the page opened on one: ready it here for the next Step
         pool_map = figures.pool_map(
             view.coords, colour, COLOUR_BY[colour_by], snap.measured, picked
         )
+        _prepare_in_background(sid)
     label = view.config.target
     unit = catalog.load(sid, view.config.dataset_id).units.get(label, "")
     history = view.history[: snap.step + 1]
@@ -100,6 +105,20 @@ def render(state, step, colour_by, sid):
         summary_line(history, None if view.true_best is None else snap.truth, view.config, unit),
         *(False,) * len(ACTIONS),
     )
+
+
+def _prepare_in_background(sid: str) -> None:
+    """campaigns.prepare in a thread of this process: the page is answered at once, and the
+    next Step served here finds the campaign warm. A failure only leaves the Step to load it
+    (and say what is wrong), so it is logged, not shown."""
+
+    def run() -> None:
+        try:
+            campaigns.prepare(sid)
+        except (ValueError, KeyError, SessionError, StorageError, OSError) as err:
+            log.info("campaign not prepared ahead of its next step: %s", err)
+
+    threading.Thread(target=run, name="prepare-campaign", daemon=True).start()
 
 
 def _history_plots(view: campaigns.View, label: str) -> tuple:
