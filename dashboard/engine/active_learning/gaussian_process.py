@@ -122,7 +122,7 @@ class GaussianProcess:
         reuse the kernel bases and the factorisation (X_pool must not change in between).
         """
         rows, y = _checked(rows, y, X_pool.shape[0])
-        self._bind(X_pool)
+        self.bind_pool(X_pool)
         self._cache_bases(rows)
         self._y_mean = float(y.mean())
         spread = float(y.std())
@@ -134,11 +134,6 @@ class GaussianProcess:
         n = rows.size
         self._weights = solve_triangular(self._L[:n, :n], standard, lower=True)
         return self
-
-    @one_blas_thread
-    def bind_pool(self, X_pool: np.ndarray) -> None:
-        """The kernel parts fitted on X_pool and its features, ahead of `fit_pool` (see model.py)."""
-        self._bind(X_pool)
 
     @one_blas_thread
     def predict_pool(self) -> tuple[np.ndarray, np.ndarray]:
@@ -178,8 +173,9 @@ class GaussianProcess:
 
     # internals ---------------------------------------------------------------------------------
 
-    def _bind(self, X_pool: np.ndarray) -> None:
-        """Prepare features and empty caches for a new pool (nothing to do for the same one)."""
+    def bind_pool(self, X_pool: np.ndarray) -> None:
+        """Prepare features and empty caches for a new pool (nothing to do for the same one);
+        `fit_pool` does it first, a process readying a campaign ahead (see model.py)."""
         if X_pool is self._pool:
             return
         self.parts, self._features = pool_features.fitted(self.parts, X_pool)

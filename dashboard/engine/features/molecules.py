@@ -126,7 +126,7 @@ def rdkit_descriptors(
     LUMO top-100 recall -0.017 on average (seeds 0-19, 12 worse, 5 better), FreeSolv MAE 0.560 ->
     0.572 kcal/mol (80/20 splits 42-46), Suzuki best yield in 9/20 runs instead of 13/20.
     Leaving out only qed and SPS (23 % of the time: 10,000 QM9 molecules 11.4 -> 8.4 s on two
-    processes) changed none beyond its seed-to-seed spread: qm9 recall (median of seeds 0-19)
+    processes, 14.3 -> 10.0 s in a slower hour) changed none beyond its seed-to-seed spread: qm9 recall (median of seeds 0-19)
     0.88 -> 0.89, FreeSolv MAE 0.560 -> 0.562, best yield in 20 seeds on direct arylation
     (SMILES) 19 -> 20, Buchwald-Hartwig 19 -> 20, Suzuki 13 -> 12.
     """
