@@ -105,6 +105,33 @@ class MedianForest(RegressorMixin, BaseEstimator):
         return np.median(trees, axis=0)
 
 
+class VaryingColumnsBooster(RegressorMixin, BaseEstimator):
+    """Histogram gradient boosting on the columns that vary among its training rows. A constant
+    column never splits, so the model and its predictions are those of boosting on every column
+    (a test checks), but fingerprint bits that no training molecule sets no longer cost a
+    histogram each round: FreeSolv, 2,269 columns of which 1,307 vary, 18.2 -> 8.9 s a fit."""
+
+    def __init__(self, max_iter: int = 500, learning_rate: float = 0.05, random_state: int = 0):
+        self.max_iter = max_iter
+        self.learning_rate = learning_rate
+        self.random_state = random_state
+
+    def fit(self, X: np.ndarray, y: np.ndarray) -> VaryingColumnsBooster:
+        X = np.asarray(X, dtype=float)
+        varying = np.flatnonzero((X[:1] != X).any(axis=0))
+        self.columns_ = varying if varying.size else np.arange(min(1, X.shape[1]))
+        self.booster_ = HistGradientBoostingRegressor(
+            max_iter=self.max_iter,
+            learning_rate=self.learning_rate,
+            early_stopping=False,
+            random_state=self.random_state,
+        ).fit(X[:, self.columns_], y)
+        return self
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        return self.booster_.predict(np.asarray(X, dtype=float)[:, self.columns_])
+
+
 def make_target_model(name: str, seed: int, n_jobs: int = 1) -> RegressorMixin:
     """A fresh, unfitted target model by name (see TARGET_MODELS)."""
     if name == "et-median":
@@ -114,9 +141,7 @@ def make_target_model(name: str, seed: int, n_jobs: int = 1) -> RegressorMixin:
     if name == "rf":
         return RandomForestRegressor(n_estimators=300, n_jobs=n_jobs, random_state=seed)
     if name == "gbr":
-        return HistGradientBoostingRegressor(
-            max_iter=500, learning_rate=0.05, early_stopping=False, random_state=seed
-        )
+        return VaryingColumnsBooster(max_iter=500, learning_rate=0.05, random_state=seed)
     raise ValueError(f"unknown target model {name!r}; choose one of {', '.join(TARGET_MODELS)}")
 
 
@@ -173,6 +198,8 @@ def _split_features(model: RegressorMixin, n_features: int) -> np.ndarray:
     took 25 s for 500 boosting rounds that split on about 30 of them. scikit-learn has no public
     accessor for the split features of histogram boosting, so this reads its `_predictors` (the
     version is pinned in requirements.txt and a test checks the result against a full shuffle)."""
+    if isinstance(model, VaryingColumnsBooster):
+        return model.columns_[_split_features(model.booster_, model.columns_.size)]
     if not isinstance(model, HistGradientBoostingRegressor):
         return np.arange(n_features)
     used = {
