@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from conftest import CHROMIUM_ARGS  # noqa: E402
+from dashboard.browser_bench import chrome  # noqa: E402
 from tests.browser import axe  # noqa: E402
 
 PAGES = ("/", "/data", "/transfer-learning", "/active-learning", "/about")
@@ -90,13 +90,7 @@ def start_server() -> tuple[subprocess.Popen, str]:
 
 def audit_axe(base: str, pages: list[str]) -> int:
     """axe on each page in both themes; prints the counts and the blocking violations."""
-    from selenium import webdriver
-
-    options = webdriver.ChromeOptions()
-    for arg in CHROMIUM_ARGS:
-        options.add_argument(arg)
-    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-    driver = webdriver.Chrome(options=options)
+    driver = chrome()
     failures = 0
     try:
         print(f"{'page':22s} {'theme':6s} critical serious moderate minor")
