@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import sparse
 
-from dashboard.engine.active_learning import design
 from dashboard.engine.active_learning.acquisition import top_q
 from dashboard.engine.active_learning.campaign import Campaign
 from dashboard.engine.active_learning.config import CampaignConfig
@@ -37,7 +37,7 @@ def test_column_spreads_in_chunks_match_numpy_and_the_map_is_unchanged(monkeypat
     X = bits_and_values()
     whole = principal_components(X, 2)
     monkeypatch.setattr(blocks, "CHUNK_ROWS", 4)
-    np.testing.assert_allclose(design._center_and_spread(X)[1], X.std(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(blocks.center_and_spread(X)[1], X.std(axis=0), rtol=1e-12)
     np.testing.assert_allclose(principal_components(X, 2), whole, rtol=1e-9, atol=1e-12)
 
 
@@ -85,7 +85,7 @@ def test_column_spreads_of_blocks_equal_numpys_and_integer_blocks_are_exact():
     stored = BlockMatrix(
         [compact_part(X[:, :12], np.zeros(40, bool)), X[:, 12:]], np.zeros(40, bool)
     )
-    center, spread = design._center_and_spread(stored)
+    center, spread = blocks.center_and_spread(stored)
     np.testing.assert_allclose(center, X.mean(axis=0), rtol=1e-12)
     np.testing.assert_allclose(spread, X.std(axis=0), rtol=1e-12)
     assert spread[3] == 0.0
@@ -109,6 +109,31 @@ def test_the_tanimoto_copy_of_a_block_matrix_equals_that_of_its_array():
     from_blocks, from_array = part.transform(stored[rows]), part.transform(X[rows])
     assert from_blocks.dtype == np.float32
     np.testing.assert_array_equal(from_blocks.toarray(), from_array.toarray())
+
+
+@pytest.mark.parametrize("width", [1, 8, 13, 2048])
+def test_the_sparse_copy_of_bytes_found_word_by_word_equals_scipys(width):
+    rng = np.random.default_rng(width)
+    counts = (rng.random((31, width)) < 0.2) * rng.integers(1, 256, (31, width))
+    counts[[0, 7]] = 0  # empty rows
+    counts[5] = 255  # a full row
+    stored = BlockMatrix([counts.astype(np.uint8)], np.zeros(31, dtype=bool))
+    copy = Tanimoto(slice(0, width)).transform(stored)
+    expected = sparse.csr_matrix(counts.astype(np.float32))
+    assert copy.has_sorted_indices and copy.dtype == np.float32 and copy.nnz == expected.nnz
+    np.testing.assert_array_equal(copy.indptr, expected.indptr)
+    np.testing.assert_array_equal(copy.indices, expected.indices)
+    np.testing.assert_array_equal(copy.data, expected.data)
+
+
+def test_column_statistics_of_some_columns_equal_numpys_in_any_chunks(monkeypatch):
+    stored, X = block_matrix()
+    present = ~np.isnan(X[:, 0])
+    monkeypatch.setattr(blocks, "CHUNK_ROWS", 3)
+    for columns in (slice(10, 16), np.array([0, 13, 15])):
+        center, spread = blocks.center_and_spread(stored[present], columns)
+        np.testing.assert_allclose(center, X[present][:, columns].mean(axis=0), rtol=1e-12)
+        np.testing.assert_allclose(spread, X[present][:, columns].std(axis=0), rtol=1e-12)
 
 
 def test_a_block_matrix_is_read_only_and_smaller_than_its_array():

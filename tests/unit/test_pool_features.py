@@ -4,6 +4,8 @@ for a read-only pool, identical results, never changed by a GP."""
 from __future__ import annotations
 
 import gc
+import threading
+import time
 
 import numpy as np
 import pytest
@@ -53,3 +55,32 @@ def test_parts_with_other_settings_do_not_share_and_a_freed_pool_is_forgotten():
     del X, matern, rbf
     gc.collect()
     assert len(pool_features._kept) < held
+
+
+def test_threads_that_ask_for_the_same_part_at_once_fit_it_once(monkeypatch):
+    X, _ = pool()
+    X.flags.writeable = False
+    fits = []
+    fit = Stationary.fit
+
+    def slow_fit(self: Stationary, X: np.ndarray) -> None:
+        fits.append(threading.get_ident())
+        time.sleep(0.2)  # long enough for the other thread to ask meanwhile
+        fit(self, X)
+
+    monkeypatch.setattr(Stationary, "fit", slow_fit)
+    results = []
+    threads = [
+        threading.Thread(
+            target=lambda: results.append(
+                pool_features.fitted([Stationary(slice(16, 19), 2.5)], X)[1][0]
+            )
+        )
+        for _ in range(2)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(fits) == 1 and len(results) == 2
+    assert results[0] is results[1]

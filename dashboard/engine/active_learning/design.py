@@ -8,12 +8,10 @@ variation instead of its densest region, yet stays random (a different seed, a d
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import numpy as np
 from sklearn.decomposition import PCA
 
-from dashboard.engine.features.blocks import BlockMatrix, row_slices
+from dashboard.engine.features.blocks import BlockMatrix, center_and_spread
 from dashboard.engine.util import one_blas_thread
 
 DESIGNS = ("random", "space-filling")
@@ -50,7 +48,7 @@ def principal_components(X: np.ndarray | BlockMatrix, n_components: int = 2) -> 
     for the main directions of variation, and several times faster on 10,000 molecules. X is
     read in row chunks, so a large pool (a BlockMatrix) is never copied whole as float64.
     """
-    center, spread = _center_and_spread(X)
+    center, spread = center_and_spread(X)
     columns = np.flatnonzero(spread > 0)
     k = min(n_components, columns.size, X.shape[0])
     if k == 0:
@@ -66,44 +64,6 @@ def principal_components(X: np.ndarray | BlockMatrix, n_components: int = 2) -> 
     offset = (center[columns] / spread[columns] + pca.mean_) @ pca.components_.T
     projected = X @ weights - offset
     return np.pad(projected, ((0, 0), (0, n_components - k)))
-
-
-def _center_and_spread(X: np.ndarray | BlockMatrix) -> tuple[np.ndarray, np.ndarray]:
-    """Mean and standard deviation of each column (deviations from the mean squared and
-    averaged, as X.std computes them); a BlockMatrix's blocks each on their own."""
-    if isinstance(X, BlockMatrix) and not X.missing.any():
-        stats = [_block_center_and_spread(part) for part in X.parts]
-        return np.concatenate([c for c, _ in stats]), np.concatenate([s for _, s in stats])
-    return _chunked_center_and_spread(X)
-
-
-def _block_center_and_spread(block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Column means and deviations of one block: of a uint8 block from integer sums of values
-    and squares, exact and without a float copy (n² var = n Σx² - (Σx)², within int64 for any
-    upload: 200,000 rows of 255 give 2.6e15); of another in row chunks."""
-    if block.dtype != np.uint8:
-        return _chunked_center_and_spread(block)
-    n = max(block.shape[0], 1)
-    sums = block.sum(axis=0, dtype=np.int64)
-    squares = np.einsum("ij,ij->j", block, block, dtype=np.int64)
-    return sums / n, np.sqrt((n * squares - sums**2) / n**2)
-
-
-def _chunked_center_and_spread(X: np.ndarray | BlockMatrix) -> tuple[np.ndarray, np.ndarray]:
-    """Column means and deviations from float64 row chunks (two passes: mean, then squared
-    deviations)."""
-    n = max(X.shape[0], 1)
-    center = sum((chunk.sum(axis=0) for chunk in _row_chunks(X)), np.zeros(X.shape[1])) / n
-    squares = np.zeros(X.shape[1])
-    for chunk in _row_chunks(X):
-        squares += ((chunk - center) ** 2).sum(axis=0)
-    return center, np.sqrt(squares / n)
-
-
-def _row_chunks(X: np.ndarray | BlockMatrix) -> Iterator[np.ndarray]:
-    """X as float64 arrays of up to CHUNK_ROWS rows (views of an array's rows)."""
-    for rows in row_slices(X.shape[0]):
-        yield np.asarray(X[rows, :], dtype=float)
 
 
 def _unchosen(n: int, chosen: list[int], rng: np.random.Generator) -> int:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 import numpy as np
 from scipy import sparse
 
-from dashboard.engine.features.blocks import BlockMatrix, row_slices
+from dashboard.engine.features.blocks import BlockMatrix, center_and_spread, row_slices
 
 MATERN_NUS = (0.5, 1.5, 2.5)
 _MEDIAN_SAMPLE_ROWS = 1000
@@ -39,11 +39,11 @@ class Tanimoto:
         chunks from the values as stored: a dense float32 copy of 100,000 molecules' ECFP would
         take 0.8 GB."""
         chunks = [
-            sparse.csr_matrix(
+            _sparse_rows(
                 X.stored_values(rows, self.block)
                 if isinstance(X, BlockMatrix)
                 else np.asarray(X[rows, self.block])
-            ).astype(np.float32)
+            )
             for rows in row_slices(X.shape[0])
         ]
         return chunks[0] if len(chunks) == 1 else sparse.vstack(chunks, format="csr")
@@ -88,13 +88,13 @@ class Stationary:
 
     def fit(self, X: np.ndarray) -> None:
         """Learn column scaling and the median squared distance from the rows of X."""
-        Z = np.asarray(X[:, self.block], dtype=float)
-        self._columns = np.arange(Z.shape[1])
-        self._center, self._scale = np.zeros(Z.shape[1]), np.ones(Z.shape[1])
+        width = np.arange(X.shape[1])[self.block].size
+        self._columns = np.arange(width)
+        self._center, self._scale = np.zeros(width), np.ones(width)
         if self.standardize:
-            spread = Z.std(axis=0)
+            center, spread = center_and_spread(X, self.block)
             self._columns = np.flatnonzero(spread > 0)
-            self._center, self._scale = Z.mean(axis=0)[self._columns], spread[self._columns]
+            self._center, self._scale = center[self._columns], spread[self._columns]
         self._distance_scale = 1.0
         sample = self.transform(X[_sample_rows(X.shape[0])])
         squared = self.base(sample, sample)[np.triu_indices(sample.shape[0], k=1)]
@@ -107,11 +107,15 @@ class Stationary:
         whole-pool steps, each a 177 MB copy)."""
         out = np.empty((X.shape[0], self._columns.size), dtype=np.float32)
         for rows in row_slices(X.shape[0]):
-            Z = np.asarray(X[rows, self.block], dtype=float)[:, self._columns] - self._center
+            Z = np.asarray(X[rows, self.block], dtype=float)
+            if self._columns.size < Z.shape[1]:
+                Z = Z[:, self._columns]
+            Z = Z - self._center  # a new array: X's own rows stay as they are
             Z /= self._scale
             if self.clip is not None:
                 np.clip(Z, -self.clip, self.clip, out=Z)
-            out[rows] = Z / self._distance_scale
+            Z /= self._distance_scale
+            out[rows] = Z
         return out
 
     def base(self, A: np.ndarray, B: np.ndarray) -> np.ndarray:
@@ -159,6 +163,30 @@ def _pool_norms(
         kept = (B, norms(B))
         part._norms = kept
     return kept[1]
+
+
+def _sparse_rows(values: np.ndarray) -> sparse.csr_matrix:
+    """values as a float32 CSR matrix. Bits (uint8) are found a 64-bit word at a time, then a
+    byte at a time within the words that hold any: on 100,000 x 2,048 ECFP bits 0.24 s, where
+    SciPy's dense-to-sparse conversion, which visits every byte, takes 0.63 s."""
+    if values.dtype != np.uint8:
+        return sparse.csr_matrix(values).astype(np.float32)
+    n, width = values.shape
+    padded = np.zeros((n, -(-width // 8) * 8), dtype=np.uint8)
+    padded[:, :width] = values
+    words = padded.view(np.uint64).ravel()
+    nonzero_words = np.flatnonzero(words)
+    word, byte = np.nonzero(words[nonzero_words].view(np.uint8).reshape(-1, 8))
+    position = nonzero_words[word] * 8 + byte  # in padded.ravel(), in row-major order
+    row, column = np.divmod(position, padded.shape[1])
+    return sparse.csr_matrix(
+        (
+            padded.ravel()[position].astype(np.float32),
+            column.astype(np.int32),
+            np.searchsorted(row, np.arange(n + 1)),
+        ),
+        shape=(n, width),
+    )
 
 
 def _sparse_norms(M: sparse.csr_matrix) -> np.ndarray:

@@ -20,10 +20,12 @@ import numpy as np
 from scipy import sparse
 
 from dashboard.engine.active_learning.kernels import Part
+from dashboard.engine.util import KeyedLocks
 
 _lock = threading.Lock()
 _kept: dict[tuple[int, Hashable], tuple[weakref.ref, Part, object]] = {}
 """(id of the pool matrix, part signature) -> (the matrix, the fitted part, its features)."""
+_fitting = KeyedLocks()
 
 
 def fitted(parts: Sequence[Part], X_pool: np.ndarray) -> tuple[list[Part], list]:
@@ -34,18 +36,22 @@ def fitted(parts: Sequence[Part], X_pool: np.ndarray) -> tuple[list[Part], list]
 
 
 def _fitted(part: Part, X_pool: np.ndarray) -> tuple[Part, object]:
+    """The part fitted on X_pool and its features; a thread that asks while another fits the
+    same part on the same pool waits for that one's result (a Step that comes while the page
+    prepares the campaign, see campaigns.prepare)."""
     if isinstance(X_pool, np.ndarray) and X_pool.flags.writeable:
         return _fit(part, X_pool)
     key = (id(X_pool), _signature(part))
-    with _lock:
-        kept = _kept.get(key)
-    if kept is not None and kept[0]() is X_pool:
-        return copy.copy(kept[1]), kept[2]
-    ready, features = _fit(copy.copy(part), X_pool)
-    with _lock:
-        if not any(k[0] == id(X_pool) for k in _kept):
-            weakref.finalize(X_pool, _forget, id(X_pool))
-        _kept[key] = (weakref.ref(X_pool), ready, features)
+    with _fitting.hold(key):
+        with _lock:
+            kept = _kept.get(key)
+        if kept is not None and kept[0]() is X_pool:
+            return copy.copy(kept[1]), kept[2]
+        ready, features = _fit(copy.copy(part), X_pool)
+        with _lock:
+            if not any(k[0] == id(X_pool) for k in _kept):
+                weakref.finalize(X_pool, _forget, id(X_pool))
+            _kept[key] = (weakref.ref(X_pool), ready, features)
     return copy.copy(ready), features
 
 

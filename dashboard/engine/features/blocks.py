@@ -127,6 +127,55 @@ class BlockMatrix:
         return out
 
 
+def center_and_spread(
+    X: np.ndarray | BlockMatrix, columns: slice | np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and standard deviation of each of X's `columns` (default: all; deviations from the
+    mean squared and averaged, as X.std computes them), without a float64 copy of X: all of a
+    BlockMatrix's columns a block at a time, else in row chunks. On a 100,000 x 221 block,
+    np.std of a whole copy took 0.54 s, mostly first touches of its 177 MB temporaries."""
+    if columns is None and isinstance(X, BlockMatrix) and not X.missing.any():
+        stats = [_block_center_and_spread(part) for part in X.parts]
+        return np.concatenate([c for c, _ in stats]), np.concatenate([s for _, s in stats])
+    return _chunked_center_and_spread(X, slice(None) if columns is None else columns)
+
+
+def _block_center_and_spread(block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Column means and deviations of one block: of a uint8 block from integer sums of values
+    and squares, exact and without a float copy (n² var = n Σx² - (Σx)², within int64 for any
+    upload: 200,000 rows of 255 give 2.6e15); of another in row chunks."""
+    if block.dtype != np.uint8:
+        return _chunked_center_and_spread(block, slice(None))
+    n = max(block.shape[0], 1)
+    sums = block.sum(axis=0, dtype=np.int64)
+    squares = np.einsum("ij,ij->j", block, block, dtype=np.int64)
+    return sums / n, np.sqrt((n * squares - sums**2) / n**2)
+
+
+def _chunked_center_and_spread(
+    X: np.ndarray | BlockMatrix, columns: slice | np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Column means and deviations from float64 row chunks (two passes: mean, then squared
+    deviations)."""
+    n = max(X.shape[0], 1)
+    width = np.arange(X.shape[1])[columns].size
+    center = np.zeros(width)
+    for chunk in _row_chunks(X, columns):
+        center += chunk.sum(axis=0)
+    center /= n
+    squares = np.zeros(width)
+    for chunk in _row_chunks(X, columns):
+        deviations = chunk - center
+        squares += np.einsum("ij,ij->j", deviations, deviations)
+    return center, np.sqrt(squares / n)
+
+
+def _row_chunks(X: np.ndarray | BlockMatrix, columns: slice | np.ndarray) -> Iterator[np.ndarray]:
+    """X's `columns` as float64 arrays of up to CHUNK_ROWS rows (views of a float64 array's)."""
+    for rows in row_slices(X.shape[0]):
+        yield np.asarray(X[rows, columns], dtype=float)
+
+
 def compact_part(values: np.ndarray, missing: np.ndarray) -> np.ndarray:
     """`values` as uint8 when its rows other than `missing` hold small non-negative integers
     (bits, counts, one-hot labels; missing rows become 0), else as float64."""
