@@ -23,6 +23,7 @@ from dashboard.engine.active_learning.config import SIMULATED, CampaignConfig
 from dashboard.engine.active_learning.goals import best_value, utility
 from dashboard.engine.active_learning.pool import CampaignData
 from dashboard.engine.data.dataset import Dataset
+from dashboard.engine.util import KeyedLocks
 
 KIND = "campaigns"
 NAME = "current"
@@ -30,6 +31,8 @@ ARRAYS_KEY = "plot_arrays"
 PARAMS_KEY = "acquisition_params"
 """The acquisition's parameters as the campaign used them (data-dependent defaults filled in)."""
 BASELINE_SEEDS = 10
+_preparing = KeyedLocks()
+"""Held by `prepare` for a session's campaign while it readies it."""
 
 
 @dataclass
@@ -134,7 +137,16 @@ def load(sid: str, document: dict | None = None) -> Campaign:
     """The session's campaign (or `document`) bound to its dataset; ValueError when impossible.
 
     The session's own saved campaign comes from the warm cache when this process saved it last
-    and nothing changed since (the caller then owns that live object), else from the disk."""
+    and nothing changed since (the caller then owns that live object), else from the disk; if
+    this process is preparing it (`prepare`), that is awaited and its result taken."""
+    if document is None:
+        with _preparing.hold(_owner(sid)):
+            pass
+    return _load(sid, document)
+
+
+def _load(sid: str, document: dict | None) -> Campaign:
+    """`load` without waiting for a preparation."""
     own = document is None
     document = saved(sid) if own else document
     if document is None:
@@ -157,24 +169,25 @@ def load(sid: str, document: dict | None = None) -> Campaign:
 
 
 def prepare(sid: str) -> None:
-    """Make the session's saved campaign warm in this process, its model bound to the pool, so
-    that the first Step this process serves does only a step's work. A campaign started or
-    imported in a background job is warm in that job's process only: a web process's first
-    Step on 100,000 molecules then read the features and fitted the kernels first (2.8 s).
-    The work needs no lock (the features and fitted kernel parts are shared in the process, so a
-    Step that comes meanwhile reuses what is done); the campaign is kept only if it is still
-    what is saved, and a Step that takes it computes what it would after a cold load."""
+    """Make the session's saved campaign warm in this process and do its next step's model work
+    that needs no new value (`Campaign.prepare`), so that the first Step this process serves
+    does only the rest. A campaign started or imported in a background job is warm in that
+    job's process only: a web process's first Step on 100,000 molecules then read the features,
+    fitted the kernel parts and factorised first (2.0 s).
+
+    It takes no session lock: a Step holds that lock while it loads, and `load` waits for a
+    preparation under way in this process, then takes its campaign. The campaign is kept only
+    if it is still what is saved, and a Step that takes it computes what a cold load would."""
     if _warm_limit() <= 0:
         return
-    document = saved(sid)
-    if document is None:
-        return
-    campaign = load(sid)  # the one this process keeps, if it does
-    campaign.prepare()
-    config = campaign.config
-    key = _key(campaign.data.data_hash, config.target, config.model)
-    store = runtime.current().store
-    with store.lock(store.require(sid)):
+    with _preparing.hold(_owner(sid)):
+        document = saved(sid)
+        if document is None:
+            return
+        campaign = _load(sid, None)  # the one this process keeps, if it does
+        campaign.prepare()
+        config = campaign.config
+        key = _key(campaign.data.data_hash, config.target, config.model)
         if saved(sid) == document:
             warm.keep(_owner(sid), warm.digest(document), key, campaign, _warm_limit())
 

@@ -23,8 +23,8 @@ from dashboard.cli.campaign_options import (
     top_k_from_text,
 )
 from dashboard.cli.check import add_role_arguments
-from dashboard.engine.active_learning.campaign import MIN_MODEL_ROWS, Campaign
-from dashboard.engine.active_learning.config import AUTO, BATCH_METHODS, STRATEGIES
+from dashboard.engine.active_learning.campaign import Campaign
+from dashboard.engine.active_learning.config import AUTO, BATCH_METHODS, MIN_MODEL_ROWS, STRATEGIES
 from dashboard.engine.active_learning.design import DESIGNS
 from dashboard.engine.active_learning.pool import CampaignData
 from dashboard.engine.active_learning.surrogates import ALIASES, MODELS

@@ -224,6 +224,32 @@ def test_a_prepared_campaign_steps_warm_and_picks_what_a_cold_load_picks(rt, col
     assert [r["picks"] for r in prepared_history] == [r["picks"] for r in cold_history]
 
 
+def test_a_step_that_comes_while_the_campaign_is_prepared_waits_and_takes_it(
+    rt, cold_loads, monkeypatch
+):
+    """The first Step may come before the page's preparation is done: it waits for it (which
+    holds no session lock) and steps the prepared campaign instead of loading another."""
+    sid = started(rt)
+    warm.clear()
+    preparing, finish = threading.Event(), threading.Event()
+    ready = Campaign.prepare
+
+    def slow(campaign: Campaign) -> None:
+        preparing.set()
+        finish.wait(10)
+        ready(campaign)
+
+    monkeypatch.setattr(Campaign, "prepare", slow)
+    thread = threading.Thread(target=campaigns.prepare, args=(sid,))
+    thread.start()
+    assert preparing.wait(10)
+    threading.Timer(0.3, finish.set).start()
+    step(sid)  # holds the session lock while it waits
+    thread.join(10)
+    assert finish.is_set() and len(cold_loads) == 1  # the preparation's load only
+    assert len(campaigns.saved(sid)["history"]) == 2
+
+
 def test_prepare_does_nothing_without_a_campaign_or_a_warm_cache(rt, cold_loads):
     campaigns.prepare(rt.store.create())
     assert warm.kept_count() == 0

@@ -128,6 +128,23 @@ def test_json_round_trip_mid_campaign_continues_identically(data):
     assert_same_steps(restored.history, campaign.history)
 
 
+@pytest.mark.parametrize("model", ["gp-matern52", "auto"])
+def test_a_prepared_campaign_has_its_next_fit_done_and_steps_exactly_as_a_cold_one(data, model):
+    campaign = Campaign(config(model=model, batch_method="believer"), data)
+    campaign.run(2)
+    saved = json.loads(json.dumps(campaign.to_dict()))
+    prepared, cold = Campaign.from_dict(saved, data), Campaign.from_dict(saved, data)
+    prepared.prepare()
+    if model == "gp-matern52":
+        gp = prepared._surrogate
+        next_rows = prepared._pool.positions(prepared.measured_rows + prepared.pending)
+        assert gp._cached == len(next_rows)  # the bases of every row the next fit takes
+        np.testing.assert_array_equal(gp._rows, next_rows)  # and their factor
+    prepared.step()
+    cold.step()
+    assert without_seconds(prepared.history) == without_seconds(cold.history)
+
+
 def test_the_saved_dict_holds_only_plain_json_types(data):
     campaign = Campaign(config(), data)
     campaign.step()

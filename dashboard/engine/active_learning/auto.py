@@ -123,10 +123,10 @@ class AutoSurrogate:
             self.candidates[name].fit_pool(X_pool, rows, y, optimize)
         return self
 
-    def bind_pool(self, X_pool: np.ndarray) -> None:
+    def bind_pool(self, X_pool: np.ndarray, rows: np.ndarray | None = None) -> None:
         """Every candidate model's, since the weights may change at the next fit."""
         for model in self.candidates.values():
-            model.bind_pool(X_pool)
+            model.bind_pool(X_pool, rows)
 
     def predict_pool(self) -> tuple[np.ndarray, np.ndarray]:
         return self._mixed({n: self.candidates[n].predict_pool() for n in self._members()})

@@ -26,6 +26,7 @@ import pandas as pd
 
 from dashboard.engine.active_learning import acquisition
 from dashboard.engine.active_learning.config import (
+    MIN_MODEL_ROWS,
     REAL,
     SIMULATED,
     CampaignConfig,
@@ -47,7 +48,6 @@ from dashboard.engine.active_learning.surrogates import Surrogate, make_surrogat
 from dashboard.engine.active_learning.table import campaign_table, pending_table
 from dashboard.engine.data.export import to_safe_csv
 
-MIN_MODEL_ROWS = 3
 _NO_METRICS = {"r2": None, "mae": None, "within_1sigma": None, "within_2sigma": None}
 
 

@@ -14,6 +14,8 @@ SIMULATED, REAL = "simulated", "real"
 MODES = (SIMULATED, REAL)
 AUTO = "auto"
 BATCH_METHODS = (AUTO, "top-q", "believer")
+MIN_MODEL_ROWS = 3
+"""Measured rows a model needs; with fewer a campaign shows its design only."""
 STRATEGIES = (*acquisition.ACQUISITIONS, acquisition.SEED_SWITCH)
 """Every acquisition name a campaign accepts: the score functions plus the seed-switch rule."""
 SIGMA_FREE_ACQUISITIONS = ("greedy", "random")

@@ -173,24 +173,27 @@ class GaussianProcess:
 
     # internals ---------------------------------------------------------------------------------
 
-    def bind_pool(self, X_pool: np.ndarray) -> None:
-        """Prepare features and empty caches for a new pool (nothing to do for the same one);
-        `fit_pool` does it first, a process readying a campaign ahead (see model.py)."""
-        if X_pool is self._pool:
-            return
-        self.parts, self._features = pool_features.fitted(self.parts, X_pool)
-        self._pool = X_pool
-        n_pool = X_pool.shape[0]
-        self._slot = np.full(n_pool, -1)
-        self._bases = [np.empty((0, n_pool), dtype=np.float32) for _ in self.parts]
-        self._cached = 0
-        self._priority = np.random.default_rng(self.random_state).random(n_pool)
-        self._rows = np.empty(0, dtype=int)
-        self._subset: tuple[np.ndarray, list[np.ndarray]] = (np.empty(0, dtype=int), [])
-        self._factor_theta: np.ndarray | None = None
-        self._L = np.empty((0, 0))
-        self._V = np.empty((0, n_pool))
-        self._explained = np.zeros(n_pool)
+    def bind_pool(self, X_pool: np.ndarray, rows: np.ndarray | None = None) -> None:
+        """Features and empty caches for a new pool (nothing to do for the same one); with `rows`,
+        their kernel bases and factor under the current hyperparameters: what the next `fit_pool`
+        on them needs, done ahead by a process readying a campaign (see model.py)."""
+        if X_pool is not self._pool:
+            self.parts, self._features = pool_features.fitted(self.parts, X_pool)
+            self._pool = X_pool
+            n_pool = X_pool.shape[0]
+            self._slot = np.full(n_pool, -1)
+            self._bases = [np.empty((0, n_pool), dtype=np.float32) for _ in self.parts]
+            self._cached = 0
+            self._priority = np.random.default_rng(self.random_state).random(n_pool)
+            self._rows = np.empty(0, dtype=int)
+            self._subset: tuple[np.ndarray, list[np.ndarray]] = (np.empty(0, dtype=int), [])
+            self._factor_theta: np.ndarray | None = None
+            self._L = np.empty((0, 0))
+            self._V = np.empty((0, n_pool))
+            self._explained = np.zeros(n_pool)
+        if rows is not None and self._theta is not None:
+            self._cache_bases(rows)
+            self._factorize(rows, self._theta)
 
     def _cache_bases(self, rows: np.ndarray) -> None:
         """Compute the kernel bases between not-yet-cached rows and the whole pool."""

@@ -23,10 +23,11 @@ class Surrogate(Protocol):
         self, X_pool: np.ndarray, rows: np.ndarray, y: np.ndarray, optimize: bool = True
     ) -> Surrogate: ...
 
-    def bind_pool(self, X_pool: np.ndarray) -> None:
-        """Do ahead what `fit_pool` on X_pool does before it looks at any row (features fitted
-        on the pool), so that a process holding a loaded campaign spends its next Step on the
-        step alone; the fit that follows is the same."""
+    def bind_pool(self, X_pool: np.ndarray, rows: np.ndarray | None = None) -> None:
+        """Do ahead what `fit_pool` on X_pool and `rows` does before it looks at their values
+        (features fitted on the pool; a GP's kernel bases and factor of the rows), so that a
+        process holding a loaded campaign spends its next Step on the step alone; the fit that
+        follows is the same."""
 
     def predict_pool(self) -> tuple[np.ndarray, np.ndarray]: ...
 

@@ -13,6 +13,7 @@ import numpy as np
 from dashboard.engine.active_learning import acquisition
 from dashboard.engine.active_learning.config import (
     AUTO,
+    MIN_MODEL_ROWS,
     SIMULATED,
     CampaignConfig,
     default_batch_method,
@@ -178,9 +179,14 @@ class Review:
         return self._review_surrogate
 
     def prepare(self) -> None:
-        """Bind the live model to the pool ahead of the next step (see Surrogate.bind_pool): a
-        loaded campaign's first step then does only its own work."""
-        self._surrogate.bind_pool(self._pool.X)
+        """Do the next step's model work that needs no new value ahead (Surrogate.bind_pool):
+        bind the live model to the pool and ready it for the rows that step will fit, those
+        measured and then the picks; a loaded campaign's first step then does only its own work.
+        On 100,000 candidates a GP's bases and factor of 60 rows take 0.6 s of a cold step."""
+        measured, _ = self._measured_until(len(self._history) - 1)
+        rows = measured + self._pool.positions(self.pending)
+        enough = len(rows) >= MIN_MODEL_ROWS
+        self._surrogate.bind_pool(self._pool.X, np.asarray(rows, dtype=int) if enough else None)
 
     def _restore_surrogate(self) -> None:
         """Warm-start the live model from the current step's hyperparameters."""

@@ -82,7 +82,7 @@ class PlainSurrogate(ABC):
         """Fit on the pool rows `rows`: plain `fit` for models with nothing to tune."""
         return self.fit(self._pool[rows], y)
 
-    def bind_pool(self, X_pool: np.ndarray) -> None:
+    def bind_pool(self, X_pool: np.ndarray, rows: np.ndarray | None = None) -> None:
         """Nothing to do ahead: such a model depends on the pool only through its fit."""
         return None
 
