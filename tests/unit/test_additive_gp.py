@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dashboard.engine.active_learning.additive import additive_parts, is_mixed
+from dashboard.engine.active_learning.additive import PAIRS, additive_parts, is_mixed
+from dashboard.engine.active_learning.gaussian_process import AMPLITUDE_BOUNDS
 from dashboard.engine.active_learning.surrogates import AutoSurrogate, make_surrogate
 
 BLOCKS = {"onehot:base": slice(0, 4), "onehot:ligand": slice(4, 10), "numeric": slice(10, 11)}
@@ -66,3 +67,34 @@ def test_the_additive_gp_needs_inputs_it_can_read():
         ValueError, match="one-hot, fingerprint, descriptor, composition or numeric"
     ):
         make_surrogate("gp-additive", {"pixels": slice(0, 5)})
+
+
+THREE = {"onehot:base": slice(0, 2), "onehot:ligand": slice(2, 5), "onehot:solvent": slice(5, 7)}
+
+
+def test_more_than_two_choices_add_the_share_of_pairs_they_have_in_common():
+    labels = [part.label for part in additive_parts(THREE)]
+    assert labels == ["tanimoto"] * 4 + ["pairs"]
+    pairs = additive_parts(THREE)[-1]
+    rows = np.array(
+        [
+            [1, 0, 1, 0, 0, 1, 0],  # base 0, ligand 0, solvent 0
+            [1, 0, 1, 0, 0, 0, 1],  # shares base and ligand: 1 of 3 pairs
+            [1, 0, 0, 1, 0, 0, 1],  # shares the base only: no pair
+            [1, 0, 1, 0, 0, 1, 0],  # the same: every pair
+        ],
+        dtype=float,
+    )
+    pairs.fit(rows)
+    features = pairs.transform(rows)
+    np.testing.assert_allclose(pairs.base(features[:1], features)[0], [1, 1 / 3, 0, 1])
+
+
+def test_hyperparameters_saved_before_the_pairs_part_still_load():
+    model = make_surrogate("gp-additive", THREE)
+    saved = {name: 0.5 for name in model._names if name != PAIRS}
+    model.hyperparameters = saved
+    assert model.hyperparameters[PAIRS] == pytest.approx(AMPLITUDE_BOUNDS[0])
+    assert model.hyperparameters["noise"] == pytest.approx(0.5)
+    with pytest.raises(ValueError, match="hyperparameters must be"):
+        model.hyperparameters = {"noise": 0.5}

@@ -50,10 +50,7 @@ class Tanimoto:
 
     def base(self, A: sparse.csr_matrix, B: sparse.csr_matrix) -> np.ndarray:
         """Tanimoto similarities between the rows of A and of B, float32 (len A, len B)."""
-        if A.shape[0] <= B.shape[0]:
-            dots = np.asarray(B @ A.T.toarray()).T
-        else:
-            dots = np.asarray(A @ B.T.toarray())
+        dots = _sparse_dots(A, B)
         norms_a = _sparse_norms(A)
         norms_b = _pool_norms(self, B, _sparse_norms)
         union = norms_a[:, None] + norms_b[None, :] - dots
@@ -65,6 +62,26 @@ class Tanimoto:
     ) -> tuple[np.ndarray, None]:
         """The similarity is the kernel value; there is no lengthscale, hence no gradient."""
         return np.asarray(base, dtype=float), None
+
+
+class ChoicePairs(Tanimoto):
+    """k(x, x') = m (m - 1) / (P (P - 1)) on P one-hot choices, where m is the number of choices
+    on which x and x' agree: the share of pairs of choices they share, the second-order term of
+    an additive kernel (Duvenaud et al., "Additive Gaussian processes", NeurIPS 2011). With a
+    part per choice (first order) it lets the likelihood weigh effects of two choices together,
+    such as a ligand that works with one base only."""
+
+    label = "pairs"
+
+    def __init__(self, block: slice | np.ndarray, choices: int) -> None:
+        super().__init__(block)
+        self.choices = choices
+
+    def base(self, A: sparse.csr_matrix, B: sparse.csr_matrix) -> np.ndarray:
+        """The share of pairs of choices shared between the rows of A and of B, float32."""
+        shared = _sparse_dots(A, B)
+        pairs = self.choices * (self.choices - 1)
+        return (shared * (shared - 1) / pairs).astype(np.float32)
 
 
 class Stationary:
@@ -149,7 +166,7 @@ class Stationary:
         return value, grad
 
 
-Part = Tanimoto | Stationary
+Part = Tanimoto | ChoicePairs | Stationary
 
 
 def _pool_norms(
@@ -187,6 +204,13 @@ def _sparse_rows(values: np.ndarray) -> sparse.csr_matrix:
         ),
         shape=(n, width),
     )
+
+
+def _sparse_dots(A: sparse.csr_matrix, B: sparse.csr_matrix) -> np.ndarray:
+    """A @ B.T as a dense array, through a dense copy of the one with fewer rows."""
+    if A.shape[0] <= B.shape[0]:
+        return np.asarray(B @ A.T.toarray()).T
+    return np.asarray(A @ B.T.toarray())
 
 
 def _sparse_norms(M: sparse.csr_matrix) -> np.ndarray:
