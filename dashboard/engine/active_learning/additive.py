@@ -63,11 +63,11 @@ def additive_parts(blocks: dict[str, slice]) -> list[Part]:
     if NUMERIC_BLOCK in blocks:
         parts.append(Stationary(blocks[NUMERIC_BLOCK], 2.5))
     choices = [columns for name, columns in blocks.items() if name.split(":")[0] == "onehot"]
-    together = np.concatenate([np.arange(c.start, c.stop) for c in choices] or [[]]).astype(int)
     if len(choices) > 1:
+        together = np.concatenate([np.arange(c.start, c.stop) for c in choices])
         parts.append(Tanimoto(together))
-    if len(choices) > 2:  # with two, sharing the pair is sharing all: the Tanimoto part's peak
-        parts.append(ChoicePairs(together, len(choices)))
+        if len(choices) > 2:  # with two, sharing the pair is sharing all: the Tanimoto's peak
+            parts.append(ChoicePairs(together, len(choices)))
     if not parts:
         raise ValueError(
             f"{NAME} needs one-hot, fingerprint, descriptor, composition or numeric inputs"
