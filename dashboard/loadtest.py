@@ -67,9 +67,10 @@ molecules), for one user's step time on the issue's benchmark dataset."""
 JOB_TIMEOUT_SECONDS = 900
 """Longest wait for a background job: a first Start on 100,000 new molecules computes their
 RDKit descriptors for several minutes."""
-PHASES = ("load", "step", "save", "rest", "redraw")
-"""Where a step's time goes: the server's phases of the Step request, the rest of that request
-(answer, network, queueing), then the redraw request."""
+PHASES = ("load", "fit", "score", "save", "rest", "redraw")
+"""Where a step's time goes: the server's phases of the Step request (load the campaign, fit the
+model, score the candidates and choose the batch, save), the rest of that request (answer,
+network, queueing), then the redraw request."""
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Where a request's time goes, as the W3C Server-Timing header (`load;dur=12.3, step;dur=80.1`).
+"""Where a request's time goes, as the W3C Server-Timing header (`load;dur=12.3, fit;dur=60.2`).
 
 A Step's round trip is the server's load, step and save plus what surrounds them (the callback's
 own answer, the network) and the redraw request after it; the header tells `bench load` (and a
@@ -31,6 +31,17 @@ class Phases:
             yield
         finally:
             self.seconds[name] = time.perf_counter() - began
+
+    def split(self, name: str, first: str, seconds: float, rest: str) -> None:
+        """Replace phase `name` by `first` (`seconds` of it) and `rest` (the remainder), in its
+        place: a Step's "step" becomes the model's fit and the scoring and choosing after it."""
+        phases = {}
+        for key, value in self.seconds.items():
+            if key == name:
+                phases[first], phases[rest] = seconds, max(value - seconds, 0.0)
+            else:
+                phases[key] = value
+        self.seconds = phases
 
     def header(self) -> str:
         return ", ".join(f"{name};dur={1000 * s:.1f}" for name, s in self.seconds.items())

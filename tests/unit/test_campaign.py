@@ -145,6 +145,14 @@ def test_a_prepared_campaign_has_its_next_fit_done_and_steps_exactly_as_a_cold_o
     assert without_seconds(prepared.history) == without_seconds(cold.history)
 
 
+def test_a_step_says_how_long_it_fitted_its_model():
+    real = Campaign(config(mode="real"), smooth_data(unknown=300))
+    assert real.fit_seconds == 0.0  # nothing measured: a design, no model
+    campaign = Campaign(config(), smooth_data())
+    campaign.step()
+    assert 0.0 < campaign.fit_seconds < campaign.history[-1]["seconds"]
+
+
 def test_the_saved_dict_holds_only_plain_json_types(data):
     campaign = Campaign(config(), data)
     campaign.step()

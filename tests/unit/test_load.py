@@ -24,7 +24,7 @@ def test_load_concurrent_sessions_each_end_with_exactly_their_own_steps(tmp_path
     assert [r.errors for r in reports] == [[]] * SESSIONS
     assert result["steps"] == SESSIONS * STEPS
     phases = result["median_phase_seconds"]
-    assert list(phases) == ["load", "step", "save", "rest", "redraw"]  # from Server-Timing
+    assert list(phases) == ["load", "fit", "score", "save", "rest", "redraw"]  # Server-Timing
     assert all(value >= 0 for key, value in phases.items() if key != "rest")
     sids = {r.sid for r in reports}
     assert len(sids) == SESSIONS
@@ -69,3 +69,11 @@ def test_server_timing_round_trips_and_ignores_what_it_cannot_read():
     assert parse('cache;desc="hit", db;dur=abc, save;dur=2') == {"save": 0.002}
     assert parse(None) == {}
     timing.send()  # outside a request: nothing to do, no error
+
+
+def test_a_phase_splits_in_place_into_two():
+    timing = Phases()
+    timing.seconds = {"load": 0.01, "step": 0.3, "save": 0.02}
+    timing.split("step", "fit", 0.2, "score")
+    assert list(timing.seconds) == ["load", "fit", "score", "save"]
+    assert timing.seconds["fit"] == 0.2 and timing.seconds["score"] == pytest.approx(0.1)

@@ -54,6 +54,9 @@ _NO_METRICS = {"r2": None, "mae": None, "within_1sigma": None, "within_2sigma": 
 class Campaign(Review):
     """An active-learning campaign on `data` (features and target values) run by `config`."""
 
+    fit_seconds: float = 0.0
+    """Seconds the last computed step spent fitting the model (0 without one); not saved."""
+
     def __init__(self, config: CampaignConfig, data: CampaignData) -> None:
         self._bind(config, data)
         self._check_sizes()
@@ -251,10 +254,13 @@ class Campaign(Review):
             **_NO_METRICS,
         }
         candidates = np.setdiff1d(np.arange(self._pool.size), measured)
+        self.fit_seconds = 0.0
         if len(measured) < MIN_MODEL_ROWS:
             snapshot = self._design_snapshot(step, measured, all_values)
         else:
+            fitting = time.perf_counter()
             self._surrogate.fit_pool(self._pool.X, np.asarray(measured), np.asarray(all_values))
+            self.fit_seconds = time.perf_counter() - fitting
             self._live_step = step
             mean, std = self._surrogate.predict_pool()
             name = self._acquisition_name(mean[candidates], candidates)

@@ -181,6 +181,8 @@ def act(_step, _back, _reset, _tick, sid):
                     campaign.back()
                 elif action == "al-reset":
                     campaign.reset()
+            if action in ("al-step", "al-play-timer"):
+                timing.split("step", "fit", campaign.fit_seconds, "score")
             with timing.phase("save"):
                 campaigns.save(sid, campaign)
     except (ValueError, KeyError, SessionError, StorageError) as err:
