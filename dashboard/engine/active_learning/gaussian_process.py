@@ -32,7 +32,7 @@ from scipy.linalg.lapack import dpotri
 from scipy.optimize import minimize
 
 from dashboard.engine.active_learning import pool_features
-from dashboard.engine.active_learning.kernels import Part
+from dashboard.engine.active_learning.kernels import Part, parameter_names
 from dashboard.engine.util import one_blas_thread
 
 AMPLITUDE_BOUNDS = (1e-3, 1e2)
@@ -64,7 +64,7 @@ class GaussianProcess:
         self.name = name
         self.max_optimized_rows = max_optimized_rows
         self.random_state = random_state
-        self._names = _parameter_names(self.parts)
+        self._names = parameter_names(self.parts)
         self._theta: np.ndarray | None = None
         self._pool: np.ndarray | None = None
 
@@ -108,7 +108,7 @@ class GaussianProcess:
             self.parts, self._features, amplitudes, lengthscales, strict=True
         ):
             base = part.base(features[rows], part.transform(X))
-            cross += a * part.kernel(base, scale)[0]
+            cross += part.scaled(base, scale, a)
         V = solve_triangular(self._L[: rows.size, : rows.size], cross, lower=True)
         return self._moments(V.T @ self._weights, (V * V).sum(axis=0), sum(amplitudes), noise)
 
@@ -160,7 +160,7 @@ class GaussianProcess:
             for part, features, a, scale in zip(
                 self.parts, self._features, amplitudes, lengthscales, strict=True
             ):
-                prior += a * part.kernel(part.base(features[[row]], features)[0], scale)[0]
+                prior += part.scaled(part.base(features[[row]], features)[0], scale, a)
             covariance = (prior - V[:, row] @ V)[candidates]
             for fantasy in fantasies:
                 covariance -= fantasy[j] * fantasy
@@ -217,12 +217,15 @@ class GaussianProcess:
         contiguous = (
             slots.size > 0 and slots[0] == 0 and np.array_equal(slots, np.arange(slots.size))
         )
-        total = np.zeros((rows.size, self._pool.shape[0]))
-        for part, bases, a, scale in zip(
-            self.parts, self._bases, amplitudes, lengthscales, strict=True
-        ):
-            base = bases[: slots.size] if contiguous else bases[slots]
-            total += a * part.kernel(base, scale)[0]
+        terms = (  # one new (rows x pool) array per part, the first one summing them
+            part.scaled(bases[: slots.size] if contiguous else bases[slots], scale, a)
+            for part, bases, a, scale in zip(
+                self.parts, self._bases, amplitudes, lengthscales, strict=True
+            )
+        )
+        total = next(terms)
+        for term in terms:
+            total += term
         return total
 
     def _factorize(self, rows: np.ndarray, theta: np.ndarray) -> None:
@@ -398,17 +401,6 @@ class GaussianProcess:
         """Standardised posterior mean and explained variance -> mean and σ in target units."""
         variance = np.maximum(prior - explained, 0.0) + noise
         return standard_mean * self._y_scale + self._y_mean, np.sqrt(variance) * self._y_scale
-
-
-def _parameter_names(parts: Sequence[Part]) -> list[str]:
-    labels = [part.label for part in parts]
-    names = []
-    for i, (part, label) in enumerate(zip(parts, labels, strict=True)):
-        unique = label if labels.count(label) == 1 else f"{label}{i}"
-        names.append(f"{unique}.amplitude")
-        if part.has_lengthscale:
-            names.append(f"{unique}.lengthscale")
-    return [*names, "noise"]
 
 
 def _checked(rows: np.ndarray, y: np.ndarray, n_pool: int) -> tuple[np.ndarray, np.ndarray]:
