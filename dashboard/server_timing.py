@@ -1,6 +1,6 @@
 """Where a request's time goes, as the W3C Server-Timing header (`load;dur=12.3, fit;dur=60.2`).
 
-A Step's round trip is the server's load, step and save plus what surrounds them (the callback's
+A Step's round trip is the server's load, fit, score and save plus what surrounds them (the callback's
 own answer, the network) and the redraw request after it; the header tells `bench load` (and a
 browser's network panel) the server's part, phase by phase, without a log to collect.
 """
