@@ -174,14 +174,15 @@ def act(_step, _back, _reset, _tick, sid):
         with store.lock(store.require(sid)):
             with timing.phase("load"):
                 campaign = campaigns.load(sid)
+            stepping = action in ("al-step", "al-play-timer")
             with timing.phase("step"):
-                if action in ("al-step", "al-play-timer"):
+                if stepping:
                     campaign.step()
                 elif action == "al-back":
                     campaign.back()
                 elif action == "al-reset":
                     campaign.reset()
-            if action in ("al-step", "al-play-timer"):
+            if stepping:
                 timing.split("step", "fit", campaign.fit_seconds, "score")
             with timing.phase("save"):
                 campaigns.save(sid, campaign)
