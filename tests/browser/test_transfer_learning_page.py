@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -63,3 +65,31 @@ def test_a_source_of_another_structure_kind_is_explained(dash_duo, app):
     click(dash_duo, "#tl-train")
     dash_duo.wait_for_contains_text("#tl-message", "described the same way", timeout=60)
     assert "alert-danger" in dash_duo.find_element("#tl-message .alert").get_attribute("class")
+
+
+def test_a_new_run_stops_the_curve_of_the_last_one(dash_duo, app):
+    """Switching the target model while the learning curve is drawn: Train cancels that curve's
+    job, whose session slot the new run would otherwise wait for (the curve of all rows takes
+    a minute and more), and the new model's result comes within seconds."""
+    dash_duo.start_server(app)
+    dash_duo.wait_for_page(url=dash_duo.server_url + "/transfer-learning")
+    dash_duo.wait_for_contains_text("#tl-target-column", "expt", timeout=20)
+    share = next(e for e in dash_duo.find_elements("#tl-share label") if e.text == "all")
+    dash_duo.driver.execute_script("arguments[0].click()", share)
+    click(dash_duo, "#tl-train")
+    dash_duo.wait_for_contains_text("#tl-message", "Trained in", timeout=240)
+    dash_duo.wait_for_style_to_equal("#tl-curve-job-job", "display", "block", timeout=20)
+    model = dash_duo.find_element("#tl-model")
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", model)
+    model.click()
+    dash_duo.wait_for_element(".dash-dropdown-option", timeout=10)
+    next(
+        o for o in dash_duo.find_elements(".dash-dropdown-option") if o.text.startswith("rf")
+    ).click()
+    clicked = time.monotonic()
+    click(dash_duo, "#tl-train")
+    dash_duo.wait_for_contains_text("#tl-facts", "random forest", timeout=60)
+    waited = time.monotonic() - clicked
+    assert waited < 30, f"the new run waited {waited:.0f} s for the old curve"
+    dash_duo.wait_for_contains_text("#tl-curve-graph", "this run", timeout=300)
+    assert dash_duo.get_logs() == []

@@ -3,8 +3,9 @@ target, and beats the same booster trained on the target alone when the source k
 
 import numpy as np
 import pytest
+from sklearn.ensemble import HistGradientBoostingRegressor
 
-from dashboard.engine.transfer.finetune import ContinuedBoosting
+from dashboard.engine.transfer.finetune import BOOSTER_PARAMS, ContinuedBoosting
 
 
 def pair(rows: int, seed: int):
@@ -57,3 +58,23 @@ def test_the_same_seed_gives_the_same_predictions():
     first = ContinuedBoosting(3).fit(X, y, start).predict(X, start)
     again = ContinuedBoosting(3).fit(X, y, start).predict(X, start)
     assert np.array_equal(first, again)
+
+
+def test_columns_no_tree_can_split_are_left_out_without_changing_a_prediction():
+    """Rare fingerprint bits (set in fewer than min_samples_leaf rows) never split, so the
+    booster skips them; with early stopping its hold-out and rounds are those of all columns."""
+    X, start, y = pair(200, 6)
+    rare = np.zeros((200, 40))
+    rare[np.arange(40) % 200, np.arange(40)] = 1.0  # each bit set in one row
+    wide = np.column_stack([X, rare])
+    sklearn_booster = HistGradientBoostingRegressor(
+        loss="absolute_error", random_state=0, **BOOSTER_PARAMS
+    )
+    tuned = ContinuedBoosting(0).fit(wide, y, start)
+    offset = tuned.line_[0] + tuned.line_[1] * start
+    sklearn_booster.fit(wide, y - offset)
+    assert tuned.columns_.tolist() == list(range(5))
+    assert tuned.booster_.n_iter_ == sklearn_booster.n_iter_
+    np.testing.assert_array_equal(
+        tuned.predict(wide, start), offset + sklearn_booster.predict(wide)
+    )

@@ -6,7 +6,7 @@ from sklearn.ensemble import ExtraTreesRegressor, HistGradientBoostingRegressor
 from sklearn.inspection import permutation_importance
 
 from dashboard.engine.transfer.models import (
-    VaryingColumnsBooster,
+    SplittableColumnsBooster,
     _split_features,
     feature_importances,
 )
@@ -54,22 +54,26 @@ def test_forests_keep_their_impurity_importances():
     assert np.array_equal(feature_importances(forest, X, y, 0), forest.feature_importances_)
 
 
-def test_boosting_on_the_varying_columns_predicts_as_boosting_on_all():
-    """gbr drops the columns constant on its training rows: the same model, fewer histograms;
-    its split features are reported as columns of the whole table."""
+def test_boosting_on_the_splittable_columns_predicts_as_boosting_on_all():
+    """gbr drops the columns its trees cannot split (constant, or fewer than 20 rows away from
+    the most common value): the same model, fewer histograms; its split features are reported
+    as columns of the whole table."""
     rng = np.random.default_rng(4)
     X = np.zeros((120, 30))
     X[:, [2, 7, 19]] = rng.normal(size=(120, 3))
     X[100:, 25] = 1.0  # constant on the training rows, set on the test rows
-    y = X[:, 2] - 2 * X[:, 19] + 0.1 * rng.normal(size=120)
-    ours = VaryingColumnsBooster(max_iter=60, random_state=0).fit(X[:100], y[:100])
+    X[:19, 11] = 1.0  # a bit set in 19 training rows: no split leaves 20 rows on both sides
+    X[:20, 12] = 1.0  # in 20: splittable
+    X[:, 13] = np.where(np.arange(120) < 19, rng.normal(size=120), 5.0)  # 19 rows off the mode
+    y = X[:, 2] - 2 * X[:, 19] + X[:, 11] + X[:, 12] + 0.1 * rng.normal(size=120)
+    ours = SplittableColumnsBooster(max_iter=60, random_state=0).fit(X[:100], y[:100])
     plain = HistGradientBoostingRegressor(
         max_iter=60, learning_rate=0.05, early_stopping=False, random_state=0
     ).fit(X[:100], y[:100])
-    assert ours.columns_.tolist() == [2, 7, 19]
+    assert ours.columns_.tolist() == [2, 7, 12, 19]
     np.testing.assert_array_equal(ours.predict(X[100:]), plain.predict(X[100:]))
     assert set(_split_features(ours, 30).tolist()) == set(_split_features(plain, 30).tolist())
     assert ours.predict(np.zeros((1, 30))).shape == (1,)
-    assert VaryingColumnsBooster(max_iter=5).fit(
+    assert SplittableColumnsBooster(max_iter=5).fit(
         np.ones((10, 3)), np.arange(10.0)
     ).columns_.tolist() == [0]

@@ -26,6 +26,8 @@ from sklearn.ensemble import HistGradientBoostingRegressor
 from sklearn.linear_model import QuantileRegressor
 from threadpoolctl import threadpool_limits
 
+from dashboard.engine.transfer.models import splittable_columns
+
 START_LOSS = "absolute_error"
 """The loss when boosting from the source's value: absolute error, the measure the benchmark
 scores, whose trees move a metal the source calls 0 no further once it is right."""
@@ -50,7 +52,8 @@ _MIN_EARLY_STOPPING_ROWS = 40
 
 class ContinuedBoosting:
     """Boosted trees on top of a start value per row (`start=None`: from a constant, the same
-    model without transfer)."""
+    model without transfer), on the columns its trees can split (`splittable_columns`: the
+    same model as on every column, fewer histograms)."""
 
     def __init__(self, random_state: int = 0) -> None:
         self.random_state = random_state
@@ -66,13 +69,16 @@ class ContinuedBoosting:
         self.booster_ = HistGradientBoostingRegressor(
             loss=loss, random_state=self.random_state, **params
         )
+        X = np.asarray(X, dtype=float)
+        self.columns_ = splittable_columns(X, int(BOOSTER_PARAMS["min_samples_leaf"]))
         with threadpool_limits(limits=1, user_api="openmp"):
-            self.booster_.fit(X, y - self._offset(start, len(y)))
+            self.booster_.fit(X[:, self.columns_], y - self._offset(start, len(y)))
         return self
 
     def predict(self, X: np.ndarray, start: np.ndarray | None = None) -> np.ndarray:
         with threadpool_limits(limits=1, user_api="openmp"):
-            return self._offset(start, len(X)) + self.booster_.predict(X)
+            columns = np.asarray(X, dtype=float)[:, self.columns_]
+            return self._offset(start, len(X)) + self.booster_.predict(columns)
 
     def _offset(self, start: np.ndarray | None, rows: int) -> np.ndarray:
         if start is None:

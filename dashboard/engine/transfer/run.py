@@ -131,9 +131,9 @@ def _run(
     report(0.1, "source model")
     lv = latent_variable(data, cache, config.n_jobs)
     timings["source"] = time.perf_counter() - started - timings["features"]
-    report(0.5, "baseline and transfer models")
+    report(0.5, "baseline model")
     fit = _Fitter(data, config, cache, lv)
-    predictions = fit.predictions()
+    predictions = fit.predictions(lambda: report(0.55, "transfer model"))
     timings["target"] = time.perf_counter() - started - sum(timings.values())
     curve = None
     if config.learning_curve:
@@ -177,15 +177,18 @@ class _Fitter:
             lv=array_digest(self.inputs.lv.values),
         )
 
-    def predictions(self) -> dict[str, np.ndarray]:
+    def predictions(self, between: Callable[[], None]) -> dict[str, np.ndarray]:
         """Baseline and transfer predictions on the test rows and the transfer model's
-        importances, read from the cache when this exact run was done before."""
+        importances, read from the cache when this exact run was done before; `between` is
+        called after the baseline (a progress report). The baseline is cached on its own, so LV
+        and FT with one target model share it."""
         key = self._key("result", used=len(self.train))
         stored = self.cache.load_arrays("result", key)
         if stored is not None:
             return stored
+        baseline = self._baseline()
+        between()
         test, seed, approach = self.data.test, self.config.seed, self.config.approach
-        _, baseline = fit_predict("baseline", self.inputs, self.train, test, seed)
         model, transfer = fit_predict(approach, self.inputs, self.train, test, seed)
         arrays = {"baseline": baseline, "transfer": transfer}
         if approach == "lv":
@@ -193,6 +196,25 @@ class _Fitter:
             arrays["importances"] = feature_importances(model, X, self.data.y[test], seed)
         self.cache.save_arrays("result", key, arrays)
         return arrays
+
+    def _baseline(self) -> np.ndarray:
+        """The baseline's test predictions: the target model on the rows used, no source."""
+        config = self.config
+        key = cache_key(
+            kind="baseline",
+            run=[config.model, config.test_size, config.seed],
+            used=len(self.train),
+            y=array_digest(self.data.y),
+            **self.data.identity(),
+            **self.data.target_identity(),
+        )
+        stored = self.cache.load_arrays("baseline", key)
+        if stored is None:
+            test = self.data.test
+            _, predicted = fit_predict("baseline", self.inputs, self.train, test, config.seed)
+            stored = {"predicted": predicted}
+            self.cache.save_arrays("baseline", key, stored)
+        return stored["predicted"]
 
     def curve(self, progress: Progress) -> LearningCurve:
         """Test MAE of baseline and transfer over growing shares of the training rows; each

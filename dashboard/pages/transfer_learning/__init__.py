@@ -9,6 +9,7 @@ from dash import Dash
 
 from dashboard.pages.transfer_learning.callbacks import register_callbacks
 from dashboard.pages.transfer_learning.layout import layout
+from dashboard.pages.transfer_learning.prefetch import register_prefetch
 
 
 def register(app: Dash) -> None:
@@ -21,3 +22,4 @@ def register(app: Dash) -> None:
         layout=layout,
     )
     register_callbacks(app)
+    register_prefetch(app)

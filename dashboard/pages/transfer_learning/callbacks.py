@@ -15,11 +15,11 @@ from dashboard.engine.transfer import TransferConfig, run_transfer
 from dashboard.figures import transfer as figures
 from dashboard.jobs import job_slot, reports_failures
 from dashboard.pages.transfer_learning.layout import DEFAULT_SHARE
+from dashboard.pages.transfer_learning.newest import KIND, Superseded, giving_way, mark_newest
 from dashboard.pages.transfer_learning.results import facts, group_table, metric_cards
 from dashboard.pages.transfer_learning.verdict import verdict
 from dashboard.store import SessionError, StorageError
 
-KIND = "transfer"
 NAME = "current"
 DEFAULT_PAIR = (catalog.BUILTIN + "freesolv", "calc", "expt")
 CURVE_SHARES = (0.05, 0.1, 0.25, 0.5, 1.0)
@@ -119,7 +119,7 @@ def column_options_for(side: str):
     return column_options
 
 
-@reports_failures(message_output=1, outputs=2)
+@reports_failures(message_output=1, outputs=2, heavy=False)
 def train(
     set_progress,
     _clicks,
@@ -134,7 +134,8 @@ def train(
     curve,
 ):
     """Run the transfer study as a background job and keep its result in the session; the
-    learning curve, when asked for, follows in `draw_curve`."""
+    learning curve, when asked for, follows in `draw_curve`. Marked as the session's newest
+    before it waits for a job slot, it stops the curve of an older run that holds the slot."""
     store = runtime.current().store
     request = {
         "source_key": source_key,
@@ -153,7 +154,9 @@ def train(
         def progress(fraction: float, message: str) -> None:
             set_progress((int(100 * fraction), message))
 
-        result, document = _run(sid, request, learning_curve=False, progress=progress)
+        run = mark_newest(store, sid)
+        with job_slot(set_progress):
+            result, document = run_request(sid, request, learning_curve=False, progress=progress)
         with store.lock(sid):
             store.save_json(sid, KIND, NAME, document)
     except (ValueError, KeyError, SessionError, StorageError) as err:
@@ -161,35 +164,43 @@ def train(
     note = f"Trained in {result.seconds:.1f} s" + (
         " (source model from the cache)." if result.source_cached else "."
     )
-    state = {"seconds": result.seconds, "curve": "on" in (curve or []), "key": document["key"]}
+    state = dict(seconds=result.seconds, curve="on" in (curve or []), key=document["key"], run=run)
     return state, dbc.Alert(note, color="success", duration=5000)
 
 
 @reports_failures(message_output=1, outputs=2, heavy=False)
 def draw_curve(set_progress, state, sid):
     """The learning curve of the session's last run, added to its stored result; it takes a job
-    slot only when there is a curve to draw, so that a run without one never queues."""
-    if not state or not state.get("curve"):
-        return no_update, no_update
+    slot only when there is a curve to draw, so that a run without one never queues. It stops,
+    drawing nothing, as soon as a newer Train of the session is waiting (checked at every
+    progress report, between fits, and while queued)."""
+    if not state or not state.get("curve"):  # no curve: its end is now (the prefetch follows it)
+        return ({"key": state["key"]} if state and "key" in state else no_update), no_update
     store = runtime.current().store
     try:
         document = store.load_json(store.require(sid), KIND, NAME)
         if document is None or document.get("key") != state.get("key"):
             return no_update, no_update
 
-        def progress(fraction: float, message: str) -> None:
-            set_progress((int(100 * fraction), message))
+        report = giving_way(store, sid, state.get("run"), set_progress)
 
-        with job_slot(set_progress):
-            _, with_curve = _run(sid, document["request"], learning_curve=True, progress=progress)
+        def progress(fraction: float, message: str) -> None:
+            report((int(100 * fraction), message))
+
+        with job_slot(report):
+            _, with_curve = run_request(
+                sid, document["request"], learning_curve=True, progress=progress
+            )
         with store.lock(sid):
             store.save_json(sid, KIND, NAME, with_curve)
+    except Superseded:
+        return no_update, no_update
     except (ValueError, KeyError, SessionError, StorageError) as err:
         return no_update, error_alert(err)
     return {"key": with_curve["key"]}, no_update
 
 
-def _run(sid, request: dict, learning_curve: bool, progress) -> tuple:
+def run_request(sid, request: dict, learning_curve: bool, progress) -> tuple:
     """run_transfer for a request of the page; the result and its JSON document."""
     source = catalog.load(sid, request["source_key"])
     target = catalog.load(sid, request["target_key"])

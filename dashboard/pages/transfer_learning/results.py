@@ -7,6 +7,8 @@ import math
 import dash_bootstrap_components as dbc
 from dash import html
 
+from dashboard.engine.transfer import TARGET_MODELS
+
 METRICS = (("r2", "R²", True), ("mae", "MAE", False), ("rmse", "RMSE", False))
 
 
@@ -65,6 +67,8 @@ def facts(result: dict) -> str:
             f"{result['n_overlap']:,} target materials also occur in the source; for them the "
             "source's own value is an input too."
         )
+    if result.get("model") in TARGET_MODELS:
+        sentences.append(f"Target model: {TARGET_MODELS[result['model']]}.")
     if result["approach"] == "ft":
         sentences.append(
             "Fine-tuning started from the source's value of each material and added trees that "

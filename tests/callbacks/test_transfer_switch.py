@@ -1,0 +1,91 @@
+"""Switching the Transfer Learning page's model while the last run's learning curve is drawn:
+the new run does not wait for that curve, which stops and leaves the new result alone."""
+
+from __future__ import annotations
+
+import threading
+
+from dash import no_update
+
+from dashboard import catalog, runtime
+from dashboard.engine.transfer import methods as methods_module
+from dashboard.engine.transfer import run as run_module
+from dashboard.pages.transfer_learning import callbacks as tl_page
+from dashboard.pages.transfer_learning.newest import mark_newest
+from dashboard.pages.transfer_learning.prefetch import prefetch
+from tests.callbacks.test_job_slots import configure, in_callback
+
+FREESOLV = catalog.BUILTIN + "freesolv"
+
+
+def train(sid: str, model: str, progress: list) -> dict:
+    state, _message = tl_page.train(
+        progress.append, 1, sid, FREESOLV, "calc", FREESOLV, "expt", "lv", model, 0.1, ["on"]
+    )
+    return state
+
+
+def test_a_new_run_stops_the_curve_of_the_last_one(tmp_path):
+    rt = configure(tmp_path, max_jobs=2)
+    sid = rt.store.create()
+    in_callback(sid)
+    first = train(sid, "et-median", [])
+    curve_progress, answers = [], []
+    drawing = threading.Event()
+
+    def draw() -> None:
+        in_callback(sid)
+
+        def report(update: tuple) -> None:
+            curve_progress.append(update)
+            drawing.set()
+
+        answers.append(tl_page.draw_curve(report, first, sid))
+
+    thread = threading.Thread(target=draw)
+    thread.start()
+    assert drawing.wait(60)
+    progress = []
+    second = train(sid, "rf", progress)
+    thread.join(60)
+    assert progress[0] == (100, "Queued: your other job is still running…")
+    assert answers == [(no_update, no_update)]  # the old curve stopped and drew nothing
+    assert len(curve_progress) < 2 * 3 * len(tl_page.CURVE_SHARES)  # before its last fit
+    stored = rt.store.load_json(sid, tl_page.KIND, tl_page.NAME)
+    assert stored["key"] == second["key"] and stored["model"] == "rf"
+    assert "learning_curve" not in stored or stored["learning_curve"] is None
+    state, message = tl_page.draw_curve(lambda _update: None, second, sid)
+    assert message is no_update and state == {"key": second["key"]}
+    assert runtime.current().store.load_json(sid, tl_page.KIND, tl_page.NAME)["learning_curve"]
+
+
+def test_the_other_models_are_ready_after_a_run_so_a_switch_trains_nothing(tmp_path, monkeypatch):
+    rt = configure(tmp_path, max_jobs=2)
+    sid = rt.store.create()
+    in_callback(sid)
+    state, _ = tl_page.train(
+        lambda _p: None, 1, sid, FREESOLV, "calc", FREESOLV, "expt", "lv", "et-median", 0.1, []
+    )
+    assert prefetch({"key": state["key"]}, state, sid) is no_update
+
+    def no_training(*_args, **_kwargs):
+        raise AssertionError("a switch after the prefetch trained a model")
+
+    monkeypatch.setattr(methods_module, "fit_predict", no_training)
+    monkeypatch.setattr(run_module, "fit_predict", no_training)
+    for model in ("et", "rf", "gbr"):
+        switched = train(sid, model, [])
+        assert rt.store.load_json(sid, tl_page.KIND, tl_page.NAME)["model"] == model
+        assert switched["seconds"] < 5
+
+
+def test_the_other_models_give_way_to_a_new_run(tmp_path):
+    rt = configure(tmp_path, max_jobs=2)
+    sid = rt.store.create()
+    in_callback(sid)
+    state, _ = tl_page.train(
+        lambda _p: None, 1, sid, FREESOLV, "calc", FREESOLV, "expt", "lv", "et-median", 0.1, []
+    )
+    mark_newest(rt.store, sid)  # a Train clicked since
+    assert prefetch({"key": state["key"]}, state, sid) is no_update
+    assert len(list(rt.cache_dir.rglob("result-*.npz"))) == 1  # the run's own, no other
