@@ -130,7 +130,8 @@ class SplittableColumnsBooster(RegressorMixin, BaseEstimator):
     """Histogram gradient boosting on the columns its trees can split (`splittable_columns`).
     The model and its predictions are those of boosting on every column (a test checks), but
     fingerprint bits set in fewer than 20 training molecules no longer cost a histogram each
-    round: FreeSolv, 2,269 columns of which 1,307 vary and 312 can split, 18.2 -> 2.1 s a fit."""
+    round: FreeSolv's 513 training rows, 2,269 columns of which 1,307 vary and 210 can split,
+    16.0 s a fit on every column, 8.6 on the varying ones, 1.4 on the splittable ones."""
 
     MIN_SAMPLES_LEAF = 20
     """scikit-learn's default for histogram boosting, kept."""
