@@ -13,7 +13,8 @@ from dashboard.engine.transfer import run as run_module
 from dashboard.pages.transfer_learning import callbacks as tl_page
 from dashboard.pages.transfer_learning.newest import mark_newest
 from dashboard.pages.transfer_learning.prefetch import prefetch
-from tests.callbacks.test_job_slots import configure, in_callback
+from dashboard.pages.transfer_learning.runs import CURVE_SHARES
+from tests.callbacks.test_job_slots import busy_elsewhere, configure, in_callback
 
 FREESOLV = catalog.BUILTIN + "freesolv"
 
@@ -48,9 +49,9 @@ def test_a_new_run_stops_the_curve_of_the_last_one(tmp_path):
     progress = []
     second = train(sid, "rf", progress)
     thread.join(60)
-    assert progress[0] == (100, "Queued: your other job is still running…")
+    assert progress[-1] == (100, "done")  # (queued until the curve gave way, if it had not yet)
     assert answers == [(no_update, no_update)]  # the old curve stopped and drew nothing
-    assert len(curve_progress) < 2 * 3 * len(tl_page.CURVE_SHARES)  # before its last fit
+    assert len(curve_progress) < 2 * 3 * len(CURVE_SHARES)  # before its last fit
     stored = rt.store.load_json(sid, tl_page.KIND, tl_page.NAME)
     assert stored["key"] == second["key"] and stored["model"] == "rf"
     assert "learning_curve" not in stored or stored["learning_curve"] is None
@@ -60,23 +61,27 @@ def test_a_new_run_stops_the_curve_of_the_last_one(tmp_path):
 
 
 def test_the_other_models_are_ready_after_a_run_so_a_switch_trains_nothing(tmp_path, monkeypatch):
-    rt = configure(tmp_path, max_jobs=2)
+    rt = configure(tmp_path, max_jobs=2, job_wait_seconds=1.0)
     sid = rt.store.create()
     in_callback(sid)
     state, _ = tl_page.train(
         lambda _p: None, 1, sid, FREESOLV, "calc", FREESOLV, "expt", "lv", "et-median", 0.1, []
     )
-    assert prefetch({"key": state["key"]}, state, sid) is no_update
+    assert prefetch(state, sid) == state  # handed on to the curve's job
 
     def no_training(*_args, **_kwargs):
         raise AssertionError("a switch after the prefetch trained a model")
 
     monkeypatch.setattr(methods_module, "fit_predict", no_training)
     monkeypatch.setattr(run_module, "fit_predict", no_training)
-    for model in ("et", "rf", "gbr"):
-        switched = train(sid, model, [])
-        assert rt.store.load_json(sid, tl_page.KIND, tl_page.NAME)["model"] == model
-        assert switched["seconds"] < 5
+    with busy_elsewhere(sid, threading.Event()):  # e.g. the curve's job holds the session's slot
+        in_callback(sid)
+        for model in ("et", "rf", "gbr"):
+            progress = []
+            switched = train(sid, model, progress)
+            assert rt.store.load_json(sid, tl_page.KIND, tl_page.NAME)["model"] == model
+            assert not any("Queued" in sentence for _, sentence in progress)
+            assert switched["seconds"] < 5
 
 
 def test_the_other_models_give_way_to_a_new_run(tmp_path):
@@ -87,5 +92,5 @@ def test_the_other_models_give_way_to_a_new_run(tmp_path):
         lambda _p: None, 1, sid, FREESOLV, "calc", FREESOLV, "expt", "lv", "et-median", 0.1, []
     )
     mark_newest(rt.store, sid)  # a Train clicked since
-    assert prefetch({"key": state["key"]}, state, sid) is no_update
+    assert prefetch(state, sid) is no_update  # nor is the old run's curve drawn
     assert len(list(rt.cache_dir.rglob("result-*.npz"))) == 1  # the run's own, no other

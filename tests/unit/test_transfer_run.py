@@ -1,12 +1,14 @@
 """run_transfer as the page uses it: progress, cancellation and a cache that needs no unpickling."""
 
+from dataclasses import replace
+
 import joblib
 import numpy as np
 import pandas as pd
 import pytest
 
 from dashboard.engine.data.dataset import Dataset
-from dashboard.engine.transfer import TransferConfig, run_transfer
+from dashboard.engine.transfer import NotCached, TransferConfig, run_transfer
 
 
 def table(rows: int, slope: float, seed: int, title: str) -> Dataset:
@@ -96,3 +98,21 @@ def test_a_share_of_the_training_rows_keeps_the_test_rows(tmp_path):
 def test_a_share_outside_zero_to_one_is_refused():
     with pytest.raises(ValueError, match="share of target rows used must lie in"):
         run_transfer(SOURCE, "y", TARGET, "y", TransferConfig(train_share=0.0))
+
+
+def test_a_cache_only_run_reads_what_was_trained_and_trains_nothing_else(tmp_path):
+    with pytest.raises(NotCached):  # nothing cached: not even the source model is trained
+        run_transfer(SOURCE, "y", TARGET, "y", CONFIG, tmp_path, cached_only=True)
+    assert not list(tmp_path.glob("source-*")) and not list(tmp_path.glob("lv-*"))
+    first = run_transfer(SOURCE, "y", TARGET, "y", CONFIG, tmp_path)
+    again = run_transfer(SOURCE, "y", TARGET, "y", CONFIG, tmp_path, cached_only=True)
+    assert np.array_equal(again.transfer_pred, first.transfer_pred)
+    other = TransferConfig(n_jobs=1, model="rf")
+    with pytest.raises(NotCached):  # the source is cached, the rf target models are not
+        run_transfer(SOURCE, "y", TARGET, "y", other, tmp_path, cached_only=True)
+    assert len(list(tmp_path.glob("result-*.npz"))) == 1
+    tuned = run_transfer(SOURCE, "y", TARGET, "y", replace(other, approach="ft"), tmp_path)
+    assert len(list(tmp_path.glob("baseline-*.npz"))) == 2  # et-median's and rf's
+    switched = run_transfer(SOURCE, "y", TARGET, "y", other, tmp_path)
+    assert len(list(tmp_path.glob("baseline-*.npz"))) == 2  # lv and ft share rf's baseline
+    assert np.array_equal(switched.baseline_pred, tuned.baseline_pred)

@@ -6,6 +6,7 @@ on the same split; learning curves; metrics per group; k-fold cross-validation o
 (the Matbench protocol). `run_transfer` and `cross_validate` are the entry points.
 """
 
+from dashboard.engine.transfer.cache import NotCached
 from dashboard.engine.transfer.crossval import (
     CrossValidation,
     CrossValidationConfig,
@@ -42,6 +43,7 @@ __all__ = [
     "GroupMetrics",
     "LearningCurve",
     "Metrics",
+    "NotCached",
     "TransferConfig",
     "TransferResult",
     "cross_validate",

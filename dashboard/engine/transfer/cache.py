@@ -26,6 +26,10 @@ CODE_VERSION = 5
 _LIBRARIES = ("numpy", "scikit-learn")
 
 
+class NotCached(LookupError):
+    """A run asked to read only the cache needs something the cache does not hold."""
+
+
 def cache_key(**parts: object) -> str:
     """A stable hex digest of `parts` (JSON-able values), the code version and library versions."""
     identity = {

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.model_selection import KFold
 
-from dashboard.engine.transfer.cache import TransferCache, cache_key
+from dashboard.engine.transfer.cache import NotCached, TransferCache, cache_key
 from dashboard.engine.transfer.data import MIN_SOURCE_ROWS, TransferData
 from dashboard.engine.transfer.models import (
     SOURCE_PARAMS,
@@ -91,13 +91,18 @@ def lv_names(source_column: str, zero_inflated: bool, looked_up: bool) -> list[s
     return names
 
 
-def latent_variable(data: TransferData, cache: TransferCache, n_jobs: int = 1) -> LatentVariable:
-    """The latent variables of `data`'s target rows, from the cache or by training the source."""
+def latent_variable(
+    data: TransferData, cache: TransferCache, n_jobs: int = 1, cached_only: bool = False
+) -> LatentVariable:
+    """The latent variables of `data`'s target rows, from the cache or by training the source
+    (NotCached instead, with `cached_only`)."""
     started = time.perf_counter()
     model_key = cache_key(kind="source-models", params=SOURCE_PARAMS, **source_identity(data))
     key = cache_key(kind="latent-variable", model=model_key, **data.target_identity())
     stored = cache.load_arrays("lv", key)
     cached = stored is not None
+    if stored is None and cached_only:
+        raise NotCached("the source model's outputs for this target are not in the cache")
     if stored is None:
         stored = _compute(data, cache, model_key, n_jobs)
         cache.save_arrays("lv", key, stored)

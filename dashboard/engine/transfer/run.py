@@ -17,7 +17,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from dashboard.engine.data.dataset import Dataset
-from dashboard.engine.transfer.cache import TransferCache, array_digest, cache_key
+from dashboard.engine.transfer.cache import NotCached, TransferCache, array_digest, cache_key
 from dashboard.engine.transfer.curve import (
     REPEATS,
     SHARES,
@@ -92,15 +92,23 @@ def run_transfer(
     config: TransferConfig | None = None,
     cache_dir: Path | None = None,
     progress: Progress | None = None,
+    cached_only: bool = False,
 ) -> TransferResult:
     """Train baseline and transfer models on the target's training rows and score both on its
     test rows; see TransferResult. `cache_dir` keeps features, source models and results.
     `config.n_jobs` bounds every thread pool (forests, OpenMP boosting, BLAS): threads beyond
-    the free cores make OpenMP spin and slow down many times over."""
+    the free cores make OpenMP spin and slow down many times over. With `cached_only`, a run
+    whose source or target models are not in the cache raises NotCached instead of training
+    them (the features of a table are computed as always: a caller that wants nothing heavy
+    asks only after a run of the same data)."""
     config = config or TransferConfig()
     config.validate()
+    if cached_only and config.learning_curve:
+        raise ValueError("A run that only reads the cache draws no learning curve.")
     with threadpool_limits(limits=config.n_jobs):
-        return _run(source, source_column, target, target_column, config, cache_dir, progress)
+        return _run(
+            source, source_column, target, target_column, config, cache_dir, progress, cached_only
+        )
 
 
 def _run(
@@ -111,6 +119,7 @@ def _run(
     config: TransferConfig,
     cache_dir: Path | None,
     progress: Progress | None,
+    cached_only: bool,
 ) -> TransferResult:
     started = time.perf_counter()
     report = Reporter(progress)
@@ -129,11 +138,11 @@ def _run(
     timings = {"features": time.perf_counter() - started}
     groups = _groups(data, config.group_by)
     report(0.1, "source model")
-    lv = latent_variable(data, cache, config.n_jobs)
+    lv = latent_variable(data, cache, config.n_jobs, cached_only)
     timings["source"] = time.perf_counter() - started - timings["features"]
     report(0.5, "baseline model")
     fit = _Fitter(data, config, cache, lv)
-    predictions = fit.predictions(lambda: report(0.55, "transfer model"))
+    predictions = fit.predictions(lambda: report(0.55, "transfer model"), cached_only)
     timings["target"] = time.perf_counter() - started - sum(timings.values())
     curve = None
     if config.learning_curve:
@@ -177,15 +186,17 @@ class _Fitter:
             lv=array_digest(self.inputs.lv.values),
         )
 
-    def predictions(self, between: Callable[[], None]) -> dict[str, np.ndarray]:
+    def predictions(self, between: Callable[[], None], cached_only: bool) -> dict[str, np.ndarray]:
         """Baseline and transfer predictions on the test rows and the transfer model's
-        importances, read from the cache when this exact run was done before; `between` is
-        called after the baseline (a progress report). The baseline is cached on its own, so LV
-        and FT with one target model share it."""
+        importances, read from the cache when this exact run was done before (NotCached if
+        not, with `cached_only`); `between` is called after the baseline (a progress report).
+        The baseline is cached on its own, so LV and FT with one target model share it."""
         key = self._key("result", used=len(self.train))
         stored = self.cache.load_arrays("result", key)
         if stored is not None:
             return stored
+        if cached_only:
+            raise NotCached("the target models of this run are not in the cache")
         baseline = self._baseline()
         between()
         test, seed, approach = self.data.test, self.config.seed, self.config.approach

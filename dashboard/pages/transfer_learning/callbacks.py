@@ -2,29 +2,28 @@
 
 from __future__ import annotations
 
-import json
-import math
-
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, no_update
 
 from components.job_progress import JobProgress
 from components.problems import error_alert
 from dashboard import catalog, runtime
-from dashboard.engine.transfer import TransferConfig, run_transfer
 from dashboard.figures import transfer as figures
 from dashboard.jobs import job_slot, reports_failures
 from dashboard.pages.transfer_learning.layout import DEFAULT_SHARE
-from dashboard.pages.transfer_learning.newest import KIND, Superseded, giving_way, mark_newest
+from dashboard.pages.transfer_learning.newest import (
+    KIND,
+    NAME,
+    Superseded,
+    giving_way,
+    mark_newest,
+)
 from dashboard.pages.transfer_learning.results import facts, group_table, metric_cards
+from dashboard.pages.transfer_learning.runs import run_request, switch_from_cache
 from dashboard.pages.transfer_learning.verdict import verdict
 from dashboard.store import SessionError, StorageError
 
-NAME = "current"
 DEFAULT_PAIR = (catalog.BUILTIN + "freesolv", "calc", "expt")
-CURVE_SHARES = (0.05, 0.1, 0.25, 0.5, 1.0)
-"""The page's learning curve: the shares of the slider, three repeats each."""
-CURVE_REPEATS = 3
 
 
 def register_callbacks(app: Dash) -> None:
@@ -62,7 +61,7 @@ def register_callbacks(app: Dash) -> None:
     app.callback(
         Output("tl-curve-state", "data"),
         Output("tl-message", "children", allow_duplicate=True),
-        Input("tl-state", "data"),
+        Input("tl-ready-state", "data"),
         State("session-id", "data"),
         background=True,
         prevent_initial_call=True,
@@ -135,7 +134,8 @@ def train(
 ):
     """Run the transfer study as a background job and keep its result in the session; the
     learning curve, when asked for, follows in `draw_curve`. Marked as the session's newest
-    before it waits for a job slot, it stops the curve of an older run that holds the slot."""
+    before it waits for a job slot, it stops the curve of an older run that holds the slot; a
+    switch to a model trained already reads its result without a slot."""
     store = runtime.current().store
     request = {
         "source_key": source_key,
@@ -155,8 +155,11 @@ def train(
             set_progress((int(100 * fraction), message))
 
         run = mark_newest(store, sid)
-        with job_slot(set_progress):
-            result, document = run_request(sid, request, learning_curve=False, progress=progress)
+        answer = switch_from_cache(sid, request, _stored(sid))
+        if answer is None:
+            with job_slot(set_progress):
+                answer = run_request(sid, request, learning_curve=False, progress=progress)
+        result, document = answer
         with store.lock(sid):
             store.save_json(sid, KIND, NAME, document)
     except (ValueError, KeyError, SessionError, StorageError) as err:
@@ -170,12 +173,13 @@ def train(
 
 @reports_failures(message_output=1, outputs=2, heavy=False)
 def draw_curve(set_progress, state, sid):
-    """The learning curve of the session's last run, added to its stored result; it takes a job
-    slot only when there is a curve to draw, so that a run without one never queues. It stops,
+    """The learning curve of the session's last run, added to its stored result, once the other
+    target models are prepared (`prefetch`); it takes a job slot only when there is a curve to
+    draw, so that a run without one never queues. It stops,
     drawing nothing, as soon as a newer Train of the session is waiting (checked at every
     progress report, between fits, and while queued)."""
-    if not state or not state.get("curve"):  # no curve: its end is now (the prefetch follows it)
-        return ({"key": state["key"]} if state and "key" in state else no_update), no_update
+    if not state or not state.get("curve"):
+        return no_update, no_update
     store = runtime.current().store
     try:
         document = store.load_json(store.require(sid), KIND, NAME)
@@ -198,38 +202,6 @@ def draw_curve(set_progress, state, sid):
     except (ValueError, KeyError, SessionError, StorageError) as err:
         return no_update, error_alert(err)
     return {"key": with_curve["key"]}, no_update
-
-
-def run_request(sid, request: dict, learning_curve: bool, progress) -> tuple:
-    """run_transfer for a request of the page; the result and its JSON document."""
-    source = catalog.load(sid, request["source_key"])
-    target = catalog.load(sid, request["target_key"])
-    config = TransferConfig(
-        approach=request["approach"],
-        model=request["model"],
-        train_share=request["train_share"],
-        learning_curve=learning_curve,
-        curve_shares=CURVE_SHARES,
-        curve_repeats=CURVE_REPEATS,
-    )
-    result = run_transfer(
-        source,
-        request["source_column"],
-        target,
-        request["target_column"],
-        config,
-        cache_dir=runtime.current().cache_dir,
-        progress=progress,
-    )
-    document = {
-        **result.to_dict(),
-        "source": source.title,
-        "target": target.title,
-        "unit": target.units.get(request["target_column"], ""),
-        "request": request,
-        "key": json.dumps(request, sort_keys=True),
-    }
-    return result, _json_safe(document)
 
 
 def render(_state, use_transfer: bool, sid):
@@ -275,14 +247,3 @@ def _stored(sid) -> dict | None:
 
 def _label(result: dict) -> str:
     return result["target_column"] + (f" ({result['unit']})" if result.get("unit") else "")
-
-
-def _json_safe(value):
-    """NaN (an undefined R²) as null, so the stored JSON is standard."""
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_json_safe(v) for v in value]
-    return value

@@ -27,6 +27,7 @@ def layout(**_query) -> html.Div:
                 className="mi-explain",
             ),
             dcc.Store(id="tl-state"),
+            dcc.Store(id="tl-ready-state"),
             dcc.Store(id="tl-curve-state"),
             dbc.Row(
                 [

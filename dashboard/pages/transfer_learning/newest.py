@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dashboard.store import SessionStore
 
 KIND = "transfer"
+NAME = "current"
+"""The session's document of its last run (result, request, key)."""
 NEWEST = "newest-run"
 
 

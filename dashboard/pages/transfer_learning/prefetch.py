@@ -1,9 +1,13 @@
-"""Idle work after a run: the page's other target models trained on the same request and kept in
-the transfer cache, so that switching to one of them reads its result instead of training.
+"""Work right after a run: the page's other target models trained on the same request and kept
+in the transfer cache, so that switching to one of them reads its result (`switch_from_cache`)
+instead of training.
 
-It starts once the run's curve job has ended (drawn, or none asked for), only when the server
-has a slot free at that moment, and gives way to a new Train of the session between fits, as the
-curve does. It shows nothing and changes no stored result: it only fills the cache.
+It runs between the run and its learning curve (a few seconds on the demo, where the curve
+takes half a minute), only when the server has a slot free at that moment, and gives way to a
+new Train of the session between fits, as the curve does. It shows nothing and changes no
+stored result: it fills the cache, then hands the run's state on to the curve's job. (One
+background job after another: Dash's disk manager forks each job from the server, and jobs
+forked at once from two threads can inherit a SQLite lock.)
 """
 
 from __future__ import annotations
@@ -16,29 +20,27 @@ from dash import Dash, Input, Output, State, no_update
 from dashboard import runtime
 from dashboard.engine.transfer import TARGET_MODELS
 from dashboard.job_slots import JobSlots, QueueTimeout
-from dashboard.pages.transfer_learning.callbacks import NAME, run_request
-from dashboard.pages.transfer_learning.newest import KIND, Superseded, giving_way
+from dashboard.pages.transfer_learning.newest import KIND, NAME, Superseded, giving_way
+from dashboard.pages.transfer_learning.runs import run_request
 
 log = logging.getLogger(__name__)
 
 
 def register_prefetch(app: Dash) -> None:
-    """Wire `prefetch` to the end of a run's curve job (which ends at once without a curve)."""
+    """Wire `prefetch` between a run and its learning curve."""
     app.callback(
-        Output("tl-message", "children", allow_duplicate=True),
-        Input("tl-curve-state", "data"),
-        State("tl-state", "data"),
+        Output("tl-ready-state", "data"),
+        Input("tl-state", "data"),
         State("session-id", "data"),
         background=True,
         prevent_initial_call=True,
     )(prefetch)
 
 
-def prefetch(curve_state, state, sid):
-    """Train and cache the other target models of the session's last run, once its curve job
-    has ended (one background job after another: Dash's disk manager forks each job from the
-    server, and jobs forked at once from two threads can inherit a SQLite lock); no_update."""
-    if not state or not state.get("run") or (curve_state or {}).get("key") != state.get("key"):
+def prefetch(state, sid):
+    """Train and cache the other target models of the session's last run; the run's state for
+    the curve, or no_update when a newer run came meanwhile."""
+    if not state or not state.get("run"):
         return no_update
     rt = runtime.current()
     try:
@@ -52,8 +54,10 @@ def prefetch(curve_state, state, sid):
                 if model != document["request"]["model"]:
                     request = {**document["request"], "model": model}
                     run_request(sid, request, False, lambda f, message: report((f, message)))
-    except (Superseded, QueueTimeout):
-        pass
-    except Exception:  # idle work: a failure is logged, the page is not told
+    except Superseded:
+        return no_update
+    except QueueTimeout:
+        pass  # the server is busy: no preparation, the curve queues as any job
+    except Exception:  # the preparation is a bonus: a failure is logged, the curve still follows
         log.exception("preparing the other target models failed")
-    return no_update
+    return state
