@@ -4,6 +4,7 @@ in dark mode, folds its navbar on a phone, keeps the session's secret from the p
 from __future__ import annotations
 
 import json
+import time
 
 import dash
 import pytest
@@ -159,6 +160,28 @@ def test_the_navbar_folds_behind_a_menu_button_on_a_phone(dash_duo, app):
         dash_duo.find_element("#nav-active_learning").click()
         dash_duo.wait_for_contains_text("#page-body h1", "Active", timeout=20)
         until(lambda: not dash_duo.find_element("#nav-links").is_displayed(), timeout=5)
+    finally:
+        dash_duo.driver.set_window_size(1366, 900)
+
+
+def test_no_page_scrolls_sideways_on_a_phone(dash_duo, app):
+    """Every page fits a phone's width (wide tables scroll inside their own box)."""
+    dash_duo.driver.set_window_size(390, 844)
+    dash_duo.start_server(app)
+    try:
+        for path, ready in (
+            ("/", "#page-body h1"),
+            ("/data", "#page-body h1"),
+            ("/transfer-learning", "#tl-target-column"),
+            ("/active-learning", "#page-body h1"),
+            ("/about", "#page-body h1"),
+        ):
+            dash_duo.wait_for_page(url=dash_duo.server_url + path)
+            dash_duo.wait_for_element(ready, timeout=20)
+            time.sleep(1)  # the dropdowns' options arrive after the layout
+            widths = "const d = document.documentElement; return [d.scrollWidth, d.clientWidth]"
+            scroll, client = dash_duo.driver.execute_script(widths)
+            assert scroll <= client, f"{path} is {scroll} px wide on a {client} px screen"
     finally:
         dash_duo.driver.set_window_size(1366, 900)
 
