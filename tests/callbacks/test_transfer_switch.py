@@ -14,6 +14,7 @@ from dashboard.pages.transfer_learning import callbacks as tl_page
 from dashboard.pages.transfer_learning.newest import mark_newest
 from dashboard.pages.transfer_learning.prefetch import prefetch
 from dashboard.pages.transfer_learning.runs import CURVE_SHARES
+from tests.callbacks.test_data_page import text_of
 from tests.callbacks.test_job_slots import busy_elsewhere, configure, in_callback
 
 FREESOLV = catalog.BUILTIN + "freesolv"
@@ -82,6 +83,10 @@ def test_the_other_models_are_ready_after_a_run_so_a_switch_trains_nothing(tmp_p
             assert rt.store.load_json(sid, tl_page.KIND, tl_page.NAME)["model"] == model
             assert not any("Queued" in sentence for _, sentence in progress)
             assert switched["seconds"] < 5
+        _state, message = tl_page.train(
+            lambda _p: None, 2, sid, FREESOLV, "calc", FREESOLV, "expt", "lv", "et-median", 0.1, []
+        )
+        assert "Read from the cache in" in text_of(message)
 
 
 def test_the_other_models_give_way_to_a_new_run(tmp_path):

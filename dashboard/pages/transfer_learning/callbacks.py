@@ -156,17 +156,19 @@ def train(
 
         run = mark_newest(store, sid)
         answer = switch_from_cache(sid, request, _stored(sid))
+        note = "Read from the cache in {:.1f} s: these models were trained before."
         if answer is None:
             with job_slot(set_progress):
                 answer = run_request(sid, request, learning_curve=False, progress=progress)
+            note = "Trained in {:.1f} s" + (
+                " (source model from the cache)." if answer[0].source_cached else "."
+            )
         result, document = answer
         with store.lock(sid):
             store.save_json(sid, KIND, NAME, document)
     except (ValueError, KeyError, SessionError, StorageError) as err:
         return no_update, error_alert(err)
-    note = f"Trained in {result.seconds:.1f} s" + (
-        " (source model from the cache)." if result.source_cached else "."
-    )
+    note = note.format(result.seconds)
     state = dict(seconds=result.seconds, curve="on" in (curve or []), key=document["key"], run=run)
     return state, dbc.Alert(note, color="success", duration=5000)
 
@@ -175,9 +177,9 @@ def train(
 def draw_curve(set_progress, state, sid):
     """The learning curve of the session's last run, added to its stored result, once the other
     target models are prepared (`prefetch`); it takes a job slot only when there is a curve to
-    draw, so that a run without one never queues. It stops,
-    drawing nothing, as soon as a newer Train of the session is waiting (checked at every
-    progress report, between fits, and while queued)."""
+    draw, so that a run without one never queues. It stops, drawing nothing, as soon as a newer
+    Train of the session is waiting (checked at every progress report, between fits, and while
+    queued)."""
     if not state or not state.get("curve"):
         return no_update, no_update
     store = runtime.current().store
