@@ -78,7 +78,9 @@ def test_a_new_run_stops_the_curve_of_the_last_one(dash_duo, app):
     dash_duo.driver.execute_script("arguments[0].click()", share)
     click(dash_duo, "#tl-train")
     dash_duo.wait_for_contains_text("#tl-message", "Trained in", timeout=240)
-    dash_duo.wait_for_style_to_equal("#tl-curve-job-job", "display", "block", timeout=20)
+    # the curve's job starts once the other target models are prepared (seconds, more on a
+    # busy machine)
+    dash_duo.wait_for_style_to_equal("#tl-curve-job-job", "display", "block", timeout=120)
     model = dash_duo.find_element("#tl-model")
     dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", model)
     model.click()

@@ -156,19 +156,21 @@ def train(
 
         run = mark_newest(store, sid)
         answer = switch_from_cache(sid, request, _stored(sid))
-        note = "Read from the cache in {:.1f} s: these models were trained before."
-        if answer is None:
+        from_cache = answer is not None
+        if not from_cache:
             with job_slot(set_progress):
                 answer = run_request(sid, request, learning_curve=False, progress=progress)
-            note = "Trained in {:.1f} s" + (
-                " (source model from the cache)." if answer[0].source_cached else "."
-            )
         result, document = answer
         with store.lock(sid):
             store.save_json(sid, KIND, NAME, document)
     except (ValueError, KeyError, SessionError, StorageError) as err:
         return no_update, error_alert(err)
-    note = note.format(result.seconds)
+    if from_cache:
+        note = f"Read from the cache in {result.seconds:.1f} s: these models were trained before."
+    else:
+        note = f"Trained in {result.seconds:.1f} s" + (
+            " (source model from the cache)." if result.source_cached else "."
+        )
     state = dict(seconds=result.seconds, curve="on" in (curve or []), key=document["key"], run=run)
     return state, dbc.Alert(note, color="success", duration=5000)
 
