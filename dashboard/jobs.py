@@ -20,7 +20,8 @@ import dash_bootstrap_components as dbc
 from dash import CeleryManager, DiskcacheManager, ctx, no_update
 from dash.exceptions import MissingCallbackContextException
 
-from dashboard import job_heartbeat, runtime, sessions, toast
+from dashboard import job_cache, job_heartbeat, runtime, sessions, toast
+from dashboard.job_cache import ForkSafeCache
 from dashboard.job_heartbeat import ExplainsInToast, HeartbeatCeleryManager
 from dashboard.job_slots import JobSlots, QueueTimeout
 from dashboard.settings import Settings
@@ -94,14 +95,16 @@ class CheckedDiskcacheManager(ExplainsInToast, DiskcacheManager):
 
     def __init__(self, cache) -> None:
         super().__init__(cache, expire=JOB_RESULT_EXPIRE_SECONDS)
+        self.handle = ForkSafeCache(cache)  # see job_cache.py: a fork inside a write loses jobs
         self._explained: dict[str, str] = {}
         """Sentences found by `get_result` for the `get_updated_props` of the same request."""
 
     def call_job_fn(self, key, job_fn, args, context):
-        if (err := write_error(self.handle)) is not None:
-            log.error("job not started: the job queue cannot be written (%s)", err)
-            return NOT_STARTED
-        return super().call_job_fn(key, job_fn, args, context)
+        with job_cache.held():  # no other thread inside the cache from the test write to the fork
+            if (err := write_error(self.handle)) is not None:
+                log.error("job not started: the job queue cannot be written (%s)", err)
+                return NOT_STARTED
+            return super().call_job_fn(key, job_fn, args, context)
 
     def job_running(self, job) -> bool:
         return job != NOT_STARTED and super().job_running(job)
@@ -110,13 +113,10 @@ class CheckedDiskcacheManager(ExplainsInToast, DiskcacheManager):
         """Kill the job's processes and wait until they are dead, as Dash's manager does, but
         count a zombie as dead: Dash waits until the process is reaped, which only its parent
         can do, so a poll answered by another gunicorn worker waited its full second (the last
-        poll of every Start took 1.03 s)."""
-        if job == NOT_STARTED:
-            return
-        try:
-            with self.handle.transact():  # as Dash's: one process kills at a time
-                _stop(job)
-        except WRITE_ERRORS:  # the transaction needs a writable cache; killing does not
+        poll of every Start took 1.03 s). Nor does it kill inside a write transaction of the
+        cache, as Dash's does: killing needs none, and it kept every other thread of the
+        process out of the cache for up to that second."""
+        if job != NOT_STARTED:
             _stop(job)
 
     def get_progress(self, key):

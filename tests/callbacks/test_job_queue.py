@@ -10,16 +10,17 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 
 import diskcache
 import psutil
 import pytest
 
-from dashboard import runtime
+from dashboard import jobs, runtime
 from dashboard.app import create_app
 from dashboard.job_slots import JobSlots
-from dashboard.jobs import JobQueueError, make_manager
+from dashboard.jobs import CheckedDiskcacheManager, JobQueueError, make_manager
 from dashboard.settings import Settings
 from dashboard.toast import DURATION_MS
 from tests.callbacks.conftest import data_url
@@ -182,3 +183,44 @@ def test_ending_a_running_job_kills_and_reaps_it(tmp_path):
     manager.terminate_job(str(child.pid))
     assert time.monotonic() - started < 1.0
     assert not psutil.pid_exists(child.pid)  # killed and reaped: no zombie left
+
+
+def answered_within(manager, key: str, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if manager.result_ready(key):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_a_job_forked_while_another_thread_writes_to_the_queue_still_answers(tmp_path, monkeypatch):
+    """Another thread of the server enters a write transaction of the job queue (Dash's own
+    manager holds one while it ends every finished job) just before a job forks: the child
+    inherits SQLite's record of that lock, and its answer then waits for a lock nobody holds
+    until the cache's timeout (here 3 s; 60 s by default) and is lost. The fork must not
+    happen inside another thread's use of the cache."""
+    manager = CheckedDiskcacheManager(diskcache.Cache(str(tmp_path / "jobs"), timeout=3))
+    writing, done = threading.Event(), threading.Event()
+
+    def write() -> None:
+        with manager.handle.transact():
+            manager.handle.set("another job's progress", 1)
+            writing.set()
+            done.wait(1)
+
+    thread = threading.Thread(target=write)
+    checked = jobs.write_error
+
+    def then_another_thread_writes(cache):
+        error = checked(cache)  # the manager's test write, just before the fork
+        thread.start()
+        writing.wait(1)  # inside its transaction, unless the manager keeps it out until forked
+        return error
+
+    monkeypatch.setattr(jobs, "write_error", then_another_thread_writes)
+    job = manager.call_job_fn("answer", manager.make_job_fn(lambda x: 2 * x, False), [21], {})
+    done.set()
+    thread.join(5)
+    assert answered_within(manager, "answer", 15)
+    assert manager.get_result("answer", job) == 42

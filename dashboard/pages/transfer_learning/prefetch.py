@@ -5,9 +5,8 @@ instead of training.
 It runs between the run and its learning curve (a few seconds on the demo, where the curve
 takes half a minute), only when the server has a slot free at that moment, and gives way to a
 new Train of the session between fits, as the curve does. It shows nothing and changes no
-stored result: it fills the cache, then hands the run's state on to the curve's job. (One
-background job after another: Dash's disk manager forks each job from the server, and jobs
-forked at once from two threads can inherit a SQLite lock.)
+stored result: it fills the cache, then hands the run's state on to the curve's job (one job
+after the other: started together, the curve's fits would slow the preparation's).
 """
 
 from __future__ import annotations
