@@ -24,8 +24,10 @@ from typing import IO
 from dashboard.settings import Settings
 
 FOLDER = "job-slots"
-POLL_SECONDS = 0.5
-"""How often a queued job tries again for a slot."""
+POLL_SECONDS = 0.1
+"""How often a queued job tries again for a slot: a try is one non-blocking lock of a file, and
+a job queued behind a short one (a switch of the transfer page's model waiting for the
+preparation's fit) started up to 0.5 s late with the 0.5 s it was."""
 
 
 class QueueTimeout(Exception):

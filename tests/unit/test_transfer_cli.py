@@ -7,6 +7,7 @@ import pytest
 
 from dashboard.cli import main
 from dashboard.engine.data.builtin import load
+from dashboard.engine.transfer import TARGET_MODELS
 
 
 @pytest.fixture
@@ -77,3 +78,21 @@ def test_matbench_json_is_exactly_the_protocols_object(files, tmp_path, capsys):
         assert scores.keys() == {"mae", "mae_mean", "r2_mean"}
         assert len(scores["mae"]) == 5
         assert scores["mae_mean"] == pytest.approx(np.mean(scores["mae"]))
+
+
+def test_matbench_text_times_a_switch_to_each_target_model(files, tmp_path, capsys):
+    """The switch line: every target model retrained on one split with the source cached; the
+    run's result cache is left alone, so the next benchmark times the same work."""
+    source, target = files
+    data = ["--source", str(source), "--source-column", "dft_gap"]
+    data += ["--target", str(target), "--target-column", "gap"]
+    cache = tmp_path / "cache"
+    code = main(
+        ["bench", "transfer", *data, "--matbench", "--n-jobs", "1", "--cache-dir", str(cache)]
+    )
+    line = capsys.readouterr().out.splitlines()[-1]
+    assert code == 0
+    assert line.startswith("  switching the target model with the source cached")
+    for model in TARGET_MODELS:
+        assert f" {model} " in line
+    assert not list(cache.glob("result-*")) and not list(cache.glob("baseline-*"))

@@ -30,6 +30,7 @@ from dashboard.engine.transfer.run import (
     TransferConfig,
     run_transfer,
 )
+from dashboard.engine.transfer.switch import switch_seconds
 
 __all__ = [
     "APPROACHES",
@@ -52,5 +53,6 @@ __all__ = [
     "learning_curve",
     "regression_metrics",
     "run_transfer",
+    "switch_seconds",
     "zero_groups",
 ]

@@ -203,8 +203,7 @@ class _Fitter:
         model, transfer = fit_predict(approach, self.inputs, self.train, test, seed)
         arrays = {"baseline": baseline, "transfer": transfer}
         if approach == "lv":
-            X = self.inputs.features("lv")[test]
-            arrays["importances"] = feature_importances(model, X, self.data.y[test], seed)
+            arrays["importances"] = feature_importances(model)
         self.cache.save_arrays("result", key, arrays)
         return arrays
 
