@@ -2,12 +2,13 @@
 
 Dash's disk manager forks each background job from a server thread while other threads poll,
 write progress and end finished jobs in the same SQLite database. A child forked while another
-thread of its parent is inside a write (a transaction: ending a job holds one while it kills
-the process) inherits SQLite's in-process record of that lock. The child's own connection then
-believes the lock is taken, its every write waits for a release that never comes, and after the
-cache's timeout (60 s) its answer is lost: the page's job never ends. SQLite's documentation
-says the same: a process must not carry a database's lock state across fork(). So every use of
-the cache, and the fork of a job, take one lock of the process; a child gets a new lock.
+thread of its parent is inside a write (Dash's own manager holds a transaction for up to a
+second while it ends a job) inherits SQLite's in-process record of that lock. The child's own
+connection then believes the lock is taken, its every write waits for a release that never
+comes, and after the cache's timeout (60 s) its answer is lost: the page's job never ends.
+SQLite's documentation says the same: a process must not carry a database's lock state across
+fork(). So every use of the cache, and the fork of a job, take one lock of the process; a child
+gets a new lock.
 """
 
 from __future__ import annotations
