@@ -224,3 +224,27 @@ def test_a_job_forked_while_another_thread_writes_to_the_queue_still_answers(tmp
     thread.join(5)
     assert answered_within(manager, "answer", 15)
     assert manager.get_result("answer", job) == 42
+
+
+def test_request_threads_own_no_connection_to_the_queue(tmp_path, monkeypatch):
+    """Each poll of the threaded server comes in a new thread; had it its own SQLite connection,
+    it would close it as it ended, holding SQLite's global mutex, and a job forked at that
+    moment would hang for ever (seen in the suite). Every connection is the cache thread's."""
+    manager = CheckedDiskcacheManager(diskcache.Cache(str(tmp_path / "jobs")))
+    opened_in = []
+    connect = diskcache.core.sqlite3.connect
+
+    def spy(*args, **kwargs):
+        opened_in.append(threading.current_thread().name)
+        return connect(*args, **kwargs)
+
+    monkeypatch.setattr(diskcache.core.sqlite3, "connect", spy)
+    polls = [threading.Thread(target=manager.result_ready, args=(f"job {i}",)) for i in range(5)]
+    for poll in polls:
+        poll.start()
+        poll.join(5)
+    manager.handle.set("progress", 1)
+    with manager.handle.transact():
+        manager.handle.set("more progress", 2)
+    assert manager.get_progress("answer") is None and manager.handle.get("more progress") == 2
+    assert len(opened_in) == 1 and opened_in[0].startswith("job-cache")
