@@ -19,20 +19,61 @@ own thread, and with it its own connection, on its first call.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
+import queue
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
 
 _lock = threading.RLock()
-_worker: ThreadPoolExecutor | None = None
+
+
+class _CacheThread:
+    """One long-lived thread that runs the calls it is given, in order."""
+
+    def __init__(self) -> None:
+        self.calls: queue.SimpleQueue = queue.SimpleQueue()
+        self.thread = threading.Thread(target=self._serve, name="job-cache", daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            call, future = self.calls.get()
+            try:
+                future.set_result(call())
+            except SystemExit as stop:  # this thread is being ended: the caller tries again
+                future.set_exception(_Ended(stop))
+                return
+            except BaseException as err:
+                future.set_exception(err)
+
+    def run(self, call: Callable) -> object:
+        """call()'s answer, or _Ended when this thread ended before it answered."""
+        future: Future = Future()
+        self.calls.put((call, future))
+        while True:
+            try:
+                return future.result(timeout=_CHECK_SECONDS)
+            except TimeoutError:
+                if not self.thread.is_alive() and not future.done():
+                    raise _Ended from None
+
+
+class _Ended(Exception):
+    """The cache thread ended (Dash's threaded test server ends every thread started while it
+    ran, by raising SystemExit in it) before it answered; the call is made again."""
+
+
+_CHECK_SECONDS = 0.5
+_thread: _CacheThread | None = None
 
 
 def _after_fork_in_child() -> None:
     """A forked child has one thread: a lock held by another thread of its parent would stay
     held, and the parent's cache thread does not exist here."""
-    global _lock, _worker
-    _lock, _worker = threading.RLock(), None
+    global _lock, _thread
+    _lock, _thread = threading.RLock(), None
 
 
 os.register_at_fork(after_in_child=_after_fork_in_child)
@@ -47,11 +88,15 @@ def held() -> Iterator[None]:
 
 def _in_cache_thread(call: Callable, *args, **kwargs):
     """call(*args, **kwargs) in the process's cache thread, one caller at a time."""
-    global _worker
+    global _thread
     with held():
-        if _worker is None:
-            _worker = ThreadPoolExecutor(1, thread_name_prefix="job-cache")
-        return _worker.submit(call, *args, **kwargs).result()
+        while True:
+            if _thread is None or not _thread.thread.is_alive():
+                _thread = _CacheThread()
+            try:
+                return _thread.run(functools.partial(call, *args, **kwargs))
+            except _Ended:
+                _thread = None
 
 
 class ForkSafeCache:

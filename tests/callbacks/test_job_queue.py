@@ -5,6 +5,7 @@ client and real job processes; a read-only or full folder is made by failing the
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import sqlite3
@@ -17,7 +18,7 @@ import diskcache
 import psutil
 import pytest
 
-from dashboard import jobs, runtime
+from dashboard import job_cache, jobs, runtime
 from dashboard.app import create_app
 from dashboard.job_slots import JobSlots
 from dashboard.jobs import CheckedDiskcacheManager, JobQueueError, make_manager
@@ -248,3 +249,17 @@ def test_request_threads_own_no_connection_to_the_queue(tmp_path, monkeypatch):
         manager.handle.set("more progress", 2)
     assert manager.get_progress("answer") is None and manager.handle.get("more progress") == 2
     assert len(opened_in) == 1 and opened_in[0].startswith("job-cache")
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")  # the end
+def test_a_call_after_the_cache_thread_was_ended_is_answered_by_a_new_one(tmp_path):
+    """Dash's threaded test server ends every thread started while it ran, by raising SystemExit
+    in it: the cache thread among them. The next call starts another and is answered."""
+    manager = CheckedDiskcacheManager(diskcache.Cache(str(tmp_path / "jobs")))
+    manager.handle.set("progress", 1)
+    ended = job_cache._thread.thread
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(ended.ident), ctypes.py_object(SystemExit)
+    )
+    assert manager.handle.get("progress") == 1
+    assert job_cache._thread.thread is not ended and not ended.is_alive()
