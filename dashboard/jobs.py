@@ -95,7 +95,7 @@ class CheckedDiskcacheManager(ExplainsInToast, DiskcacheManager):
 
     def __init__(self, cache) -> None:
         super().__init__(cache, expire=JOB_RESULT_EXPIRE_SECONDS)
-        self.handle = ForkSafeCache(cache)  # see job_cache.py: a fork inside a write loses jobs
+        self.handle = ForkSafeCache(cache)  # its calls in one thread, never across a fork
         self._explained: dict[str, str] = {}
         """Sentences found by `get_result` for the `get_updated_props` of the same request."""
 
