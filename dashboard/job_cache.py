@@ -39,7 +39,10 @@ class _CacheThread:
 
     def _serve(self) -> None:
         while True:
-            call, future = self.calls.get()
+            try:
+                call, future = self.calls.get()
+            except SystemExit:  # ended while idle: the next caller sees it gone
+                return
             try:
                 future.set_result(call())
             except SystemExit as stop:  # this thread is being ended: the caller tries again

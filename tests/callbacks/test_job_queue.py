@@ -251,7 +251,6 @@ def test_request_threads_own_no_connection_to_the_queue(tmp_path, monkeypatch):
     assert len(opened_in) == 1 and opened_in[0].startswith("job-cache")
 
 
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")  # the end
 def test_a_call_after_the_cache_thread_was_ended_is_answered_by_a_new_one(tmp_path):
     """Dash's threaded test server ends every thread started while it ran, by raising SystemExit
     in it: the cache thread among them. The next call starts another and is answered."""
