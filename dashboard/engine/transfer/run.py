@@ -125,16 +125,7 @@ def _run(
     report = Reporter(progress)
     cache = TransferCache(cache_dir)
     report(0.0, "features of the target")
-    data = prepare(
-        source,
-        source_column,
-        target,
-        target_column,
-        test_size=config.test_size,
-        seed=config.seed,
-        feature_cache=None if cache_dir is None else Path(cache_dir) / "features",
-        feature_params={"descriptors": config.descriptors},
-    )
+    data = prepared(source, source_column, target, target_column, config, cache_dir)
     timings = {"features": time.perf_counter() - started}
     groups = _groups(data, config.group_by)
     report(0.1, "source model")
@@ -150,6 +141,28 @@ def _run(
         timings["learning_curve"] = time.perf_counter() - started - sum(timings.values())
     report(1.0, "done")
     return _result(data, config, lv, fit.train, predictions, groups, curve, started, timings)
+
+
+def prepared(
+    source: Dataset,
+    source_column: str,
+    target: Dataset,
+    target_column: str,
+    config: TransferConfig,
+    cache_dir: Path | None,
+) -> TransferData:
+    """The features and split of a run of `config`, the features read from (or kept in) the
+    cache under `cache_dir`."""
+    return prepare(
+        source,
+        source_column,
+        target,
+        target_column,
+        test_size=config.test_size,
+        seed=config.seed,
+        feature_cache=None if cache_dir is None else Path(cache_dir) / "features",
+        feature_params={"descriptors": config.descriptors},
+    )
 
 
 class Reporter:

@@ -15,11 +15,11 @@ from threadpoolctl import threadpool_limits
 
 from dashboard.engine.data.dataset import Dataset
 from dashboard.engine.transfer.cache import TransferCache
-from dashboard.engine.transfer.data import TransferData, prepare
+from dashboard.engine.transfer.data import TransferData
 from dashboard.engine.transfer.lv import LatentVariable, latent_variable
 from dashboard.engine.transfer.methods import Inputs, fit_predict
 from dashboard.engine.transfer.models import TARGET_MODELS, feature_importances
-from dashboard.engine.transfer.run import TransferConfig
+from dashboard.engine.transfer.run import TransferConfig, prepared
 
 
 def switch_seconds(
@@ -58,14 +58,5 @@ def _read(
     cache: TransferCache,
 ) -> tuple[TransferData, LatentVariable]:
     """The split's data and latent variables, as a run reads them."""
-    data = prepare(
-        source,
-        source_column,
-        target,
-        target_column,
-        test_size=config.test_size,
-        seed=config.seed,
-        feature_cache=cache.folder / "features",
-        feature_params={"descriptors": config.descriptors},
-    )
+    data = prepared(source, source_column, target, target_column, config, cache.folder)
     return data, latent_variable(data, cache, config.n_jobs)
