@@ -67,10 +67,21 @@ def test_a_source_of_another_structure_kind_is_explained(dash_duo, app):
     assert "alert-danger" in dash_duo.find_element("#tl-message .alert").get_attribute("class")
 
 
-def test_a_new_run_stops_the_curve_of_the_last_one(dash_duo, app):
-    """Switching the target model while the learning curve is drawn: Train cancels that curve's
-    job, whose session slot the new run would otherwise wait for (the curve of all rows takes
-    a minute and more), and the new model's result comes within seconds."""
+def pick_model(dash_duo, name: str) -> None:
+    model = dash_duo.find_element("#tl-model")
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", model)
+    model.click()
+    dash_duo.wait_for_element(".dash-dropdown-option", timeout=10)
+    next(
+        o for o in dash_duo.find_elements(".dash-dropdown-option") if o.text.startswith(name)
+    ).click()
+
+
+def test_a_new_run_ends_the_preparation_and_the_curve_of_the_last_one(dash_duo, app):
+    """Switching the target model while the other models are prepared, then while the learning
+    curve is drawn: Train ends that job (whose session slot the new run would otherwise wait
+    for; the curve of all rows takes a minute and more), the new model's result comes within
+    seconds, and the jobs that follow it run as usual."""
     dash_duo.start_server(app)
     dash_duo.wait_for_page(url=dash_duo.server_url + "/transfer-learning")
     dash_duo.wait_for_contains_text("#tl-target-column", "expt", timeout=20)
@@ -78,16 +89,13 @@ def test_a_new_run_stops_the_curve_of_the_last_one(dash_duo, app):
     dash_duo.driver.execute_script("arguments[0].click()", share)
     click(dash_duo, "#tl-train")
     dash_duo.wait_for_contains_text("#tl-message", "Trained in", timeout=240)
+    pick_model(dash_duo, "gbr")  # the other models of all rows take seconds to prepare
+    click(dash_duo, "#tl-train")
+    dash_duo.wait_for_contains_text("#tl-facts", "gradient boosting", timeout=60)
     # the curve's job starts once the other target models are prepared (seconds, more on a
     # busy machine)
     dash_duo.wait_for_style_to_equal("#tl-curve-job-job", "display", "block", timeout=120)
-    model = dash_duo.find_element("#tl-model")
-    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", model)
-    model.click()
-    dash_duo.wait_for_element(".dash-dropdown-option", timeout=10)
-    next(
-        o for o in dash_duo.find_elements(".dash-dropdown-option") if o.text.startswith("rf")
-    ).click()
+    pick_model(dash_duo, "rf")
     clicked = time.monotonic()
     click(dash_duo, "#tl-train")
     dash_duo.wait_for_contains_text("#tl-facts", "random forest", timeout=60)

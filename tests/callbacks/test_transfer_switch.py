@@ -8,12 +8,14 @@ import threading
 from dash import no_update
 
 from dashboard import catalog, runtime
+from dashboard.app import create_app
 from dashboard.engine.transfer import methods as methods_module
 from dashboard.engine.transfer import run as run_module
 from dashboard.pages.transfer_learning import callbacks as tl_page
 from dashboard.pages.transfer_learning.newest import mark_newest
 from dashboard.pages.transfer_learning.prefetch import prefetch
 from dashboard.pages.transfer_learning.runs import CURVE_SHARES
+from dashboard.settings import Settings
 from tests.callbacks.test_data_page import text_of
 from tests.callbacks.test_job_slots import busy_elsewhere, configure, in_callback
 
@@ -99,3 +101,18 @@ def test_the_other_models_give_way_to_a_new_run(tmp_path):
     mark_newest(rt.store, sid)  # a Train clicked since
     assert prefetch(state, sid) is no_update  # nor is the old run's curve drawn
     assert len(list(rt.cache_dir.rglob("result-*.npz"))) == 1  # the run's own, no other
+
+
+def test_a_click_on_train_ends_the_preparation_and_the_curve_of_the_last_run(tmp_path):
+    app = create_app(Settings(storage_dir=tmp_path / "storage", warm_cache=False))
+    sent = app.server.test_client().get("/_dash-dependencies").get_json()
+    train_click = {"id": "tl-train", "property": "n_clicks"}
+    jobs = {
+        name: spec["background"]["cancel"]
+        for name, spec in app.callback_map.items()
+        if name.split("...")[0].strip(".") in ("tl-ready-state.data", "tl-curve-state.data")
+    }
+    assert len(jobs) == 2 and all(train_click in cancels for cancels in jobs.values()), jobs
+    # the browser sends the running job's id with the click (the cancel inputs come back when
+    # a job starts); the server's callback for that input ends it
+    assert any(c["output"] == "tl-train.id" and c["inputs"] == [train_click] for c in sent)

@@ -18,6 +18,7 @@ from dashboard.pages.transfer_learning.newest import (
     giving_way,
     mark_newest,
 )
+from dashboard.pages.transfer_learning.prefetch import TRAIN_CANCELS
 from dashboard.pages.transfer_learning.results import facts, group_table, metric_cards
 from dashboard.pages.transfer_learning.runs import run_request, switch_from_cache
 from dashboard.pages.transfer_learning.verdict import verdict
@@ -65,7 +66,7 @@ def register_callbacks(app: Dash) -> None:
         State("session-id", "data"),
         background=True,
         prevent_initial_call=True,
-        **JobProgress.callback_kwargs("tl-curve-job"),
+        **_cancelled_by_train(JobProgress.callback_kwargs("tl-curve-job")),
     )(draw_curve)
     app.callback(
         Output("tl-empty", "style"),
@@ -90,6 +91,11 @@ def register_callbacks(app: Dash) -> None:
         State("session-id", "data"),
         prevent_initial_call=True,
     )(render_curve)
+
+
+def _cancelled_by_train(kwargs: dict) -> dict:
+    """Background-callback arguments whose job a click on Train also ends (see TRAIN_CANCELS)."""
+    return {**kwargs, "cancel": [*kwargs["cancel"], TRAIN_CANCELS]}
 
 
 def dataset_options_for(side: str):
@@ -179,9 +185,9 @@ def train(
 def draw_curve(set_progress, state, sid):
     """The learning curve of the session's last run, added to its stored result, once the other
     target models are prepared (`prefetch`); it takes a job slot only when there is a curve to
-    draw, so that a run without one never queues. It stops, drawing nothing, as soon as a newer
-    Train of the session is waiting (checked at every progress report, between fits, and while
-    queued)."""
+    draw, so that a run without one never queues. A click on Train ends it (TRAIN_CANCELS); a
+    Train in another tab of the session stops it, drawing nothing, at the next progress report
+    (between fits, and while queued)."""
     if not state or not state.get("curve"):
         return no_update, no_update
     store = runtime.current().store

@@ -3,10 +3,12 @@ in the transfer cache, so that switching to one of them reads its result (`switc
 instead of training.
 
 It runs between the run and its learning curve (a few seconds on the demo, where the curve
-takes half a minute), only when the server has a slot free at that moment, and gives way to a
-new Train of the session between fits, as the curve does. It shows nothing and changes no
-stored result: it fills the cache, then hands the run's state on to the curve's job (one job
-after the other: started together, the curve's fits would slow the preparation's).
+takes half a minute), only when the server has a slot free at that moment. A click on Train
+ends it at once (`TRAIN_CANCELS`: its process is killed, which frees its slot, so the switch
+clicked does not wait for a fit nobody asked for); a Train in another tab of the session makes
+it give way between fits, as the curve does. It shows nothing and changes no stored result: it
+fills the cache, then hands the run's state on to the curve's job (one job after the other:
+started together, the curve's fits would slow the preparation's).
 """
 
 from __future__ import annotations
@@ -24,6 +26,13 @@ from dashboard.pages.transfer_learning.runs import run_request
 
 log = logging.getLogger(__name__)
 
+TRAIN_CANCELS = Input("tl-train", "n_clicks")
+"""The page's jobs for a run (this preparation, the learning curve) end when Train is clicked:
+their work is for the run shown, and a click replaces it. Killing spoils nothing kept: the
+cache renames a whole temporary file into place (a write cut short leaves only that temporary
+file), and a slot's lock dies with its process. The process ends at once, where giving way
+waited for the fit under way to finish."""
+
 
 def register_prefetch(app: Dash) -> None:
     """Wire `prefetch` between a run and its learning curve."""
@@ -33,6 +42,7 @@ def register_prefetch(app: Dash) -> None:
         State("session-id", "data"),
         background=True,
         prevent_initial_call=True,
+        cancel=[TRAIN_CANCELS],
     )(prefetch)
 
 
