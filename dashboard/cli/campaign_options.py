@@ -17,7 +17,7 @@ from dashboard.engine.active_learning.pool import CampaignData
 from dashboard.engine.data import builtin as datasets
 from dashboard.engine.data.dataset import Dataset
 from dashboard.engine.data.repeats import merge_repeats
-from dashboard.engine.data.upload import UploadLimits
+from dashboard.engine.data.upload import UploadLimits, UploadResult
 from dashboard.settings import Settings
 
 ALL_STEPS = "all"
@@ -55,10 +55,16 @@ def load_dataset(id_or_file: str, roles: dict | None = None) -> Dataset:
     if not path.exists():
         known = ", ".join(info.id for info in datasets.list_datasets())
         raise ValueError(f"{id_or_file!r} is neither a built-in dataset ({known}) nor a file")
+    return load_upload(path, roles).dataset
+
+
+def load_upload(path: Path, roles: dict | None = None) -> UploadResult:
+    """A data file read and checked like an upload, with the `roles` given; ValueError saying
+    why it cannot be used."""
     result = check_file(path, UploadLimits.from_settings(Settings.from_env()), roles=roles)
     if not result.ok:
         raise ValueError(f"{path} cannot be used: " + " ".join(p.message for p in result.problems))
-    return result.dataset
+    return result
 
 
 def parse_params(items: list[str]) -> dict[str, float]:

@@ -3,8 +3,10 @@
 The file is an EDBO+-style campaign: every candidate a row, the target's measured values filled
 in and PENDING (or empty) elsewhere. With nothing measured yet the first batch comes from the
 initial design. `--measured TABLE` enters new results (rows matched to candidates by their
-inputs); `--out FILE` writes the campaign back in the same format with the next batch marked
-`priority` 1, ready to fill in and pass again.
+inputs); `--out FILE` writes the campaign file back as it came, with those results and the
+`priority` column marking the next batch (1; measured rows -1, the others 0), ready to fill in
+and pass again (see campaign_file.py). Rows are named by their data row in the file, as `check`
+names them.
 """
 
 from __future__ import annotations
@@ -15,14 +17,20 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.cli.campaign_options import config_from_args, dataset_from_args
-from dashboard.cli.check import add_role_arguments
+from dashboard.cli.campaign_options import config_from_args, load_upload
+from dashboard.cli.check import add_role_arguments, roles_from_args
 from dashboard.engine.active_learning.campaign import Campaign
+from dashboard.engine.active_learning.campaign_file import PRIORITY_COLUMN, CampaignFile
 from dashboard.engine.active_learning.config import REAL
+from dashboard.engine.active_learning.measurements import measurements_from
 from dashboard.engine.active_learning.pool import CampaignData
-from dashboard.engine.active_learning.table import measurements_from
-from dashboard.engine.data.export import to_safe_csv
+from dashboard.engine.data.upload import UploadLimits, read_raw
+from dashboard.engine.data.upload.problems import Rejected
+from dashboard.engine.data.upload.table import build_table
 from dashboard.settings import Settings
+
+TEXT_SUFFIXES = frozenset({".csv", ".tsv", ".txt", ".tab", ""})
+"""What --out can be: the campaign is written as delimited text."""
 
 
 def register(commands: argparse._SubParsersAction, bench: argparse._SubParsersAction) -> None:
@@ -35,7 +43,7 @@ def register(commands: argparse._SubParsersAction, bench: argparse._SubParsersAc
     parser.add_argument("--batch", type=int, default=5, help="experiments to suggest (default 5)")
     parser.add_argument("--init", type=int, default=5, help="first batch when nothing is measured")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--measured", type=Path, help="a CSV of new results: inputs and target")
+    parser.add_argument("--measured", type=Path, help="a table of new results: inputs and target")
     parser.add_argument("--out", type=Path, help="write the campaign file with the next batch")
     add_role_arguments(parser)
     parser.set_defaults(func=run)
@@ -44,26 +52,66 @@ def register(commands: argparse._SubParsersAction, bench: argparse._SubParsersAc
 def run(args: argparse.Namespace) -> int:
     """Suggest and print the next batch (and write --out); 2 with a sentence for bad input."""
     try:
-        dataset = dataset_from_args(args)
-        cache = Settings.from_env().cache_dir
-        data = CampaignData.from_dataset(dataset, args.target, args.model, cache)
-        config = config_from_args(args, dataset.id, mode=REAL)
-        campaign = Campaign(config, data)
+        path = Path(args.dataset)
+        if not path.is_file():
+            raise ValueError(f"there is no campaign file '{path}'")
+        if args.out and args.out.suffix.lower() not in TEXT_SUFFIXES:
+            raise ValueError(f"--out {args.out}: the campaign is written as CSV; name a .csv file")
+        upload = load_upload(path, roles_from_args(args))
+        dataset = upload.dataset
+        data = CampaignData.from_dataset(
+            dataset, args.target, args.model, Settings.from_env().cache_dir
+        )
+        campaign = Campaign(config_from_args(args, dataset.id, mode=REAL), data)
+        entered = {}
         if args.measured:
-            measured = pd.read_csv(args.measured)
             inputs = dataset.without_target_inputs(args.target).input_columns
-            campaign.add_measurements(
-                measurements_from(dataset.frame, measured, inputs, args.target)
+            results = _results_table(args.measured)
+            known = _measured_values(campaign)
+            entered = measurements_from(
+                dataset.frame, results, inputs, args.target, known, dataset.id_column
             )
+            campaign.add_measurements(entered)
             campaign.step()
+        if args.out:
+            limits = UploadLimits.from_settings(Settings.from_env())
+            written = CampaignFile.read(path.read_bytes(), path.name, limits, upload.row_numbers)
+            text = written.text(args.target, entered, campaign.measured_rows, campaign.pending)
     except (ValueError, OSError) as err:
         print(f"suggest: {err}", file=sys.stderr)
         return 2
-    table = campaign.to_pending_table(dataset.frame)
-    picks = table.iloc[campaign.pending]
+    picks = dataset.frame.iloc[campaign.pending].drop(columns=[PRIORITY_COLUMN], errors="ignore")
+    picks.index = pd.Index([upload.row_numbers[row] for row in campaign.pending], name="row")
+    targets = [c for c in dataset.target_columns if c in picks.columns]
+    picks[targets] = picks[targets].astype(object).where(picks[targets].notna(), "PENDING")
     print(f"{len(campaign.measured_rows)} measured; the next {len(picks)} experiments:")
-    print(picks.drop(columns=["priority"]).to_string())
+    print(picks.to_string())
     if args.out:
-        args.out.write_text(to_safe_csv(table))
+        args.out.write_text(text, encoding="utf-8", newline="")
         print(f"campaign file with the next batch marked (priority 1): {args.out}")
     return 0
+
+
+def _results_table(path: Path) -> pd.DataFrame:
+    """A table of results read like an upload (any delimiter, encoding, decimal commas), its
+    rows indexed by their 1-based data row."""
+    if not path.is_file():
+        raise ValueError(f"there is no table of measurements '{path}'")
+    limits = UploadLimits.from_settings(Settings.from_env())
+    try:
+        table, _warnings = build_table(
+            read_raw(path.read_bytes(), path.name, limits, None), path.name
+        )
+    except Rejected as rejected:
+        reasons = " ".join(p.message for p in rejected.problems)
+        raise ValueError(f"the table of measurements {path} cannot be read: {reasons}") from None
+    return table.frame
+
+
+def _measured_values(campaign: Campaign) -> dict[int, float]:
+    """{campaign row: value} of every measurement the campaign holds."""
+    return {
+        row: value
+        for record in campaign.history
+        for row, value in zip(record["added"], record["values"], strict=True)
+    }

@@ -3,6 +3,7 @@ settings, ids, PENDING campaign files, repeated inputs (the published files in s
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -13,9 +14,10 @@ import pytest
 from dashboard.cli import main
 from dashboard.cli.campaign_options import load_dataset
 from dashboard.engine.active_learning.campaign import Campaign
+from dashboard.engine.active_learning.campaign_file import CampaignFile
 from dashboard.engine.active_learning.config import REAL, CampaignConfig
+from dashboard.engine.active_learning.measurements import measurements_from
 from dashboard.engine.active_learning.pool import CampaignData
-from dashboard.engine.active_learning.table import measurements_from
 from dashboard.engine.data.dataset import Dataset
 from dashboard.engine.data.repeats import merge_repeats, repeat_count
 from dashboard.engine.data.upload import UploadLimits, parse_upload
@@ -187,22 +189,36 @@ def _real_campaign(data: Dataset, batch: int = 5) -> Campaign:
 
 
 def test_pending_file_suggest_enter_values_export_round_trip():
-    data = parse_file(EDBO / "edboplus_campaign_round1_pending.csv").dataset
+    path = EDBO / "edboplus_campaign_round1_pending.csv"
+    upload = parse_file(path)
+    data = upload.dataset
     campaign = _real_campaign(data)
     picks = campaign.pending
     assert len(picks) == 5 and not set(picks) & set(campaign.measured_rows)
     inputs = data.without_target_inputs("yield").input_columns
     results = data.frame.iloc[picks][inputs].assign(yield_=[10.0, 20.0, 30.0, 40.0, 50.0])
+    results.index = range(1, 6)
     entered = measurements_from(
         data.frame, results.rename(columns={"yield_": "yield"}), inputs, "yield"
     )
     assert sorted(entered) == sorted(picks)
     campaign.add_measurements(entered)
     campaign.step()
-    table = campaign.to_pending_table(data.frame)
-    assert (table["yield"] != "PENDING").sum() == 8
-    assert table["priority"].sum() == 5
-    again = parse_upload(table.to_csv(index=False).encode(), "round2.csv", UploadLimits()).dataset
+    file = CampaignFile.read(path.read_bytes(), path.name, UploadLimits(), upload.row_numbers)
+    text = file.text("yield", entered, campaign.measured_rows, campaign.pending)
+    before = pd.read_csv(path, dtype=str, keep_default_na=False)
+    after = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    assert list(after.columns) == list(before.columns)  # priority stays where it was
+    changed = (after != before).any()
+    assert set(changed[changed].index) == {"yield", "priority"}  # the rest is the user's text
+    assert (after["ee"] == "PENDING").sum() == (before["ee"] == "PENDING").sum()
+    assert (after["yield"] != "PENDING").sum() == 8
+    assert sorted(after["priority"].astype(float).value_counts().items()) == [
+        (-1.0, 8),
+        (0.0, 1728 - 13),
+        (1.0, 5),
+    ]
+    again = parse_upload(text.encode(), "round2.csv", UploadLimits()).dataset
     assert int(again.frame["yield"].notna().sum()) == 8 and again.rows == 1728
 
 
@@ -219,8 +235,9 @@ def test_an_unknown_label_at_import_is_named_with_its_row():
     data = load_dataset(str(EDBO / "direct_arylation_names.csv"))
     inputs = data.without_target_inputs("yield").input_columns
     measured = data.frame.iloc[[0, 1]][inputs].assign(yield_=[1.0, 2.0])
+    measured.index = [1, 2]
     measured.iloc[1, measured.columns.get_loc("ligand")] = "NoSuchPhos"
-    with pytest.raises(ValueError, match=r"row 2: ligand 'NoSuchPhos' is not one of the campaign"):
+    with pytest.raises(ValueError, match=r"row 2 \(.*\): ligand 'NoSuchPhos' is not one of the"):
         measurements_from(data.frame, measured.rename(columns={"yield_": "yield"}), inputs, "yield")
 
 

@@ -45,7 +45,7 @@ from dashboard.engine.active_learning.saved import (
 )
 from dashboard.engine.active_learning.snapshot import INITIAL_DESIGN, Snapshot
 from dashboard.engine.active_learning.surrogates import Surrogate, make_surrogate
-from dashboard.engine.active_learning.table import campaign_table, pending_table
+from dashboard.engine.active_learning.table import campaign_table
 from dashboard.engine.data.export import to_safe_csv
 
 _NO_METRICS = {"r2": None, "mae": None, "within_1sigma": None, "within_2sigma": None}
@@ -156,11 +156,6 @@ class Campaign(Review):
         return campaign_table(
             frame, self._pool.lookup >= 0, self._history, self.pending, self._entered
         )
-
-    def to_pending_table(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """The campaign as an EDBO+-style file: PENDING where not measured, `priority` 1 on the
-        rows to measure next (see `table.pending_table`)."""
-        return pending_table(frame, self.config.target, self._history, self.pending, self._entered)
 
     def to_csv(self, frame: pd.DataFrame) -> str:
         """`to_table` as spreadsheet-safe CSV text."""

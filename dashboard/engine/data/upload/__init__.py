@@ -29,6 +29,7 @@ __all__ = [
     "apply_roles",
     "detect_roles",
     "parse_upload",
+    "read_raw",
     "sheet_names",
 ]
 
@@ -49,7 +50,7 @@ def parse_upload(
     """
     title = safe_title(filename)
     try:
-        raw = _read(content, title, limits, sheet)
+        raw = read_raw(content, title, limits, sheet)
         table, name_warnings = build_table(raw, title)
     except Rejected as rejected:
         return UploadResult(problems=rejected.problems)
@@ -74,7 +75,9 @@ def sheet_names(content: bytes, filename: str, limits: UploadLimits) -> list[str
         return []
 
 
-def _read(content: bytes, title: str, limits: UploadLimits, sheet: str | None) -> RawTable:
+def read_raw(content: bytes, title: str, limits: UploadLimits, sheet: str | None) -> RawTable:
+    """The cells of an upload as written, before typing (Rejected when it is no table); a
+    campaign file is written back from them."""
     if len(content) > limits.max_bytes:
         raise too_big(len(content), limits)
     if not content.strip():

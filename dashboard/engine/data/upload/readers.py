@@ -38,7 +38,7 @@ class RawTable:
 
     `row_numbers[i]` is the 1-based data row of `rows[i]` (blank rows keep their number, so it
     matches the row a user sees in a spreadsheet under the header). `decimal_comma` says that
-    numbers may be written '1,5'.
+    numbers may be written '1,5'; `delimiter` is the text file's (a comma for other formats).
     """
 
     header: list[str]
@@ -46,6 +46,7 @@ class RawTable:
     row_numbers: list[int]
     decimal_comma: bool = False
     notes: list[Problem] = field(default_factory=list)
+    delimiter: str = ","
 
 
 def ragged_rows(problems: list[Problem], width: int, how: str) -> Rejected:
@@ -110,7 +111,7 @@ def read_delimited(text: str, limits: UploadLimits, preferred: str = ",") -> Raw
         raise Rejected("The file is empty: it holds only delimiters and blank lines.")
     if ragged:
         raise ragged_rows(ragged, len(header), f"separated by {DELIMITER_NAMES[delimiter]}")
-    return RawTable(header, rows, numbers, decimal_comma=delimiter == ";")
+    return RawTable(header, rows, numbers, decimal_comma=delimiter == ";", delimiter=delimiter)
 
 
 def sniff_delimiter(text: str, preferred: str = ",") -> str:

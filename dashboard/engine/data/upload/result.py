@@ -34,6 +34,7 @@ class UploadResult:
 
     `table` is the typed table before any row was dropped and `roles` the roles that were tried:
     the Data page passes both back to `apply_roles` when the user edits the roles.
+    `row_numbers[i]` is the file's 1-based data row of the dataset's row i.
     """
 
     dataset: Dataset | None = None
@@ -41,6 +42,7 @@ class UploadResult:
     problems: list[Problem] = field(default_factory=list)
     table: Table | None = None
     roles: Roles | None = None
+    row_numbers: list[int] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -130,7 +132,9 @@ def apply_roles(table: Table, roles: Roles, dataset_id: str = "upload") -> Uploa
     )
     if note := repeats_note(dataset):
         warnings.append(Problem(None, None, note))
-    return UploadResult(dataset, warnings, table=table, roles=roles)
+    return UploadResult(
+        dataset, warnings, table=table, roles=roles, row_numbers=frame.index.tolist()
+    )
 
 
 def role_problems(table: Table, roles: Roles) -> list[Problem]:

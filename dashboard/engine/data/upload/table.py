@@ -59,14 +59,9 @@ def build_table(raw: RawTable, title: str) -> tuple[Table, list[Problem]]:
     if not raw.rows:
         raise Rejected("The file has column names but no data rows.")
     cells = list(zip(*raw.rows, strict=True))
-    keep = [
-        j
-        for j, name in enumerate(raw.header)
-        if name.strip() or any(_filled(cell) for cell in cells[j])
-    ]
-    names, warnings = clean_names([raw.header[j] for j in keep], [j + 1 for j in keep])
+    positions, warnings = column_positions(raw)
     columns, unusable = {}, {}
-    for name, j in zip(names, keep, strict=True):
+    for name, j in positions.items():
         values, bad = type_column(cells[j], raw.decimal_comma)
         columns[name] = values
         if bad:
@@ -74,6 +69,19 @@ def build_table(raw: RawTable, title: str) -> tuple[Table, list[Problem]]:
     frame = pd.DataFrame(columns, index=pd.Index(raw.row_numbers, name="row"))
     _refuse_data_as_header(frame)
     return Table(frame, title, unusable), warnings
+
+
+def column_positions(raw: RawTable) -> tuple[dict[str, int], list[Problem]]:
+    """{column name: its 0-based position in the file} for the columns a table keeps (those with
+    a name or a value), named by `clean_names`; and the warnings of the naming."""
+    cells = list(zip(*raw.rows, strict=True))
+    keep = [
+        j
+        for j, name in enumerate(raw.header)
+        if name.strip() or any(_filled(cell) for cell in cells[j])
+    ]
+    names, warnings = clean_names([raw.header[j] for j in keep], [j + 1 for j in keep])
+    return dict(zip(names, keep, strict=True)), warnings
 
 
 def _filled(cell: Cell) -> bool:

@@ -1,0 +1,110 @@
+"""A campaign file goes out as it came in: every row (also those the check left out), the user's
+own text, delimiter and line ends; only the entered values and the priorities change. Results
+are matched to candidates by their inputs, numbers as numbers."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from dashboard.cli import main
+from dashboard.engine.active_learning.measurements import measurements_from
+
+CAMPAIGN = (
+    "id,temperature,time,yield\r\n"
+    "S001,60,1,12\r\n"
+    "S002,rt,2,PENDING\r\n"  # left out by the check: 'rt' is not a number
+    "S003,80,1,n.d.\r\n"  # left out: 'n.d.' is not a number
+    + "".join(
+        f"S{i:03d},{50 + 5 * i},{1 + i % 3},{30 + i if i in (5, 9, 13) else 'PENDING'}\r\n"
+        for i in range(4, 25)
+    )
+)
+
+
+def suggest(path, *more: str) -> int:
+    return main(["suggest", str(path), "--target", "yield", "--model", "rf", "--seed", "1", *more])
+
+
+def test_the_file_written_back_keeps_every_row_and_the_users_text(tmp_path, capsys):
+    path = tmp_path / "round1.csv"
+    path.write_bytes(CAMPAIGN.encode())
+    out = tmp_path / "round2.csv"
+    assert suggest(path, "--batch", "3", "--out", str(out)) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("4 measured; the next 3 experiments:")
+    written = out.read_bytes()
+    assert written.count(b"\r\n") == CAMPAIGN.count("\r\n")  # every row, CRLF as read
+    lines = written.decode().split("\r\n")
+    assert lines[0] == "id,temperature,time,yield,priority"
+    assert lines[2] == "S002,rt,2,PENDING," and lines[3] == "S003,80,1,n.d.,"  # as written
+    assert lines[1] == "S001,60,1,12,-1"  # whole numbers stay whole
+    table = pd.read_csv(out, dtype=str, keep_default_na=False)
+    chosen = table[table["priority"] == "1"]
+    assert len(chosen) == 3 and set(chosen["yield"]) == {"PENDING"}
+    for number in chosen.index + 1:  # the picks are named by their row in the file
+        assert f"\n{number} " in printed
+    original = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert table.drop(columns="priority").equals(original)
+
+
+def test_results_with_whole_numbers_semicolons_and_decimal_commas_are_taken_in(tmp_path, capsys):
+    path = tmp_path / "round1.csv"
+    path.write_bytes(CAMPAIGN.encode())
+    results = tmp_path / "results.csv"
+    results.write_text("temperature;time;yield\n80;1;55,5\n85;2;61\n")
+    out = tmp_path / "round2.csv"
+    assert suggest(path, "--measured", str(results), "--out", str(out)) == 0
+    assert capsys.readouterr().out.startswith("6 measured;")
+    lines = out.read_bytes().decode().split("\r\n")
+    assert lines[6] == "S006,80,1,55.5,-1" and lines[7] == "S007,85,2,61,-1"
+    assert suggest(out, "--batch", "2") == 0  # the file written is the next round's input
+    assert capsys.readouterr().out.startswith("6 measured; the next 2 experiments:")
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ("S006,80,1,50\nS006,80,1,52\n", "rows 1 and 2 are the same candidate"),
+        ("S001,60,1,50\n", r"row 1 \(S001, 60, 1\) was measured already: yield 12"),
+        ("S006,81,1,50\n", "temperature 81 is not one of the campaign's values"),
+    ],
+)
+def test_a_results_table_that_does_not_fit_is_refused_and_nothing_is_written(
+    tmp_path, capsys, rows, message
+):
+    path = tmp_path / "round1.csv"
+    path.write_bytes(CAMPAIGN.encode())
+    results = tmp_path / "results.csv"
+    results.write_text("id,temperature,time,yield\n" + rows)
+    out = tmp_path / "round2.csv"
+    assert suggest(path, "--measured", str(results), "--out", str(out)) == 2
+    error = capsys.readouterr().err
+    assert re.search(message, error), error
+    assert not out.exists()
+
+
+def test_a_results_table_may_leave_out_inputs_that_follow_from_the_others():
+    frame = pd.DataFrame(
+        {
+            "ligand": ["L1", "L1", "L2", "L2"],
+            "homo": [-0.2, -0.2, -0.3, -0.3],  # a descriptor of the ligand
+            "temperature": [60.0, 80.0, 60.0, 80.0],
+            "yield": [None] * 4,
+        }
+    )
+    inputs = ["ligand", "homo", "temperature"]
+    measured = pd.DataFrame({"ligand": ["L2"], "temperature": ["80"], "yield": ["7"]}, index=[1])
+    assert measurements_from(frame, measured, inputs, "yield") == {3: 7.0}
+    vague = pd.DataFrame({"ligand": ["L2"], "yield": [7.0]}, index=[1])
+    with pytest.raises(ValueError, match="matches 2 candidates; add the column.s. homo, temp"):
+        measurements_from(frame, vague, inputs, "yield")
+
+
+def test_out_must_be_a_text_file(tmp_path, capsys):
+    path = tmp_path / "round1.csv"
+    path.write_bytes(CAMPAIGN.encode())
+    assert suggest(path, "--out", str(tmp_path / "round2.xlsx")) == 2
+    assert "name a .csv file" in capsys.readouterr().err
