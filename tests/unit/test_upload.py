@@ -185,6 +185,30 @@ def test_an_exported_index_column_is_the_id_not_a_feature():
     assert result.dataset.feature_columns == ["x"]
 
 
+@pytest.mark.parametrize("name", ["run", "Run", "experiment", "Exp", "trial", "Run no."])
+def test_numbered_runs_are_the_id_not_an_input(name):
+    rows = [(i + 1, 40 + i % 4 * 10, i % 3, i * 1.5) for i in range(12)]
+    result = parse(csv_text(rows, (name, "temperature", "time", "yield")))
+    assert result.dataset.id_column == name
+    assert result.dataset.feature_columns == ["temperature", "time"]
+
+
+def test_numbers_written_with_a_percent_sign_are_numbers_and_the_user_is_told():
+    rows = [
+        (c, f"{load}%", 60 + 10 * i, f"{10 + 7 * i} %")
+        for i, (c, load) in enumerate(
+            [("10% Pd/C", 1), ("Pd(OAc)2", 5), ("10% Pd/C", 10), ("Pd(OAc)2", 1), ("10% Pd/C", 5)]
+        )
+    ]
+    result = parse(csv_text(rows, ("catalyst", "loading", "temperature", "yield")))
+    data = result.dataset
+    assert data.categorical_columns == ["catalyst"]  # a label with a % in it stays a label
+    assert data.feature_columns == ["loading", "temperature"] and data.target_columns == ["yield"]
+    assert data.frame["yield"].tolist() == [10.0, 17.0, 24.0, 31.0, 38.0]
+    warned = [w.message for w in result.warnings if "% sign" in w.message]
+    assert len(warned) == 2 and "5 values of 'loading'" in warned[0]
+
+
 def test_header_names_decide_between_formula_and_smiles():
     values = ["CO", "NO", "CN", "CS", "OS", "NS"]
     rows = [(v, i) for i, v in enumerate(values)]

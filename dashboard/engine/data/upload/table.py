@@ -30,6 +30,8 @@ NAN_TOKENS = frozenset({"nan", "NaN", "NAN"})
 NAME_MAX_CHARS = 200
 _DECIMAL_COMMA = r"[+-]?\d*,\d+(?:[eE][+-]?\d+)?"
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_PERCENT = r"\s*([+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+))\s*%\s*"
+"""A number with a percent sign, '85%' or '12,5 %': read as the number (a yield of 85 %)."""
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
@@ -63,6 +65,15 @@ def build_table(raw: RawTable, title: str) -> tuple[Table, list[Problem]]:
     columns, unusable = {}, {}
     for name, j in positions.items():
         values, bad = type_column(cells[j], raw.decimal_comma)
+        if isinstance(values, np.ndarray) and (percent := _percent_count(cells[j])):
+            warnings.append(
+                Problem(
+                    None,
+                    name,
+                    f"{percent:,} values of '{name}' are written with a % sign; they are read as "
+                    "the numbers without it (85% as 85).",
+                )
+            )
         columns[name] = values
         if bad:
             unusable[name] = {raw.row_numbers[i]: text for i, text in bad.items()}
@@ -138,6 +149,11 @@ def type_column(values: Sequence[Cell], decimal_comma: bool) -> tuple[list | np.
     """Floats (+ the text of non-finite cells by position) for a numeric column, else text."""
     cells = pd.Series([v.strip() if isinstance(v, str) else v for v in values], dtype=object)
     empty = cells.isna() | cells.isin(MISSING_TOKENS)
+    written = cells
+    if any(isinstance(v, str) and "%" in v for v in cells):  # rare: the scan is the cost
+        text_cells = cells.map(lambda v: isinstance(v, str)).astype(bool)
+        cells = cells.copy()
+        cells[text_cells] = cells[text_cells].str.replace(f"^{_PERCENT}$", r"\1", regex=True)
     if decimal_comma:
         cells = _decimal_points(cells)
     numbers = pd.to_numeric(cells, errors="coerce").astype("float64")
@@ -149,7 +165,7 @@ def type_column(values: Sequence[Cell], decimal_comma: bool) -> tuple[list | np.
     n_numbers = int((~empty).sum()) - n_text
     pending_only = n_text == 0 and bool(cells.isin(PENDING_TOKENS).any())
     if not pending_only and (n_numbers == 0 or n_numbers < NUMERIC_SHARE * (n_numbers + n_text)):
-        return [None if e else _as_text(v) for v, e in zip(cells, empty, strict=True)], {}
+        return [None if e else _as_text(v) for v, e in zip(written, empty, strict=True)], {}
     values_array = numbers.to_numpy()
     bad = {
         int(i): _raw_text(values[i], values_array[i])
@@ -157,6 +173,11 @@ def type_column(values: Sequence[Cell], decimal_comma: bool) -> tuple[list | np.
         if _raw_text(values[i], values_array[i])
     }
     return values_array, bad
+
+
+def _percent_count(values: Sequence[Cell]) -> int:
+    """How many cells are numbers written with a percent sign."""
+    return sum(1 for v in values if isinstance(v, str) and "%" in v and re.fullmatch(_PERCENT, v))
 
 
 def _decimal_points(cells: pd.Series) -> pd.Series:
