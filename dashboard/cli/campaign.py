@@ -16,7 +16,7 @@ from pathlib import Path
 from dashboard.cli.campaign_options import (
     ALL_STEPS,
     config_from_args,
-    dataset_from_args,
+    dataset_and_notes,
     load_dataset,
     parse_seeds,
     steps_from_args,
@@ -137,7 +137,7 @@ def _data_arguments(
 def run_campaign(args: argparse.Namespace) -> int:
     """Run the campaign and print its summary; 2 with a message for bad input."""
     try:
-        dataset = dataset_from_args(args)
+        dataset, file_notes = dataset_and_notes(args)
         data = CampaignData.from_dataset(dataset, args.target, args.model, _cache(args))
         top_k = top_k_from_text(args.top_k, data)
         config = config_from_args(args, dataset.id, top_k=top_k)
@@ -148,14 +148,20 @@ def run_campaign(args: argparse.Namespace) -> int:
     except ValueError as err:
         print(f"campaign: {err}", file=sys.stderr)
         return 2
-    summary = {**campaign.summary(), "notes": _notes(args)}
+    summary = {**campaign.summary()}
+    summary["notes"] = file_notes + _notes(args, summary["pool"], top_k)
     print(json.dumps(summary) if args.json else in_words(summary))
     return 0
 
 
-def _notes(args: argparse.Namespace) -> list[str]:
+def _notes(args: argparse.Namespace, pool: int, top_k: int) -> list[str]:
     """What a user should know about the options they chose."""
     notes = []
+    if top_k * 2 > pool:
+        notes.append(
+            f"top-{top_k} recall on a pool of {pool} candidates says little more than how much "
+            "of the pool was measured; give a share, e.g. --top-k 5%."
+        )
     if args.init < MIN_MODEL_ROWS:
         notes.append(
             f"--init {args.init} is fewer than the {MIN_MODEL_ROWS} measured rows a model needs: "

@@ -97,9 +97,20 @@ def parse_seeds(text: str) -> list[int]:
 
 def dataset_from_args(args: argparse.Namespace) -> Dataset:
     """The dataset the options name, with the roles they give and repeats merged if asked."""
+    return dataset_and_notes(args)[0]
+
+
+def dataset_and_notes(args: argparse.Namespace) -> tuple[Dataset, list[str]]:
+    """`dataset_from_args` and what the check said about a data file (rows left out, repeated
+    inputs, unused columns), for a command to pass on; no notes for a built-in dataset."""
     roles = roles_from_args(args) if hasattr(args, "categorical") else {}
-    dataset = load_dataset(args.dataset, roles)
-    return merge_repeats(dataset) if getattr(args, "merge_repeats", False) else dataset
+    builtin = args.dataset in {info.id for info in datasets.list_datasets()}
+    if builtin or not Path(args.dataset).is_file():
+        dataset, notes = load_dataset(args.dataset, roles), []
+    else:
+        upload = load_upload(Path(args.dataset), roles)
+        dataset, notes = upload.dataset, [warning.message for warning in upload.warnings]
+    return (merge_repeats(dataset) if getattr(args, "merge_repeats", False) else dataset), notes
 
 
 def top_k_from_text(text: str, data: CampaignData) -> int:

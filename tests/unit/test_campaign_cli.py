@@ -1,6 +1,10 @@
 """`python -m dashboard campaign` and `bench al`: JSON output, files, bad input."""
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -106,3 +110,39 @@ def test_suggest_cli_marks_the_next_batch_and_takes_measured_values(tmp_path, ca
     ).to_csv(measured, index=False)
     assert main([*args, "--model", "rf", "--measured", str(measured)]) == 0
     assert capsys.readouterr().out.startswith("8 measured; the next 2 experiments:")
+
+
+def test_campaign_passes_on_what_the_check_said_and_warns_of_a_top_k_near_the_pool(
+    tmp_path, capsys
+):
+    rows = [
+        (f"{t} °C" if i == 3 else t, i % 4, 10 + (7 * i) % 23)
+        for i, t in enumerate(range(20, 80, 2))
+    ]
+    path = tmp_path / "runs.csv"
+    path.write_text("temperature,time,yield\n" + "".join(f"{t},{m},{y}\n" for t, m, y in rows))
+    argv = ["campaign", "--dataset", str(path), "--target", "yield", "--model", "rf"]
+    assert main([*argv, "--init", "5", "--batch", "2", "--steps", "2", "--json"]) == 0
+    notes = json.loads(capsys.readouterr().out)["notes"]
+    assert any("row 4, column 'temperature'" in note for note in notes)  # as `check` says
+    assert any("top-100 recall on a pool of 29 candidates" in note for note in notes)
+    assert main([*argv, "--init", "5", "--batch", "2", "--steps", "2", "--top-k", "10%"]) == 0
+    assert "recall on a pool" not in capsys.readouterr().out
+
+
+def test_a_reader_that_goes_away_gets_no_traceback(tmp_path):
+    path = tmp_path / "runs.csv"
+    path.write_text("temperature,yield\n" + "".join(f"{t},{t % 7}\n" for t in range(20, 40)))
+    read, write = os.pipe()
+    os.close(read)  # as `| head` does once it has its lines
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "dashboard", "check", str(path), "--json"],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            cwd=Path(__file__).resolve().parents[2],
+            timeout=120,
+        )
+    finally:
+        os.close(write)
+    assert done.returncode == 1 and b"Traceback" not in done.stderr, done.stderr
