@@ -84,6 +84,8 @@ def run(args: argparse.Namespace) -> int:
     picks.index = pd.Index([upload.row_numbers[row] for row in campaign.pending], name="row")
     targets = [c for c in dataset.target_columns if c in picks.columns]
     picks[targets] = picks[targets].astype(object).where(picks[targets].notna(), "PENDING")
+    for warning in upload.warnings:  # what `check` says: rows left out, columns unused
+        print(f"note: {warning.message}")
     print(f"{len(campaign.measured_rows)} measured; the next {len(picks)} experiments:")
     print(picks.to_string())
     if args.out:

@@ -100,7 +100,7 @@ def test_suggest_cli_marks_the_next_batch_and_takes_measured_values(tmp_path, ca
     args = ["suggest", str(campaign_file), "--target", "yield", "--batch", "2", "--seed", "3"]
     assert main([*args, "--model", "rf", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert printed.startswith("6 measured; the next 2 experiments:")
+    assert "\n6 measured; the next 2 experiments:" in printed
     written = pd.read_csv(out)
     chosen = written[written["priority"] == 1]
     assert len(chosen) == 2 and set(chosen["yield"]) == {"PENDING"}
@@ -109,7 +109,7 @@ def test_suggest_cli_marks_the_next_batch_and_takes_measured_values(tmp_path, ca
         columns={"yield_": "yield"}
     ).to_csv(measured, index=False)
     assert main([*args, "--model", "rf", "--measured", str(measured)]) == 0
-    assert capsys.readouterr().out.startswith("8 measured; the next 2 experiments:")
+    assert "\n8 measured; the next 2 experiments:" in capsys.readouterr().out
 
 
 def test_campaign_passes_on_what_the_check_said_and_warns_of_a_top_k_near_the_pool(

@@ -34,7 +34,8 @@ def test_the_file_written_back_keeps_every_row_and_the_users_text(tmp_path, caps
     out = tmp_path / "round2.csv"
     assert suggest(path, "--batch", "3", "--out", str(out)) == 0
     printed = capsys.readouterr().out
-    assert printed.startswith("4 measured; the next 3 experiments:")
+    assert "note: row 2, column 'temperature': 'rt' is not a number" in printed  # as check
+    assert "\n4 measured; the next 3 experiments:" in printed
     written = out.read_bytes()
     assert written.count(b"\r\n") == CAMPAIGN.count("\r\n")  # every row, CRLF as read
     lines = written.decode().split("\r\n")
@@ -57,11 +58,11 @@ def test_results_with_whole_numbers_semicolons_and_decimal_commas_are_taken_in(t
     results.write_text("temperature;time;yield\n80;1;55,5\n85;2;61\n")
     out = tmp_path / "round2.csv"
     assert suggest(path, "--measured", str(results), "--out", str(out)) == 0
-    assert capsys.readouterr().out.startswith("6 measured;")
+    assert "\n6 measured;" in capsys.readouterr().out
     lines = out.read_bytes().decode().split("\r\n")
     assert lines[6] == "S006,80,1,55.5,-1" and lines[7] == "S007,85,2,61,-1"
     assert suggest(out, "--batch", "2") == 0  # the file written is the next round's input
-    assert capsys.readouterr().out.startswith("6 measured; the next 2 experiments:")
+    assert "\n6 measured; the next 2 experiments:" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
@@ -108,3 +109,12 @@ def test_out_must_be_a_text_file(tmp_path, capsys):
     path.write_bytes(CAMPAIGN.encode())
     assert suggest(path, "--out", str(tmp_path / "round2.xlsx")) == 2
     assert "name a .csv file" in capsys.readouterr().err
+
+
+def test_a_file_with_nothing_left_to_measure_says_what_to_add(tmp_path, capsys):
+    path = tmp_path / "done.csv"
+    path.write_text("temperature,yield\n" + "".join(f"{t},{t % 7}\n" for t in range(20, 40)))
+    assert suggest(path) == 2
+    assert "add the candidates to measure as rows whose target is empty or PENDING" in (
+        capsys.readouterr().err
+    )

@@ -216,6 +216,11 @@ class Campaign(Review):
                 f"({config.initial_size} + {config.batch_size}); lower one of them"
             )
         unmeasured = int((~np.isfinite(self._pool.truth)).sum()) if config.mode == REAL else pool
+        if config.mode == REAL and unmeasured == 0:
+            raise ValueError(
+                f"every row has a value of '{config.target}', so there is nothing left to "
+                "suggest; add the candidates to measure as rows whose target is empty or PENDING"
+            )
         if config.mode == REAL and unmeasured < config.batch_size:
             raise ValueError(
                 f"only {unmeasured} candidates have no value yet, fewer than a batch of "
