@@ -41,7 +41,17 @@ def config_from_args(args: argparse.Namespace, dataset_id: str, **overrides) -> 
         "seed": getattr(args, "seed", None),
     }
     given = {name: value for name, value in options.items() if value is not None}
-    return CampaignConfig(dataset_id=dataset_id, target=args.target, **{**given, **overrides})
+    try:
+        return CampaignConfig(dataset_id=dataset_id, target=args.target, **{**given, **overrides})
+    except ValueError as err:
+        message = str(err)
+        for field, option in OPTION_NAMES.items():
+            message = message.replace(field, option)
+        raise ValueError(message) from None
+
+
+OPTION_NAMES = {"initial_size": "--init", "batch_size": "--batch", "initial_design": "--design"}
+"""CampaignConfig's fields as the options that set them, for the messages of bad values."""
 
 
 def load_dataset(id_or_file: str, roles: dict | None = None) -> Dataset:
@@ -145,4 +155,13 @@ def steps_from_args(args: argparse.Namespace, pool: int) -> int:
         raise ValueError(f"--steps {args.steps!r}: write a number of steps or 'all'") from None
     if steps < 1:
         raise ValueError(f"--steps {steps}: run at least one step")
+    if steps > left:
+        raise ValueError(
+            f"--steps {steps} needs {args.init + steps * args.batch} candidates, but the pool "
+            f"has {pool}: at most {left} steps of {args.batch} after --init {args.init}; give "
+            f"--steps {left}, --steps all or --budget N"
+            if left
+            else f"the pool has {pool} candidates, too few for --init {args.init} and one batch "
+            f"of {args.batch}; lower them"
+        )
     return steps

@@ -146,3 +146,14 @@ def test_a_reader_that_goes_away_gets_no_traceback(tmp_path):
     finally:
         os.close(write)
     assert done.returncode == 1 and b"Traceback" not in done.stderr, done.stderr
+
+
+def test_sizes_that_do_not_fit_the_pool_are_refused_in_the_options_words(tmp_path, capsys):
+    path = tmp_path / "runs.csv"
+    path.write_text("temperature,yield\n" + "".join(f"{t},{t % 7}\n" for t in range(20, 80)))
+    argv = ["campaign", "--dataset", str(path), "--target", "yield", "--model", "rf"]
+    assert main([*argv, "--batch", "0"]) == 2
+    assert "--batch must be a whole number of at least 1" in capsys.readouterr().err
+    assert main([*argv, "--init", "10", "--batch", "5"]) == 2  # 50 steps by default
+    error = capsys.readouterr().err
+    assert "at most 10 steps of 5 after --init 10; give --steps 10, --steps all" in error
