@@ -209,6 +209,22 @@ def test_numbers_written_with_a_percent_sign_are_numbers_and_the_user_is_told():
     assert len(warned) == 2 and "5 values of 'loading'" in warned[0]
 
 
+def test_quoted_decimal_commas_in_a_comma_file_are_numbers_but_thousands_are_not():
+    lines = [
+        f'{c},"0,{load}","{10 + i},5","{i + 1},{i}00"'
+        for i, (c, load) in enumerate(
+            [("A", "05"), ("B", "1"), ("A", "2"), ("B", "05"), ("A", "1"), ("B", "2")]
+        )
+    ]
+    result = parse("catalyst,conc,yield,count\n" + "\n".join(lines) + "\n")
+    data = result.dataset
+    assert data.feature_columns == ["conc"] and data.target_columns == ["yield"]
+    assert data.frame["yield"].tolist() == [10.5, 11.5, 12.5, 13.5, 14.5, 15.5]
+    assert "count" not in data.input_columns  # '1,000': a thousands separator, perhaps
+    warned = [w.message for w in result.warnings if "decimal commas" in w.message]
+    assert len(warned) == 2 and "'conc' is written with decimal commas ('0,05')" in warned[0]
+
+
 def test_header_names_decide_between_formula_and_smiles():
     values = ["CO", "NO", "CN", "CS", "OS", "NS"]
     rows = [(v, i) for i, v in enumerate(values)]

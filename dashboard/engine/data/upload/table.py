@@ -64,7 +64,17 @@ def build_table(raw: RawTable, title: str) -> tuple[Table, list[Problem]]:
     positions, warnings = column_positions(raw)
     columns, unusable = {}, {}
     for name, j in positions.items():
-        values, bad = type_column(cells[j], raw.decimal_comma)
+        commas = not raw.decimal_comma and _decimal_comma_column(cells[j])
+        values, bad = type_column(cells[j], raw.decimal_comma or commas)
+        if commas and isinstance(values, np.ndarray):
+            warnings.append(
+                Problem(
+                    None,
+                    name,
+                    f"'{name}' is written with decimal commas ('{_first_comma(cells[j])}'); "
+                    "its values are read as numbers with a decimal point.",
+                )
+            )
         if isinstance(values, np.ndarray) and (percent := _percent_count(cells[j])):
             warnings.append(
                 Problem(
@@ -173,6 +183,24 @@ def type_column(values: Sequence[Cell], decimal_comma: bool) -> tuple[list | np.
         if _raw_text(values[i], values_array[i])
     }
     return values_array, bad
+
+
+def _decimal_comma_column(values: Sequence[Cell]) -> bool:
+    """Whether a column of a comma-separated file holds numbers written with a decimal comma
+    ('83,7', quoted in the file): every text cell with a comma is such a number, no cell has a
+    decimal point (a column that mixes both is left to say which cells are not numbers), and
+    not all of them have three digits after the comma (then it may separate thousands)."""
+    texts = [v.strip() for v in values if isinstance(v, str)]
+    commas = [v for v in texts if "," in v]
+    if not commas or any("." in v for v in texts):
+        return False
+    if not all(re.fullmatch(_DECIMAL_COMMA, v) for v in commas):
+        return False
+    return not all(len(v.split(",")[1].split("e")[0].split("E")[0]) == 3 for v in commas)
+
+
+def _first_comma(values: Sequence[Cell]) -> str:
+    return next(v.strip() for v in values if isinstance(v, str) and "," in v)
 
 
 def _percent_count(values: Sequence[Cell]) -> int:
