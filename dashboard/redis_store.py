@@ -32,12 +32,16 @@ import redis
 
 from dashboard.engine.data.dataset import Dataset
 from dashboard.store import (
+    ORIGINAL,
+    ROW_NUMBERS,
     SESSION_ID_PATTERN,
     SWEEP_INTERVAL_SECONDS,
     SessionVerbs,
     StorageError,
+    UploadedFile,
     check_key,
     new_session_id,
+    write_dataset_files,
 )
 
 PREFIX = "mi:"
@@ -47,7 +51,7 @@ blocks its session for at most this long."""
 LOCK_WAIT_SECONDS = 120.0
 """How long a request waits for a session's lock before it gives up with a sentence."""
 SECRET_FIELD = PREFIX + "secret"
-DATASET_FILES = ("frame.parquet", "roles.json", "meta.json", "table.parquet")
+DATASET_FILES = ("frame.parquet", "roles.json", "meta.json", "table.parquet", ORIGINAL, ROW_NUMBERS)
 
 
 class RedisSessionStore(SessionVerbs):
@@ -130,6 +134,7 @@ class RedisSessionStore(SessionVerbs):
         dataset: Dataset,
         meta: dict | None = None,
         table: pd.DataFrame | None = None,
+        original: UploadedFile | None = None,
     ) -> None:
         """Write a dataset under `key`, replacing any earlier version in one transaction."""
         check_key(key)
@@ -137,9 +142,7 @@ class RedisSessionStore(SessionVerbs):
         meta = {"saved": time.time(), **(meta or {})}
         with tempfile.TemporaryDirectory() as staging:
             folder = Path(staging)
-            dataset.save(folder)
-            if table is not None:
-                table.to_parquet(folder / "table.parquet", index=True)
+            write_dataset_files(folder, dataset, table, original)
             (folder / "meta.json").write_text(json.dumps(meta))
             files = {p.name: p.read_bytes() for p in folder.iterdir()}
         fields = {_dataset_field(key, name): data for name, data in files.items()}

@@ -18,6 +18,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +31,31 @@ SESSION_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{32}$")
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 TOUCH_INTERVAL_SECONDS = 60.0
 SWEEP_INTERVAL_SECONDS = 600.0
+ORIGINAL = "original"
+ROW_NUMBERS = "row_numbers.npy"
 """Expired sessions are swept at most this often, by whichever request comes then."""
+
+
+@dataclass(frozen=True)
+class UploadedFile:
+    """An upload as it came (`content`, within the upload size limit) and the file's 1-based
+    data row of each row of the dataset made from it (UploadResult.row_numbers)."""
+
+    content: bytes
+    row_numbers: list[int]
+
+
+def write_dataset_files(
+    folder: Path, dataset: Dataset, table: pd.DataFrame | None, original: UploadedFile | None
+) -> None:
+    """A stored dataset's files, but its meta.json: frame and roles, the typed table and the
+    uploaded file when they are given (see `replace_dataset`)."""
+    dataset.save(folder)
+    if table is not None:
+        table.to_parquet(folder / "table.parquet", index=True)
+    if original is not None:
+        (folder / ORIGINAL).write_bytes(original.content)
+        np.save(folder / ROW_NUMBERS, np.asarray(original.row_numbers, dtype=np.int64))
 
 
 class SessionError(Exception):
@@ -79,10 +104,11 @@ class SessionVerbs:
         dataset: Dataset,
         meta: dict | None = None,
         table: pd.DataFrame | None = None,
+        original: UploadedFile | None = None,
     ) -> str:
         """Store a dataset under a new generated key and return the key (never a user's name)."""
         key = "d" + secrets.token_hex(8)
-        self.replace_dataset(sid, key, dataset, meta, table)
+        self.replace_dataset(sid, key, dataset, meta, table, original)
         return key
 
     def load_dataset(self, sid: str, key: str) -> Dataset:
@@ -93,6 +119,16 @@ class SessionVerbs:
         """The whole typed table the dataset was made from, when it was kept."""
         path = self.dataset_folder(sid, key) / "table.parquet"
         return pd.read_parquet(path) if path.is_file() else None
+
+    def load_original(self, sid: str, key: str) -> UploadedFile | None:
+        """The uploaded file a dataset was made from, with the file's data row of each dataset
+        row, when they were kept (uploads since campaign files are written back)."""
+        folder = self.dataset_folder(sid, key)
+        if not (folder / ORIGINAL).is_file() or not (folder / ROW_NUMBERS).is_file():
+            return None
+        return UploadedFile(
+            (folder / ORIGINAL).read_bytes(), np.load(folder / ROW_NUMBERS).tolist()
+        )
 
 
 class SessionStore(SessionVerbs):
@@ -196,11 +232,13 @@ class SessionStore(SessionVerbs):
         dataset: Dataset,
         meta: dict | None = None,
         table: pd.DataFrame | None = None,
+        original: UploadedFile | None = None,
     ) -> None:
         """Write a dataset under `key`, replacing any earlier version in one rename.
 
         `table` is the file's whole typed table (every row, index = data row number), kept so
-        that roles can be changed later without uploading again.
+        that roles can be changed later without uploading again; `original` the file as
+        uploaded, kept so that a campaign on it can be written back in the same form.
         """
         check_key(key)
         parent = self.folder(sid, "datasets")
@@ -208,9 +246,7 @@ class SessionStore(SessionVerbs):
         staging: Path | None = None
         try:
             staging = Path(tempfile.mkdtemp(prefix=".tmp-", dir=parent))
-            dataset.save(staging)
-            if table is not None:
-                table.to_parquet(staging / "table.parquet", index=True)
+            write_dataset_files(staging, dataset, table, original)
             self._write_text(staging / "meta.json", json.dumps(meta))
             target = parent / key
             if target.exists():

@@ -8,6 +8,7 @@ import json
 
 import pytest
 from dash.testing.wait import until
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
 from dashboard import browser_bench, catalog
@@ -212,4 +213,64 @@ def test_the_browser_benchmark_times_start_and_steps_on_the_page(dash_duo, app):
     assert all(1_000 < b < 1_000_000 for b in timings.step_bytes)
     assert 0 < timings.start_warm < timings.start_first
     assert "step 2 of 2" in status(dash_duo) and "70 measured" in status(dash_duo)
+    assert dash_duo.get_logs() == []
+
+
+ROUND1 = "run,catalyst,temperature,yield\n" + "".join(
+    f"{i},{'AB'[i % 2]},{'rt' if i == 4 else 40 + 5 * i},"
+    f"{20 + i if i in (1, 2, 3, 6, 9) else 'PENDING'}\n"
+    for i in range(1, 25)
+)
+
+
+def test_a_campaign_file_goes_round_the_page_and_comes_back_as_it_came(
+    dash_duo, app, tmp_path, screenshot
+):
+    """Upload a campaign file (PENDING rows), start a real campaign, type a measured value,
+    step, and download the file: every row as written, the value in, the next batch marked."""
+    path, downloads = tmp_path / "round1.csv", tmp_path / "downloads"
+    path.write_text(ROUND1)
+    downloads.mkdir()
+    dash_duo.start_server(app)
+    dash_duo.driver.execute_cdp_cmd(
+        "Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
+    )
+    dash_duo.wait_for_page(url=dash_duo.server_url + "/data")
+    dash_duo.find_element("#data-upload input[type=file]").send_keys(str(path))
+    dash_duo.wait_for_contains_text("#data-upload-message", "Added round1.csv", timeout=30)
+    dash_duo.wait_for_page(url=dash_duo.server_url + "/active-learning")
+    dash_duo.wait_for_element("#al-dataset", timeout=20)
+    choose(dash_duo, "al-dataset", "round1.csv")
+    dash_duo.wait_for_contains_text("#al-target", "yield", timeout=10)
+    real = next(e for e in dash_duo.find_elements("#al-mode label") if e.text == "real")
+    dash_duo.driver.execute_script("arguments[0].click()", real)
+    box = dash_duo.find_element("#al-batch")
+    box.clear()
+    box.send_keys("3" + Keys.TAB)
+    click(dash_duo, "#al-start")
+    dash_duo.wait_for_contains_text("#al-message", "Started", timeout=120)
+    cell = "#al-suggestions-grid .ag-row[row-index='0'] .ag-cell[col-id='measured']"
+    dash_duo.wait_for_element(cell, timeout=30)
+    first = dash_duo.find_element("#al-suggestions-grid .ag-row[row-index='0'] [col-id='row']")
+    row = int(first.text)
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", first)
+    ActionChains(dash_duo.driver).double_click(dash_duo.find_element(cell)).perform()
+    dash_duo.driver.switch_to.active_element.send_keys("55.5" + Keys.ENTER)
+    click(dash_duo, "#al-enter")
+    dash_duo.wait_for_contains_text("#al-message", "1 value(s) taken in", timeout=60)
+    dash_duo.driver.execute_script(
+        "document.querySelector('#al-real-actions').scrollIntoView({block: 'center'})"
+    )
+    screenshot("active-learning-real-mode")
+    click(dash_duo, "#al-campaign-file")
+    written = downloads / "round1-next.csv"
+    until(written.is_file, timeout=20)
+    lines = written.read_text().splitlines()
+    original = ROUND1.splitlines()
+    assert len(lines) == len(original) and lines[0] == original[0] + ",priority"
+    assert lines[4] == original[4] + ","  # 'rt': left out by the check, kept as written
+    data_rows = [n for n in range(1, 25) if n != 4]  # the dataset skips the file's row 4
+    entered = lines[data_rows[row]].split(",")
+    assert entered[3] == "55.5" and entered[4] == "-1"
+    assert sum(line.endswith(",1") for line in lines[1:]) == 3
     assert dash_duo.get_logs() == []

@@ -79,10 +79,15 @@ class CampaignFile:
             row = by_number.get(number)
             if row is not None:
                 if row in entered:
-                    cells[column] = number_text(entered[row])
+                    cells[column] = self._number(entered[row])
                 cells[priority] = written(marks[row])
             writer.writerow(cells)
         return out.getvalue()
+
+    def _number(self, value: float) -> str:
+        """A value as the file writes numbers: with a decimal comma in a semicolon file."""
+        text = number_text(value)
+        return text.replace(".", ",") if self.raw.decimal_comma else text
 
     def _mark_style(self, priority: int | None) -> Callable[[int], str]:
         """Priorities written as the file writes them: '1.0' when its marks look so (EDBO+'s

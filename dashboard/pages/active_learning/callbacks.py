@@ -17,7 +17,7 @@ from components.problems import error_alert
 from dashboard import campaigns, runtime
 from dashboard.engine.active_learning.config import SIMULATED
 from dashboard.jobs import reports_failures
-from dashboard.pages.active_learning import config_form, guide, suggestions
+from dashboard.pages.active_learning import campaign_file, config_form, guide, suggestions
 from dashboard.pages.active_learning.layout import BUSY, IDLE
 from dashboard.pages.active_learning.render import OUTPUTS, render
 from dashboard.pages.active_learning.starting import changed, start
@@ -127,6 +127,13 @@ def register_callbacks(app: Dash) -> None:
         State("session-id", "data"),
         prevent_initial_call=True,
     )(suggestions.download)
+    app.callback(
+        Output("al-campaign-file-download", "data"),
+        Output("al-message", "children", allow_duplicate=True),
+        Input("al-campaign-file", "n_clicks"),
+        State("session-id", "data"),
+        prevent_initial_call=True,
+    )(campaign_file.download)
     guide.register(app, BUSY_RUNNING)
 
 

@@ -113,12 +113,27 @@ def _suggestions() -> list:
             dashGridOptions={"domLayout": "autoHeight"},
             className="ag-theme-alpine",
         ),
-        dbc.Button(
-            "Enter these values and step",
-            id="al-enter",
-            size="sm",
-            color="primary",
-            className="mt-2 me-2",
+        html.Span(
+            [
+                dbc.Button(
+                    "Enter these values and step",
+                    id="al-enter",
+                    size="sm",
+                    color="primary",
+                    className="mt-2 me-2",
+                ),
+                dbc.Button(
+                    "Download campaign file (CSV)",
+                    id="al-campaign-file",
+                    title="Your uploaded file as it came, with the values measured here and a "
+                    "priority column: 1 on the rows to measure next, -1 on those measured",
+                    size="sm",
+                    color="secondary",
+                    outline=True,
+                    className="mt-2 me-2",
+                ),
+            ],
+            id="al-real-actions",
         ),
         dbc.Button(
             "Download suggestions (CSV)",
@@ -129,6 +144,7 @@ def _suggestions() -> list:
             className="mt-2",
         ),
         dcc.Download(id="al-suggestions-download"),
+        dcc.Download(id="al-campaign-file-download"),
     ]
 
 

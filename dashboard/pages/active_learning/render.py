@@ -39,7 +39,7 @@ OUTPUTS = [
     Output("al-suggestions-grid", "rowData"),
     Output("al-suggestions-grid", "columnDefs"),
     Output("al-suggestions-help", "children"),
-    Output("al-enter", "style"),
+    Output("al-real-actions", "style"),
     Output("al-results", "style"),
     Output("al-summary", "children"),
     *(Output(name, "disabled") for name in ACTIONS),

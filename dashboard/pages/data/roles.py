@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import dash_bootstrap_components as dbc
 import pandas as pd
@@ -152,7 +153,11 @@ def _save(
         if key.startswith(catalog.UPLOAD):
             own_key = key.removeprefix(catalog.UPLOAD)
             kept = {k: v for k, v in meta.items() if k == "filename"}
-            store.replace_dataset(sid, own_key, edited, saved_meta(kept, result), table)
+            uploaded = store.load_original(sid, own_key)
+            original = (
+                None if uploaded is None else replace(uploaded, row_numbers=result.row_numbers)
+            )
+            store.replace_dataset(sid, own_key, edited, saved_meta(kept, result), table, original)
             return own_key
         copy = edited.with_roles(title=f"{dataset.title} (your roles)")
         return store.save_dataset(sid, copy, saved_meta({}, result), table)

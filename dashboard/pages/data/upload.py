@@ -12,7 +12,7 @@ from components.problems import problem_alert, reason
 from dashboard import runtime
 from dashboard.engine.data.upload import UploadLimits, parse_upload
 from dashboard.pages.data.roles import saved_meta
-from dashboard.store import SessionError, StorageError
+from dashboard.store import SessionError, StorageError, UploadedFile
 
 
 def receive_upload(
@@ -37,7 +37,8 @@ def receive_upload(
     try:
         with rt.store.lock(sid):
             meta = saved_meta({"filename": _safe_name(filename)}, result)
-            key = rt.store.save_dataset(sid, result.dataset, meta, result.table.frame)
+            original = UploadedFile(content, result.row_numbers)
+            key = rt.store.save_dataset(sid, result.dataset, meta, result.table.frame, original)
     except StorageError as err:
         return dbc.Alert(str(err), color="danger"), None
     added = dbc.Alert(

@@ -101,7 +101,9 @@ _OUTCOME_WORDS = {
 }
 """Words that name what an experiment measures; a trailing numeric column with one is a target."""
 _BOOKKEEPING_NAMES = {"priority", "batch", "round", "iteration", "step", "rank", "order"}
-_INDEX_NAME = re.compile(r"|index|id|no|row|unnamed_\d+|column_1|(run|experiment|exp|trial)(_no|_number)?")
+_INDEX_NAME = re.compile(
+    r"|index|id|no|row|unnamed_\d+|column_1|(run|experiment|exp|trial)(_no|_number)?"
+)
 _UNIT = re.compile(r"[(\[]\s*([^()\[\]]{1,20}?)\s*[)\]]\s*$")
 
 
