@@ -10,7 +10,10 @@ import pandas as pd
 import pytest
 
 from dashboard.cli import main
+from dashboard.engine.active_learning.campaign_file import CampaignFile
 from dashboard.engine.active_learning.measurements import measurements_from
+from dashboard.engine.data.upload import UploadLimits, parse_upload
+from tests.unit.test_upload import xlsx_bytes
 
 CAMPAIGN = (
     "id,temperature,time,yield\r\n"
@@ -118,3 +121,26 @@ def test_a_file_with_nothing_left_to_measure_says_what_to_add(tmp_path, capsys):
     assert "add the candidates to measure as rows whose target is empty or PENDING" in (
         capsys.readouterr().err
     )
+
+
+def test_a_workbook_campaign_comes_back_as_csv_with_its_numbers_as_written():
+    rows = [("solvent", "temp", "yield")] + [
+        (s, t, {("B", 40): 30.5, ("C", 20): 7}.get((s, t), "PENDING"))
+        for s in "ABC"
+        for t in (20, 40)
+    ]
+    content = xlsx_bytes({"campaign": rows})
+    upload = parse_upload(content, "round1.xlsx", UploadLimits())
+    file = CampaignFile.read(content, "round1.xlsx", UploadLimits(), upload.row_numbers)
+    assert upload.row_numbers == [1, 2, 3, 4, 5, 6]
+    text = file.text("yield", {0: 12.0}, measured=[0, 3, 4], pending=[5])
+    assert text.split("\n") == [
+        "solvent,temp,yield,priority",
+        "A,20,12,-1",
+        "A,40,PENDING,0",
+        "B,20,PENDING,0",
+        "B,40,30.5,-1",
+        "C,20,7,-1",
+        "C,40,PENDING,1",
+        "",
+    ]

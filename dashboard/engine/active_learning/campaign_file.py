@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from dashboard.engine.data.upload import UploadLimits, read_raw
 from dashboard.engine.data.upload.readers import Cell, RawTable
+from dashboard.engine.data.upload.sniff import sniff_format
 from dashboard.engine.data.upload.table import column_positions
 
 PRIORITY_COLUMN = "priority"
@@ -40,10 +41,11 @@ class CampaignFile:
         cls, content: bytes, filename: str, limits: UploadLimits, row_numbers: Sequence[int]
     ) -> CampaignFile:
         """The file's cells as written; `row_numbers` as the upload check gives them
-        (UploadResult.row_numbers)."""
+        (UploadResult.row_numbers). A workbook or Parquet file comes back as CSV."""
         raw = read_raw(content, filename, limits, None)
         positions, _warnings = column_positions(raw)
-        return cls(raw, positions, row_numbers, newline_of(content))
+        text = sniff_format(content, filename) not in ("xlsx", "parquet")
+        return cls(raw, positions, row_numbers, newline_of(content) if text else "\n")
 
     def text(
         self,
