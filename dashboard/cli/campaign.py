@@ -94,6 +94,7 @@ def register(commands: argparse._SubParsersAction, bench: argparse._SubParsersAc
         choices=BATCH_METHODS,
         help="auto: the kriging believer for GPs with a σ-aware acquisition, else top-q",
     )
+    parser.add_argument("--sheet", help="the Excel sheet to read (default: the first)")
     parser.add_argument("--design", default="random", choices=DESIGNS, help="initial design")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", action="store_true", help="print the result as JSON")

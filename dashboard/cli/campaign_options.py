@@ -68,10 +68,11 @@ def load_dataset(id_or_file: str, roles: dict | None = None) -> Dataset:
     return load_upload(path, roles).dataset
 
 
-def load_upload(path: Path, roles: dict | None = None) -> UploadResult:
-    """A data file read and checked like an upload, with the `roles` given; ValueError saying
-    why it cannot be used."""
-    result = check_file(path, UploadLimits.from_settings(Settings.from_env()), roles=roles)
+def load_upload(path: Path, roles: dict | None = None, sheet: str | None = None) -> UploadResult:
+    """A data file (a workbook's `sheet`, default the first) read and checked like an upload,
+    with the `roles` given; ValueError saying why it cannot be used."""
+    limits = UploadLimits.from_settings(Settings.from_env())
+    result = check_file(path, limits, sheet, roles)
     if not result.ok:
         raise ValueError(f"{path} cannot be used: " + " ".join(p.message for p in result.problems))
     return result
@@ -118,7 +119,7 @@ def dataset_and_notes(args: argparse.Namespace) -> tuple[Dataset, list[str]]:
     if builtin or not Path(args.dataset).is_file():
         dataset, notes = load_dataset(args.dataset, roles), []
     else:
-        upload = load_upload(Path(args.dataset), roles)
+        upload = load_upload(Path(args.dataset), roles, getattr(args, "sheet", None))
         dataset, notes = upload.dataset, [warning.message for warning in upload.warnings]
     return (merge_repeats(dataset) if getattr(args, "merge_repeats", False) else dataset), notes
 

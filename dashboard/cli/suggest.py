@@ -45,6 +45,7 @@ def register(commands: argparse._SubParsersAction, bench: argparse._SubParsersAc
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--measured", type=Path, help="a table of new results: inputs and target")
     parser.add_argument("--out", type=Path, help="write the campaign file with the next batch")
+    parser.add_argument("--sheet", help="the Excel sheet to read (default: the first)")
     add_role_arguments(parser)
     parser.set_defaults(func=run)
 
@@ -57,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
             raise ValueError(f"there is no campaign file '{path}'")
         if args.out and args.out.suffix.lower() not in TEXT_SUFFIXES:
             raise ValueError(f"--out {args.out}: the campaign is written as CSV; name a .csv file")
-        upload = load_upload(path, roles_from_args(args))
+        upload = load_upload(path, roles_from_args(args), args.sheet)
         dataset = upload.dataset
         data = CampaignData.from_dataset(
             dataset, args.target, args.model, Settings.from_env().cache_dir
@@ -75,7 +76,8 @@ def run(args: argparse.Namespace) -> int:
             campaign.step()
         if args.out:
             limits = UploadLimits.from_settings(Settings.from_env())
-            written = CampaignFile.read(path.read_bytes(), path.name, limits, upload.row_numbers)
+            content, rows = path.read_bytes(), upload.row_numbers
+            written = CampaignFile.read(content, path.name, limits, rows, args.sheet)
             text = written.text(args.target, entered, campaign.measured_rows, campaign.pending)
     except (ValueError, OSError) as err:
         print(f"suggest: {err}", file=sys.stderr)

@@ -11,6 +11,7 @@ import pytest
 
 from dashboard.cli import main
 from dashboard.engine.data.builtin import DATA_DIR
+from tests.unit.test_upload import xlsx_bytes
 
 
 @pytest.fixture
@@ -157,3 +158,16 @@ def test_sizes_that_do_not_fit_the_pool_are_refused_in_the_options_words(tmp_pat
     assert main([*argv, "--init", "10", "--batch", "5"]) == 2  # 50 steps by default
     error = capsys.readouterr().err
     assert "at most 10 steps of 5 after --init 10; give --steps 10, --steps all" in error
+
+
+def test_a_workbook_whose_first_sheet_is_a_note_names_its_sheets_and_campaign_reads_one(
+    tmp_path, capsys
+):
+    data = [("temperature", "yield")] + [(t, t % 7 + 0.5 * t) for t in range(20, 40)]
+    path = tmp_path / "two.xlsx"
+    path.write_bytes(xlsx_bytes({"info": [("info",), ("made by lab A",)], "data": data}))
+    assert main(["check", str(path)]) == 1
+    assert "the workbook also has 'data': choose one with --sheet" in capsys.readouterr().out
+    argv = ["campaign", "--dataset", str(path), "--target", "yield", "--sheet", "data"]
+    assert main([*argv, "--init", "5", "--batch", "2", "--steps", "2"]) == 0
+    assert "pool 20" in capsys.readouterr().out

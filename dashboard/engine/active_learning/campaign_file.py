@@ -38,11 +38,17 @@ class CampaignFile:
 
     @classmethod
     def read(
-        cls, content: bytes, filename: str, limits: UploadLimits, row_numbers: Sequence[int]
+        cls,
+        content: bytes,
+        filename: str,
+        limits: UploadLimits,
+        row_numbers: Sequence[int],
+        sheet: str | None = None,
     ) -> CampaignFile:
-        """The file's cells as written; `row_numbers` as the upload check gives them
-        (UploadResult.row_numbers). A workbook or Parquet file comes back as CSV."""
-        raw = read_raw(content, filename, limits, None)
+        """The file's cells as written (a workbook's `sheet`, default the first); `row_numbers`
+        as the upload check gives them (UploadResult.row_numbers). A workbook or Parquet file
+        comes back as CSV."""
+        raw = read_raw(content, filename, limits, sheet)
         positions, _warnings = column_positions(raw)
         text = sniff_format(content, filename) not in ("xlsx", "parquet")
         return cls(raw, positions, row_numbers, newline_of(content) if text else "\n")
