@@ -433,3 +433,14 @@ def test_a_workbook_declaring_too_many_cells_is_refused_before_its_rows_stream(m
     assert streamed == []
     too_long = parse_upload(workbook, "long.xlsx", UploadLimits(max_rows=20))
     assert "more than 20 data rows" in too_long.problems[0].message
+
+
+def test_an_empty_column_is_called_empty():
+    rows = [(20 + 10 * i, "", i * 1.5 + i % 2) for i in range(6)]
+    result = parse(csv_text(rows, ("temperature", "pressure", "yield")))
+    assert any("'pressure' is not used: it is empty" in w.message for w in result.warnings)
+    named = parse(
+        csv_text(rows, ("temperature", "pressure", "yield")),
+        roles={"feature_columns": ["pressure"]},
+    )
+    assert named.problems[0].message == "Column 'pressure' is empty, so it cannot be a feature."

@@ -181,8 +181,10 @@ def role_problems(table: Table, roles: Roles) -> list[Problem]:
             Problem(
                 None,
                 c,
-                f"Column '{c}' holds text, so it cannot be a {role}: a {role} column must hold "
-                "numbers.",
+                f"Column '{c}' is empty, so it cannot be a {role}."
+                if table.frame[c].isna().all()
+                else f"Column '{c}' holds text, so it cannot be a {role}: a {role} column must "
+                "hold numbers.",
             )
             for c in columns
             if not table.numeric(c)

@@ -219,6 +219,8 @@ def label_problem(values: pd.Series) -> str | None:
         )
     if labels >= values.notna().sum() and labels > 1:
         return "every row has its own label, so there is nothing to compare rows by"
+    if labels == 0:
+        return "it is empty"
     return None if labels > 1 else "it holds one label only"
 
 
