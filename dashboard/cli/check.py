@@ -11,7 +11,7 @@ import argparse
 import json
 from pathlib import Path
 
-from dashboard.engine.data.upload import UploadLimits, parse_upload, sheet_names
+from dashboard.engine.data.upload import UploadLimits, parse_upload
 from dashboard.engine.data.upload.limits import too_big
 from dashboard.engine.data.upload.problems import Problem
 from dashboard.engine.data.upload.result import UploadResult
@@ -88,16 +88,7 @@ def check_file(
         return _refused(f"The file '{path}' cannot be read (permission denied).")
     except OSError as err:
         return _refused(f"The file '{path}' cannot be read ({err.strerror or err}).")
-    result = parse_upload(
-        content, path.name, limits, sheet=sheet, dataset_id=path.name, roles=roles
-    )
-    sheets = sheet_names(content, path.name, limits)
-    if not result.ok and len(sheets) > 1:
-        chosen = sheet or sheets[0]
-        others = ", ".join(f"'{name}'" for name in sheets if name != chosen)
-        hint = f"This was the sheet '{chosen}'; the workbook also has {others}: choose one with --sheet."
-        result.problems.append(Problem(None, None, hint))
-    return result
+    return parse_upload(content, path.name, limits, sheet=sheet, dataset_id=path.name, roles=roles)
 
 
 def _refused(message: str) -> UploadResult:

@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
         if args.out:
             limits = UploadLimits.from_settings(Settings.from_env())
             content, rows = path.read_bytes(), upload.row_numbers
-            written = CampaignFile.read(content, path.name, limits, rows, args.sheet)
+            written = CampaignFile.read(content, path.name, limits, rows, upload.sheet)
             text = written.text(args.target, entered, campaign.measured_rows, campaign.pending)
     except (ValueError, OSError) as err:
         print(f"suggest: {err}", file=sys.stderr)

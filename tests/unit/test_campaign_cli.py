@@ -160,14 +160,21 @@ def test_sizes_that_do_not_fit_the_pool_are_refused_in_the_options_words(tmp_pat
     assert "at most 10 steps of 5 after --init 10; give --steps 10, --steps all" in error
 
 
-def test_a_workbook_whose_first_sheet_is_a_note_names_its_sheets_and_campaign_reads_one(
-    tmp_path, capsys
-):
+def test_a_workbook_that_opens_with_notes_is_read_from_its_table_sheet(tmp_path, capsys):
     data = [("temperature", "yield")] + [(t, t % 7 + 0.5 * t) for t in range(20, 40)]
     path = tmp_path / "two.xlsx"
     path.write_bytes(xlsx_bytes({"info": [("info",), ("made by lab A",)], "data": data}))
-    assert main(["check", str(path)]) == 1
-    assert "the workbook also has 'data': choose one with --sheet" in capsys.readouterr().out
-    argv = ["campaign", "--dataset", str(path), "--target", "yield", "--sheet", "data"]
-    assert main([*argv, "--init", "5", "--batch", "2", "--steps", "2"]) == 0
+    assert main(["check", str(path)]) == 0
+    assert "Read the sheet 'data': the first, 'info', holds no usable table" in (
+        capsys.readouterr().out
+    )
+    argv = ["campaign", "--dataset", str(path), "--target", "yield", "--init", "5", "--batch", "2"]
+    assert main([*argv, "--steps", "2"]) == 0
     assert "pool 20" in capsys.readouterr().out
+    assert main([*argv, "--steps", "2", "--sheet", "info"]) == 2  # a sheet named is that sheet
+    assert "No numeric column to predict" in capsys.readouterr().err
+    path.write_bytes(xlsx_bytes({"info": [("info",), ("lab A",)], "more": [("x",), ("y",)]}))
+    assert main(["check", str(path)]) == 1
+    assert "No sheet of the workbook ('info', 'more') holds a usable table" in (
+        capsys.readouterr().out
+    )

@@ -444,3 +444,13 @@ def test_an_empty_column_is_called_empty():
         roles={"feature_columns": ["pressure"]},
     )
     assert named.problems[0].message == "Column 'pressure' is empty, so it cannot be a feature."
+
+
+def test_a_workbook_that_opens_with_notes_is_read_from_the_first_sheet_with_a_table():
+    content = xlsx_bytes(
+        {"README": [("About",), ("lab A",)], "gaps": [("formula", "gap (eV)"), *GAPS]}
+    )
+    result = parse(content, "book.xlsx")
+    assert_gap_dataset(result)
+    assert result.sheet == "gaps" and "Read the sheet 'gaps'" in result.warnings[0].message
+    assert not parse(content, "book.xlsx", sheet="README").ok  # a sheet named is read as named

@@ -87,8 +87,10 @@ def test_the_size_limit_comes_from_the_environment(tmp_path, capsys, monkeypatch
 def test_a_sheet_can_be_chosen(tmp_path, capsys):
     content = xlsx_bytes({"notes": [("text",), ("hi",)], "gaps": [("formula", "gap"), *GAPS]})
     path = write(tmp_path, "book.xlsx", content)
-    assert check_json(capsys, path)[0] == 1
+    assert check_json(capsys, path, "--sheet", "notes")[0] == 1
     code, answer = check_json(capsys, path, "--sheet", "gaps")
+    assert (code, answer["targets"]) == (0, ["gap"])
+    code, answer = check_json(capsys, path)  # the first sheet holds no table: the next one
     assert (code, answer["targets"]) == (0, ["gap"])
 
 

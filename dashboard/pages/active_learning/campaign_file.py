@@ -43,10 +43,11 @@ def campaign_file_text(view: campaigns.View, sid: str) -> tuple[str, str]:
             "This dataset was stored without its file (uploaded before files were kept): upload "
             "it again on the Data page to write the campaign back into it."
         )
-    name = _filename(store, sid, own_key)
+    meta = next((item for item in store.list_datasets(sid) if item["key"] == own_key), {})
+    name, sheet = str(meta.get("filename") or "campaign.csv"), meta.get("sheet")
     limits = UploadLimits.from_settings(runtime.current().settings)
     try:
-        file = CampaignFile.read(uploaded.content, name, limits, uploaded.row_numbers)
+        file = CampaignFile.read(uploaded.content, name, limits, uploaded.row_numbers, sheet)
     except Rejected as rejected:  # only if the limits were lowered since the upload
         raise ValueError(" ".join(p.message for p in rejected.problems)) from None
     history, picks = view.history, view.history[-1]["picks"]
@@ -59,11 +60,6 @@ def campaign_file_text(view: campaigns.View, sid: str) -> tuple[str, str]:
     }
     text = file.text(view.config.target, entered, measured, picks)
     return text, _next_name(name)
-
-
-def _filename(store, sid: str, key: str) -> str:
-    meta = next((item for item in store.list_datasets(sid) if item["key"] == key), {})
-    return str(meta.get("filename") or "campaign.csv")
 
 
 def _next_name(name: str) -> str:

@@ -152,7 +152,7 @@ def _save(
     with store.lock(sid):
         if key.startswith(catalog.UPLOAD):
             own_key = key.removeprefix(catalog.UPLOAD)
-            kept = {k: v for k, v in meta.items() if k == "filename"}
+            kept = {k: v for k, v in meta.items() if k in ("filename", "sheet")}
             uploaded = store.load_original(sid, own_key)
             original = (
                 None if uploaded is None else replace(uploaded, row_numbers=result.row_numbers)

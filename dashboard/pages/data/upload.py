@@ -36,7 +36,7 @@ def receive_upload(
         ), None
     try:
         with rt.store.lock(sid):
-            meta = saved_meta({"filename": _safe_name(filename)}, result)
+            meta = saved_meta({"filename": _safe_name(filename), "sheet": result.sheet}, result)
             original = UploadedFile(content, result.row_numbers)
             key = rt.store.save_dataset(sid, result.dataset, meta, result.table.frame, original)
     except StorageError as err:

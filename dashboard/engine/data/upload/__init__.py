@@ -45,9 +45,34 @@ def parse_upload(
     """Read, type and check an uploaded table; see UploadResult for what comes back.
 
     `filename` only names the dataset (folders stripped) and picks the reader by its extension;
-    `sheet` chooses an Excel sheet (default: the first); `roles` are roles the user gives, which
-    win over the detected ones (see `edit_roles`).
+    `sheet` chooses an Excel sheet; without it the first sheet is read, or when that holds no
+    usable table (a workbook that opens with notes) the first sheet that does, with a note. `roles`
+    are roles the user gives, which win over the detected ones (see `edit_roles`).
     """
+    result = _parse(content, filename, limits, sheet, dataset_id, roles)
+    sheets = [] if sheet is not None else sheet_names(content, filename, limits)
+    if result.ok or len(sheets) < 2:
+        return result
+    for other in sheets[1:]:
+        found = _parse(content, filename, limits, other, dataset_id, roles)
+        if found.ok:
+            note = f"Read the sheet '{other}': the first, '{sheets[0]}', holds no usable table."
+            found.warnings.insert(0, Problem(None, None, note))
+            return found
+    names = ", ".join(f"'{name}'" for name in sheets)
+    note = f"No sheet of the workbook ({names}) holds a usable table; the first one was checked."
+    result.problems.append(Problem(None, None, note))
+    return result
+
+
+def _parse(
+    content: bytes,
+    filename: str,
+    limits: UploadLimits,
+    sheet: str | None,
+    dataset_id: str,
+    roles: dict | None,
+) -> UploadResult:
     title = safe_title(filename)
     try:
         raw = read_raw(content, title, limits, sheet)
@@ -58,6 +83,7 @@ def parse_upload(
     chosen = edit_roles(detected, **roles) if roles else detected
     result = apply_roles(table, chosen, dataset_id=dataset_id)
     notes = raw.notes + name_warnings
+    result.sheet = sheet
     if result.ok:
         result.warnings = notes + result.warnings
     return result

@@ -34,7 +34,8 @@ class UploadResult:
 
     `table` is the typed table before any row was dropped and `roles` the roles that were tried:
     the Data page passes both back to `apply_roles` when the user edits the roles.
-    `row_numbers[i]` is the file's 1-based data row of the dataset's row i.
+    `row_numbers[i]` is the file's 1-based data row of the dataset's row i; `sheet` the
+    workbook's sheet that was read when it was not the first.
     """
 
     dataset: Dataset | None = None
@@ -43,6 +44,7 @@ class UploadResult:
     table: Table | None = None
     roles: Roles | None = None
     row_numbers: list[int] = field(default_factory=list)
+    sheet: str | None = None
 
     @property
     def ok(self) -> bool:
