@@ -130,6 +130,11 @@ class SessionVerbs:
             (folder / ORIGINAL).read_bytes(), np.load(folder / ROW_NUMBERS).tolist()
         )
 
+    def load_row_numbers(self, sid: str, key: str) -> np.ndarray | None:
+        """The file's 1-based data row of each row of an uploaded dataset, when kept."""
+        path = self.dataset_folder(sid, key) / ROW_NUMBERS
+        return np.load(path) if path.is_file() else None
+
 
 class SessionStore(SessionVerbs):
     """Sessions on disk: `root/sessions/<id>/` with datasets, JSON documents and a lock file."""

@@ -11,7 +11,7 @@ from dash import no_update
 
 from dashboard import campaigns
 from dashboard.pages.active_learning import callbacks as al_page
-from dashboard.pages.active_learning import campaign_file
+from dashboard.pages.active_learning import campaign_file, suggestions
 from dashboard.pages.data.upload import receive_upload
 
 pytestmark = pytest.mark.both_stores
@@ -39,7 +39,11 @@ def start_real_campaign(sid: str, key: str) -> None:
 
 def test_the_campaign_file_goes_back_as_it_came_with_the_values_entered(rt, sid):
     start_real_campaign(sid, upload(sid, ROUND1))
-    picks = campaigns.view(sid).history[-1]["picks"]
+    view = campaigns.view(sid)
+    picks = view.history[-1]["picks"]
+    shown = suggestions.table(view, sid)  # the picks name their row in the file too
+    dataset_rows = [r for r in range(1, 25) if r != 4]  # the file's data rows, in dataset order
+    assert shown[suggestions.FILE_ROW].tolist() == [dataset_rows[r] for r in shown["row"]]
     rows = [{"row": row, "measured": 50.0 + i / 2} for i, row in enumerate(picks[:2])]
     al_page.enter_measurements(1, rows, sid)
     download, message = campaign_file.download(1, sid)
@@ -50,7 +54,6 @@ def test_the_campaign_file_goes_back_as_it_came_with_the_values_entered(rt, sid)
     assert lines[0] == "run;catalyst;temperature;yield;priority"
     assert lines[4] == original[4] + ";"  # 'rt': left out by the check, kept as written
     assert lines[1] == original[1] + ";-1"  # measured in the file: its text unchanged
-    dataset_rows = [r for r in range(1, 25) if r != 4]  # the file's data rows, in dataset order
     for i, row in enumerate(picks[:2]):
         number = dataset_rows[row]
         cells = lines[number].split(";")

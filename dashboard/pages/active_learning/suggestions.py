@@ -6,21 +6,29 @@ import numpy as np
 import pandas as pd
 from dash import no_update
 
-from dashboard import campaigns, catalog
+from dashboard import campaigns, catalog, runtime
 from dashboard.engine.active_learning.config import REAL
 from dashboard.engine.data.export import to_safe_csv
 from dashboard.store import SessionError
 
+FILE_ROW = "row in file"
+"""An upload's picks also name their row in the user's file (1-based, as the Data page's notes
+and a spreadsheet count); the dataset row stays the key that measured values are entered by."""
+
 
 def table(view: campaigns.View, sid) -> pd.DataFrame:
-    """The step's picks: dataset row, id and structure, predicted mean, σ and score (to three
-    significant figures: EI and PI may be tiny), best first."""
+    """The step's picks: dataset row (and for an upload the row in its file), id and structure,
+    predicted mean, σ and score (to three significant figures: EI and PI may be tiny), best
+    first."""
     dataset = catalog.load(sid, view.config.dataset_id)
     positions = np.flatnonzero(view.picked)
     rows = view.pool_rows[positions]
     shown = [c for c in (dataset.id_column, dataset.structure_column) if c]
     frame = dataset.frame.iloc[rows][shown].copy()
     frame.insert(0, "row", rows)
+    in_file = _file_rows(view.config.dataset_id, sid)
+    if in_file is not None:
+        frame.insert(1, FILE_ROW, in_file[rows])
     frame["predicted"] = np.round(view.snapshot.mean[positions], 4)
     frame["sigma"] = np.round(view.snapshot.std[positions], 4)
     frame["score"] = [float(f"{v:.3g}") for v in view.snapshot.score[positions]]
@@ -32,7 +40,10 @@ def grid(view: campaigns.View, sid) -> tuple[list[dict], list[dict]]:
     if view.snapshot.step != view.steps:
         return [], []
     frame = table(view, sid)
-    columns = [{"field": str(c), "headerName": str(c)} for c in frame.columns]
+    columns = [
+        {"field": str(c), "headerName": str(c), "hide": c == "row" and FILE_ROW in frame}
+        for c in frame.columns
+    ]
     if view.config.mode == REAL:
         frame["measured"] = None
         columns.append(
@@ -66,3 +77,10 @@ def download(_clicks, sid):
     except (ValueError, KeyError, SessionError):
         return no_update
     return {"content": to_safe_csv(frame), "filename": "suggestions.csv", "type": "text/csv"}
+
+
+def _file_rows(key: str, sid) -> np.ndarray | None:
+    """The file row of each dataset row of an upload kept with its file, else None."""
+    if not key.startswith(catalog.UPLOAD):
+        return None
+    return runtime.current().store.load_row_numbers(sid, key.removeprefix(catalog.UPLOAD))
