@@ -150,7 +150,7 @@ def run_campaign(args: argparse.Namespace) -> int:
         print(f"campaign: {err}", file=sys.stderr)
         return 2
     summary = {**campaign.summary()}
-    summary["notes"] = file_notes + _notes(args, summary["pool"], top_k)
+    summary["notes"] = file_notes + _notes(args, summary["pool"], summary["top_k"] or top_k)
     print(json.dumps(summary) if args.json else in_words(summary))
     return 0
 

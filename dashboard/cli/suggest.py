@@ -74,11 +74,18 @@ def run(args: argparse.Namespace) -> int:
             )
             campaign.add_measurements(entered)
             campaign.step()
+            _unused_results(results, [dataset.id_column, *inputs, args.target])
+            if not campaign.pending:
+                raise ValueError(
+                    f"every candidate now has a value of '{args.target}', so there is nothing "
+                    "left to suggest; add candidates as rows whose target is empty or PENDING"
+                )
         if args.out:
             limits = UploadLimits.from_settings(Settings.from_env())
             content, rows = path.read_bytes(), upload.row_numbers
             written = CampaignFile.read(content, path.name, limits, rows, upload.sheet)
             text = written.text(args.target, entered, campaign.measured_rows, campaign.pending)
+            encoded = written.encoded(text)
     except (ValueError, OSError) as err:
         print(f"suggest: {err}", file=sys.stderr)
         return 2
@@ -91,9 +98,21 @@ def run(args: argparse.Namespace) -> int:
     print(f"{len(campaign.measured_rows)} measured; the next {len(picks)} experiments:")
     print(picks.to_string())
     if args.out:
-        args.out.write_text(text, encoding="utf-8", newline="")
+        try:
+            args.out.write_bytes(encoded)
+        except OSError as err:
+            print(f"suggest: cannot write {args.out}: {err.strerror or err}", file=sys.stderr)
+            return 2
         print(f"campaign file with the next batch marked (priority 1): {args.out}")
     return 0
+
+
+def _unused_results(results: pd.DataFrame, used: list[str | None]) -> None:
+    """Say which columns of the table of results were not entered (another objective's values,
+    comments): only the target's values are."""
+    unused = [str(c) for c in results.columns if c not in used]
+    if unused:
+        print(f"note: not entered from the table of results: {', '.join(unused)}")
 
 
 def _results_table(path: Path) -> pd.DataFrame:

@@ -144,3 +144,47 @@ def test_a_workbook_campaign_comes_back_as_csv_with_its_numbers_as_written():
         "C,40,PENDING,1",
         "",
     ]
+
+
+def test_a_second_round_keeps_decimal_commas_and_the_files_own_encoding(tmp_path, capsys):
+    header = "T (°C);t;yield\r\n".encode("cp1252")
+    rows = "".join(
+        f"{40 + 5 * i};{1 + i % 2};{'83,7' if i == 0 else '12,5' if i == 1 else 'PENDING'}\r\n"
+        for i in range(8)
+    )
+    path = tmp_path / "round1.csv"
+    path.write_bytes(header + rows.encode("cp1252"))
+    out = tmp_path / "round2.csv"
+    assert suggest(path, "--batch", "1", "--out", str(out)) == 0
+    picked = next(
+        line for line in out.read_bytes().decode("cp1252").split("\r\n") if line.endswith(";1")
+    )
+    results = tmp_path / "results.csv"
+    results.write_text("T (°C),t,yield\n" + ",".join(picked.split(";")[:2]) + ',"44,4"\n')
+    again = tmp_path / "round3.csv"
+    assert suggest(out, "--batch", "1", "--measured", str(results), "--out", str(again)) == 0
+    text = again.read_bytes().decode("cp1252")  # still Windows-1252, as the lab's Excel wrote it
+    assert text.startswith("T (°C);t;yield;priority\r\n")
+    assert picked.rsplit(";", 2)[0] + ";44,4;-1" in text.split("\r\n")
+    capsys.readouterr()
+    assert suggest(again, "--batch", "1") == 0  # the third round reads it as numbers
+    assert "\n3 measured; the next 1 experiments:" in capsys.readouterr().out
+
+
+def test_a_last_batch_smaller_than_asked_takes_what_is_left_and_a_bad_out_is_refused(
+    tmp_path, capsys
+):
+    path = tmp_path / "round1.csv"
+    path.write_text(
+        "T,yield\n" + "".join(f"{t},{t % 7 if t < 70 else 'PENDING'}\n" for t in range(40, 80, 5))
+    )
+    results = tmp_path / "results.csv"
+    results.write_text("T,yield,comment\n70,5,clean\n")
+    assert suggest(path, "--batch", "2", "--measured", str(results)) == 0
+    printed = capsys.readouterr().out
+    assert "note: not entered from the table of results: comment" in printed
+    assert "\n7 measured; the next 1 experiments:" in printed  # the one left
+    assert suggest(path, "--batch", "5") == 0  # before: the 2 left, not a refusal
+    assert "\n6 measured; the next 2 experiments:" in capsys.readouterr().out
+    assert suggest(path, "--out", str(tmp_path / "no" / "such" / "folder.csv")) == 2
+    assert "suggest: cannot write" in capsys.readouterr().err

@@ -221,11 +221,6 @@ class Campaign(Review):
                 f"every row has a value of '{config.target}', so there is nothing left to "
                 "suggest; add the candidates to measure as rows whose target is empty or PENDING"
             )
-        if config.mode == REAL and unmeasured < config.batch_size:
-            raise ValueError(
-                f"only {unmeasured} candidates have no value yet, fewer than a batch of "
-                f"{config.batch_size}; lower the batch size"
-            )
 
     def _start(self) -> tuple[list[int], list[float]]:
         """Step 0's rows: the initial design (simulated) or the rows that already have values."""
@@ -350,8 +345,11 @@ class Campaign(Review):
         return self._pool.truth[known], mean[known], std[known]
 
     def _batch(self, candidates: np.ndarray) -> int:
-        """The batch size, or 0 when fewer candidates are left than a batch."""
-        return self.config.batch_size if candidates.size >= self.config.batch_size else 0
+        """The batch size; when fewer candidates are left, all of them in a real campaign (the
+        last experiments to run) and none in a simulated one (whose steps are all one size)."""
+        if candidates.size >= self.config.batch_size:
+            return self.config.batch_size
+        return int(candidates.size) if self.config.mode == REAL else 0
 
     def _no_picks_message(self) -> str:
         left = self._candidates().size

@@ -10,15 +10,17 @@ over the one it was read from and read again, one batch later; nothing is lost o
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from dashboard.engine.data.upload import UploadLimits, read_raw
 from dashboard.engine.data.upload.readers import Cell, RawTable
 from dashboard.engine.data.upload.sniff import sniff_format
-from dashboard.engine.data.upload.table import column_positions
+from dashboard.engine.data.upload.table import DECIMAL_COMMA, column_positions
 
 PRIORITY_COLUMN = "priority"
 NEXT, MEASURED, OTHER = 1, -1, 0
@@ -35,6 +37,7 @@ class CampaignFile:
     positions: dict[str, int]
     row_numbers: Sequence[int]
     newline: str = "\n"
+    encoding: str = "utf-8"
 
     @classmethod
     def read(
@@ -50,8 +53,19 @@ class CampaignFile:
         comes back as CSV."""
         raw = read_raw(content, filename, limits, sheet)
         positions, _warnings = column_positions(raw)
-        text = sniff_format(content, filename) not in ("xlsx", "parquet")
-        return cls(raw, positions, row_numbers, newline_of(content) if text else "\n")
+        if sniff_format(content, filename) in ("xlsx", "parquet"):
+            return cls(raw, positions, row_numbers)
+        encoding = encoding_of(content)
+        newline = newline_of(content.decode(encoding, errors="replace"))
+        return cls(raw, positions, row_numbers, newline, encoding)
+
+    def encoded(self, text: str) -> bytes:
+        """`text` in the file's own encoding (so Excel shows its °C as before); a character
+        that encoding lacks (a value typed in another script) makes it UTF-8 with a BOM."""
+        try:
+            return text.encode(self.encoding)
+        except UnicodeEncodeError:
+            return text.encode("utf-8-sig")
 
     def text(
         self,
@@ -87,15 +101,21 @@ class CampaignFile:
             row = by_number.get(number)
             if row is not None:
                 if row in entered:
-                    cells[column] = self._number(entered[row])
+                    cells[column] = self._number(entered[row], column)
                 cells[priority] = written(marks[row])
             writer.writerow(cells)
         return out.getvalue()
 
-    def _number(self, value: float) -> str:
-        """A value as the file writes numbers: with a decimal comma in a semicolon file."""
+    def _number(self, value: float, column: int) -> str:
+        """A value as the column writes its numbers: with a decimal comma where its numbers
+        have one ('83,7', also quoted in a comma file), with a point where they have points,
+        else as the file's delimiter suggests (a comma in a semicolon file)."""
         text = number_text(value)
-        return text.replace(".", ",") if self.raw.decimal_comma else text
+        written = [_text(row[column]) for row in self.raw.rows]
+        commas = any(re.fullmatch(DECIMAL_COMMA, cell.strip()) for cell in written)
+        points = any("." in cell for cell in written)
+        comma = commas and not points if commas or points else self.raw.decimal_comma
+        return text.replace(".", ",") if comma else text
 
     def _mark_style(self, priority: int | None) -> Callable[[int], str]:
         """Priorities written as the file writes them: '1.0' when its marks look so (EDBO+'s
@@ -106,10 +126,30 @@ class CampaignFile:
         return str
 
 
-def newline_of(content: bytes) -> str:
-    """The line end of a text file's first line: '\\r\\n' or '\\n'."""
-    first = content.find(b"\n")
-    return "\r\n" if first > 0 and content[first - 1 : first] == b"\r" else "\n"
+def encoding_of(content: bytes) -> str:
+    """The text encoding to write a file back in: as its byte-order mark says, else UTF-8 when
+    it decodes so, else Windows-1252 (what the upload reader falls back to)."""
+    boms = (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16: its mark starts the same way
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    )
+    for bom, encoding in boms:
+        if content.startswith(bom):
+            return encoding
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8"
+
+
+def newline_of(text: str) -> str:
+    """The line end of a text's first line: '\\r\\n' or '\\n'."""
+    first = text.find("\n")
+    return "\r\n" if first > 0 and text[first - 1] == "\r" else "\n"
 
 
 def number_text(value: float) -> str:

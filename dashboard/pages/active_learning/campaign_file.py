@@ -6,7 +6,7 @@ campaign one batch later, and a colleague without the dashboard can read it too.
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import no_update
+from dash import dcc, no_update
 
 from components.problems import reason
 from dashboard import campaigns, catalog, runtime
@@ -21,15 +21,15 @@ def download(_clicks, sid):
     """(the campaign file as a download, no_update) or (no_update, a sentence why not)."""
     try:
         view = campaigns.view(sid)
-        text, filename = campaign_file_text(view, sid)
+        content, filename = campaign_file_bytes(view, sid)
     except (ValueError, KeyError, SessionError, StorageError) as err:
         return no_update, dbc.Alert(reason(err), color="warning", dismissable=True)
-    return {"content": text, "filename": filename, "type": "text/csv"}, no_update
+    return dcc.send_bytes(content, filename, type="text/csv"), no_update
 
 
-def campaign_file_text(view: campaigns.View, sid: str) -> tuple[str, str]:
-    """The campaign file and its name; ValueError when the dataset is not an upload kept with
-    its file."""
+def campaign_file_bytes(view: campaigns.View, sid: str) -> tuple[bytes, str]:
+    """The campaign file, in the upload's own encoding, and its name; ValueError when the
+    dataset is not an upload kept with its file."""
     key = view.config.dataset_id
     if not key.startswith(catalog.UPLOAD):
         raise ValueError(
@@ -59,7 +59,7 @@ def campaign_file_text(view: campaigns.View, sid: str) -> tuple[str, str]:
         if view.config.mode == REAL
     }
     text = file.text(view.config.target, entered, measured, picks)
-    return text, _next_name(name)
+    return file.encoded(text), _next_name(name)
 
 
 def _next_name(name: str) -> str:

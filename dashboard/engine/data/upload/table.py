@@ -28,7 +28,7 @@ MISSING_TOKENS = frozenset(
 )
 NAN_TOKENS = frozenset({"nan", "NaN", "NAN"})
 NAME_MAX_CHARS = 200
-_DECIMAL_COMMA = r"[+-]?\d*,\d+(?:[eE][+-]?\d+)?"
+DECIMAL_COMMA = r"[+-]?\d*,\d+(?:[eE][+-]?\d+)?"
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _PERCENT = r"\s*([+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+))\s*%\s*"
 """A number with a percent sign, '85%' or '12,5 %': read as the number (a yield of 85 %)."""
@@ -194,7 +194,7 @@ def _decimal_comma_column(values: Sequence[Cell]) -> bool:
     commas = [v for v in texts if "," in v]
     if not commas or any("." in v for v in texts):
         return False
-    if not all(re.fullmatch(_DECIMAL_COMMA, v) for v in commas):
+    if not all(re.fullmatch(DECIMAL_COMMA, v) for v in commas):
         return False
     return not all(len(v.split(",")[1].split("e")[0].split("E")[0]) == 3 for v in commas)
 
@@ -213,7 +213,7 @@ def _decimal_points(cells: pd.Series) -> pd.Series:
     comma = cells.map(lambda v: isinstance(v, str) and "," in v).astype(bool)
     if not comma.any():
         return cells
-    matched = cells[comma].str.fullmatch(_DECIMAL_COMMA).fillna(False).astype(bool)
+    matched = cells[comma].str.fullmatch(DECIMAL_COMMA).fillna(False).astype(bool)
     index = matched[matched].index
     converted = cells.copy()
     converted[index] = cells[index].str.replace(",", ".", regex=False)
