@@ -126,7 +126,7 @@ def test_campaign_passes_on_what_the_check_said_and_warns_of_a_top_k_near_the_po
     assert main([*argv, "--init", "5", "--batch", "2", "--steps", "2", "--json"]) == 0
     notes = json.loads(capsys.readouterr().out)["notes"]
     assert any("row 4, column 'temperature'" in note for note in notes)  # as `check` says
-    assert any("top-100 recall on a pool of 29 candidates" in note for note in notes)
+    assert any("top-29 recall on a pool of 29 candidates" in note for note in notes)
     assert main([*argv, "--init", "5", "--batch", "2", "--steps", "2", "--top-k", "10%"]) == 0
     assert "recall on a pool" not in capsys.readouterr().out
 
