@@ -61,11 +61,12 @@ def build_table(raw: RawTable, title: str) -> tuple[Table, list[Problem]]:
     if not raw.rows:
         raise Rejected("The file has column names but no data rows.")
     cells = list(zip(*raw.rows, strict=True))
-    positions, warnings = column_positions(raw)
+    positions, warnings = column_positions(raw, cells)
     columns, unusable = {}, {}
     for name, j in positions.items():
-        commas = not raw.decimal_comma and _decimal_comma_column(cells[j])
-        values, bad = type_column(cells[j], raw.decimal_comma or commas)
+        joined = _joined(cells[j])  # one pass in C: most columns hold no comma and no %
+        commas = not raw.decimal_comma and "," in joined and _decimal_comma_column(cells[j])
+        values, bad = type_column(cells[j], raw.decimal_comma or commas, "%" in joined)
         if commas and isinstance(values, np.ndarray):
             warnings.append(
                 Problem(
@@ -75,7 +76,11 @@ def build_table(raw: RawTable, title: str) -> tuple[Table, list[Problem]]:
                     "its values are read as numbers with a decimal point.",
                 )
             )
-        if isinstance(values, np.ndarray) and (percent := _percent_count(cells[j])):
+        if (
+            isinstance(values, np.ndarray)
+            and "%" in joined
+            and (percent := _percent_count(cells[j]))
+        ):
             warnings.append(
                 Problem(
                     None,
@@ -92,10 +97,14 @@ def build_table(raw: RawTable, title: str) -> tuple[Table, list[Problem]]:
     return Table(frame, title, unusable), warnings
 
 
-def column_positions(raw: RawTable) -> tuple[dict[str, int], list[Problem]]:
+def column_positions(
+    raw: RawTable, cells: list[tuple[Cell, ...]] | None = None
+) -> tuple[dict[str, int], list[Problem]]:
     """{column name: its 0-based position in the file} for the columns a table keeps (those with
-    a name or a value), named by `clean_names`; and the warnings of the naming."""
-    cells = list(zip(*raw.rows, strict=True))
+    a name or a value), named by `clean_names`; and the warnings of the naming. `cells` are the
+    raw cells by column, when the caller has them already."""
+    if cells is None:
+        cells = list(zip(*raw.rows, strict=True))
     keep = [
         j
         for j, name in enumerate(raw.header)
@@ -155,12 +164,15 @@ def _free_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def type_column(values: Sequence[Cell], decimal_comma: bool) -> tuple[list | np.ndarray, dict]:
-    """Floats (+ the text of non-finite cells by position) for a numeric column, else text."""
+def type_column(
+    values: Sequence[Cell], decimal_comma: bool, percent: bool = True
+) -> tuple[list | np.ndarray, dict]:
+    """Floats (+ the text of non-finite cells by position) for a numeric column, else text;
+    `percent` False says that no cell holds a % sign (the caller looked)."""
     cells = pd.Series([v.strip() if isinstance(v, str) else v for v in values], dtype=object)
     empty = cells.isna() | cells.isin(MISSING_TOKENS)
     written = cells
-    if any(isinstance(v, str) and "%" in v for v in cells):  # rare: the scan is the cost
+    if percent and any(isinstance(v, str) and "%" in v for v in cells):
         text_cells = cells.map(lambda v: isinstance(v, str)).astype(bool)
         cells = cells.copy()
         cells[text_cells] = cells[text_cells].str.replace(f"^{_PERCENT}$", r"\1", regex=True)
@@ -183,6 +195,14 @@ def type_column(values: Sequence[Cell], decimal_comma: bool) -> tuple[list | np.
         if _raw_text(values[i], values_array[i])
     }
     return values_array, bad
+
+
+def _joined(values: Sequence[Cell]) -> str:
+    """The text cells of a column joined, to look for a character in one pass."""
+    try:
+        return "\x1f".join(values)  # type: ignore[arg-type]
+    except TypeError:  # numbers or empty cells (a workbook, Parquet)
+        return "\x1f".join(v for v in values if isinstance(v, str))
 
 
 def _decimal_comma_column(values: Sequence[Cell]) -> bool:
