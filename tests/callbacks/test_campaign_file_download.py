@@ -12,7 +12,9 @@ from dash import no_update
 from dashboard import campaigns
 from dashboard.pages.active_learning import callbacks as al_page
 from dashboard.pages.active_learning import campaign_file, suggestions
+from dashboard.pages.data import callbacks as data_page
 from dashboard.pages.data.upload import receive_upload
+from tests.callbacks.test_data_page import text_of
 
 pytestmark = pytest.mark.both_stores
 
@@ -72,3 +74,17 @@ def test_a_campaign_on_a_built_in_dataset_says_what_to_download_instead(rt, sid)
     al_page.start_campaign(lambda _p: None, 1, sid, *controls)
     download, message = campaign_file.download(1, sid)
     assert download is no_update and "Download the suggestions instead" in str(message)
+
+
+def test_a_fresh_campaign_file_with_an_empty_target_shows_and_starts_from_a_design(rt, sid):
+    """The common start: every candidate a row, the yield column still blank."""
+    key = upload(sid, "T,eq,yield\n" + "".join(f"{40 + 5 * i},{i % 2}," + "\n" for i in range(12)))
+    outputs = data_page.show_dataset(key, sid)
+    assert "12 rows" in text_of(outputs[0])
+    assert outputs[-3] == ["yield"]  # the target, though nothing is measured yet
+    start_real_campaign(sid, key)
+    view = campaigns.view(sid)
+    assert view.history[0]["added"] == [] and len(view.history[-1]["picks"]) == 3
+    download, _message = campaign_file.download(1, sid)
+    lines = base64.b64decode(download["content"]).decode().split("\n")
+    assert lines[0] == "T,eq,yield,priority" and sum(line.endswith(",1") for line in lines) == 3

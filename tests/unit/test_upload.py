@@ -443,7 +443,7 @@ def test_an_empty_column_is_called_empty():
         csv_text(rows, ("temperature", "pressure", "yield")),
         roles={"feature_columns": ["pressure"]},
     )
-    assert named.problems[0].message == "Column 'pressure' is empty, so it cannot be a feature."
+    assert named.problems[0].message == "Column 'pressure' is empty, so it cannot be an input."
 
 
 def test_a_workbook_that_opens_with_notes_is_read_from_the_first_sheet_with_a_table():

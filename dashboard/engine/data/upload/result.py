@@ -183,14 +183,17 @@ def role_problems(table: Table, roles: Roles) -> list[Problem]:
             Problem(
                 None,
                 c,
-                f"Column '{c}' is empty, so it cannot be a {role}."
-                if table.frame[c].isna().all()
-                else f"Column '{c}' holds text, so it cannot be a {role}: a {role} column must "
+                f"Column '{c}' holds text, so it cannot be a {role}: a {role} column must "
                 "hold numbers.",
             )
             for c in columns
             if not table.numeric(c)
         ]
+    problems += [  # an empty target is a campaign's, nothing measured yet; an input needs values
+        Problem(None, c, f"Column '{c}' is empty, so it cannot be an input.")
+        for c in roles.feature_columns
+        if table.numeric(c) and table.frame[c].isna().all()
+    ]
     if not roles.structure_columns and not roles.feature_columns and not roles.categorical_columns:
         problems.append(Problem(None, None, _nothing_to_learn_from(table)))
     if not roles.target_columns:

@@ -184,7 +184,10 @@ def detect_roles(frame: pd.DataFrame) -> Roles:
     usable = [c for c in numeric if c not in ids and c not in unused]
     targets = _targets(frame, usable)
     sparse = [c for c in usable if c not in targets and frame[c].notna().mean() < FILLED_SHARE]
-    unused |= {c: "more than half of its cells are empty" for c in sparse}
+    unused |= {
+        c: "it is empty" if frame[c].isna().all() else "more than half of its cells are empty"
+        for c in sparse
+    }
     features = [c for c in usable if c not in targets and c not in sparse]
     categorical = []
     for column in text:
@@ -251,8 +254,10 @@ def _outcome(name: str) -> bool:
 
 def _pending(values: pd.Series) -> bool:
     """Whether a numeric column has cells not measured yet (most of them empty, as in a campaign
-    file whose PENDING marks were read as missing)."""
-    return bool(values.isna().any()) and values.isna().mean() >= FILLED_SHARE
+    file whose PENDING marks were read as missing) and some that were: a column with no value
+    at all is a target only when named like an outcome (a campaign's empty yield column, not
+    an empty comment column)."""
+    return bool(values.notna().any()) and values.isna().mean() >= FILLED_SHARE
 
 
 def _bookkeeping(name: str) -> bool:

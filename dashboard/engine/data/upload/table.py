@@ -185,7 +185,8 @@ def type_column(
             numbers.iat[i], text.iat[i] = float(cells.iat[i]), False
     n_text = int(text.sum())
     n_numbers = int((~empty).sum()) - n_text
-    pending_only = n_text == 0 and bool(cells.isin(PENDING_TOKENS).any())
+    # a column of PENDING marks, or an empty one, may be a target nothing was measured of yet
+    pending_only = n_text == 0 and (bool(cells.isin(PENDING_TOKENS).any()) or bool(empty.all()))
     if not pending_only and (n_numbers == 0 or n_numbers < NUMERIC_SHARE * (n_numbers + n_text)):
         return [None if e else _as_text(v) for v, e in zip(written, empty, strict=True)], {}
     values_array = numbers.to_numpy()
