@@ -75,11 +75,6 @@ def run(args: argparse.Namespace) -> int:
             campaign.add_measurements(entered)
             campaign.step()
             _unused_results(results, [dataset.id_column, *inputs, args.target])
-            if not campaign.pending:
-                raise ValueError(
-                    f"every candidate now has a value of '{args.target}', so there is nothing "
-                    "left to suggest; add candidates as rows whose target is empty or PENDING"
-                )
         if args.out:
             limits = UploadLimits.from_settings(Settings.from_env())
             content, rows = path.read_bytes(), upload.row_numbers
@@ -95,8 +90,15 @@ def run(args: argparse.Namespace) -> int:
     picks[targets] = picks[targets].astype(object).where(picks[targets].notna(), "PENDING")
     for warning in upload.warnings:  # what `check` says: rows left out, columns unused
         print(f"note: {warning.message}")
-    print(f"{len(campaign.measured_rows)} measured; the next {len(picks)} experiments:")
-    print(picks.to_string())
+    if picks.empty:  # the results entered were the last ones (they are written all the same)
+        print(
+            f"{len(campaign.measured_rows)} measured: every candidate has a value of "
+            f"'{args.target}', so there is nothing left to suggest; add candidates as rows "
+            "whose target is empty or PENDING to go on."
+        )
+    else:
+        print(f"{len(campaign.measured_rows)} measured; the next {len(picks)} experiments:")
+        print(picks.to_string())
     if args.out:
         try:
             args.out.write_bytes(encoded)

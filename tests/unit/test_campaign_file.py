@@ -188,3 +188,16 @@ def test_a_last_batch_smaller_than_asked_takes_what_is_left_and_a_bad_out_is_ref
     assert "\n6 measured; the next 2 experiments:" in capsys.readouterr().out
     assert suggest(path, "--out", str(tmp_path / "no" / "such" / "folder.csv")) == 2
     assert "suggest: cannot write" in capsys.readouterr().err
+
+
+def test_the_last_results_are_written_and_the_campaign_says_it_is_complete(tmp_path, capsys):
+    path = tmp_path / "round1.csv"
+    path.write_text(
+        "T,yield\n" + "".join(f"{t},{t % 7 if t < 70 else 'PENDING'}\n" for t in range(40, 80, 5))
+    )
+    results = tmp_path / "results.csv"
+    results.write_text("T,yield\n70,5\n75,6.5\n")
+    out = tmp_path / "round2.csv"
+    assert suggest(path, "--measured", str(results), "--out", str(out)) == 0
+    assert "8 measured: every candidate has a value of 'yield'" in capsys.readouterr().out
+    assert out.read_text().splitlines()[-2:] == ["70,5,-1", "75,6.5,-1"]
