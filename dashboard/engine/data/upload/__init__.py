@@ -50,8 +50,10 @@ def parse_upload(
     are roles the user gives, which win over the detected ones (see `edit_roles`).
     """
     result = _parse(content, filename, limits, sheet, dataset_id, roles)
-    sheets = [] if sheet is not None else sheet_names(content, filename, limits)
-    if result.ok or len(sheets) < 2:
+    if result.ok or sheet is not None:
+        return result
+    sheets = sheet_names(content, filename, limits)
+    if len(sheets) < 2:
         return result
     for other in sheets[1:]:
         found = _parse(content, filename, limits, other, dataset_id, roles)
