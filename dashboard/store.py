@@ -31,9 +31,10 @@ SESSION_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{32}$")
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 TOUCH_INTERVAL_SECONDS = 60.0
 SWEEP_INTERVAL_SECONDS = 600.0
+"""Expired sessions are swept at most this often, by whichever request comes then."""
 ORIGINAL = "original"
 ROW_NUMBERS = "row_numbers.npy"
-"""Expired sessions are swept at most this often, by whichever request comes then."""
+"""A dataset's files that keep its upload as it came, and the upload's row of each dataset row."""
 
 
 @dataclass(frozen=True)
