@@ -151,6 +151,12 @@ def run_campaign(args: argparse.Namespace) -> int:
         return 2
     summary = {**campaign.summary()}
     summary["notes"] = file_notes + _notes(args, summary["pool"], summary["top_k"] or top_k)
+    measured = args.init + summary["steps"] * args.batch
+    if args.budget is not None and measured != args.budget:
+        summary["notes"].append(
+            f"--budget {args.budget}: {measured} experiments were run, "
+            + ("all the pool allows." if measured < args.budget else "in whole batches.")
+        )
     print(json.dumps(summary) if args.json else in_words(summary))
     return 0
 

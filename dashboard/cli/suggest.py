@@ -97,7 +97,8 @@ def run(args: argparse.Namespace) -> int:
             "whose target is empty or PENDING to go on."
         )
     else:
-        print(f"{len(campaign.measured_rows)} measured; the next {len(picks)} experiments:")
+        what = "experiment" if len(picks) == 1 else f"{len(picks)} experiments"
+        print(f"{len(campaign.measured_rows)} measured; the next {what}:")
         print(picks.to_string())
     if args.out:
         try:

@@ -178,3 +178,15 @@ def test_a_workbook_that_opens_with_notes_is_read_from_its_table_sheet(tmp_path,
     assert "No sheet of the workbook ('info', 'more') holds a usable table" in (
         capsys.readouterr().out
     )
+
+
+def test_a_budget_the_pool_or_the_batches_cannot_meet_is_noted(tmp_path, capsys):
+    path = tmp_path / "runs.csv"
+    path.write_text("temperature,yield\n" + "".join(f"{t},{t % 7}\n" for t in range(20, 50)))
+    argv = ["campaign", "--dataset", str(path), "--target", "yield", "--model", "rf", "--json"]
+    assert main([*argv, "--init", "10", "--batch", "5", "--budget", "500"]) == 0
+    notes = json.loads(capsys.readouterr().out)["notes"]
+    assert "--budget 500: 30 experiments were run, all the pool allows." in notes
+    assert main([*argv, "--init", "10", "--batch", "5", "--budget", "12"]) == 0
+    notes = json.loads(capsys.readouterr().out)["notes"]
+    assert "--budget 12: 15 experiments were run, in whole batches." in notes

@@ -168,7 +168,7 @@ def test_a_second_round_keeps_decimal_commas_and_the_files_own_encoding(tmp_path
     assert picked.rsplit(";", 2)[0] + ";44,4;-1" in text.split("\r\n")
     capsys.readouterr()
     assert suggest(again, "--batch", "1") == 0  # the third round reads it as numbers
-    assert "\n3 measured; the next 1 experiments:" in capsys.readouterr().out
+    assert "\n3 measured; the next experiment:" in capsys.readouterr().out
 
 
 def test_a_last_batch_smaller_than_asked_takes_what_is_left_and_a_bad_out_is_refused(
@@ -183,7 +183,7 @@ def test_a_last_batch_smaller_than_asked_takes_what_is_left_and_a_bad_out_is_ref
     assert suggest(path, "--batch", "2", "--measured", str(results)) == 0
     printed = capsys.readouterr().out
     assert "note: not entered from the table of results: comment" in printed
-    assert "\n7 measured; the next 1 experiments:" in printed  # the one left
+    assert "\n7 measured; the next experiment:" in printed  # the one left
     assert suggest(path, "--batch", "5") == 0  # before: the 2 left, not a refusal
     assert "\n6 measured; the next 2 experiments:" in capsys.readouterr().out
     assert suggest(path, "--out", str(tmp_path / "no" / "such" / "folder.csv")) == 2
