@@ -454,3 +454,13 @@ def test_a_workbook_that_opens_with_notes_is_read_from_the_first_sheet_with_a_ta
     assert_gap_dataset(result)
     assert result.sheet == "gaps" and "Read the sheet 'gaps'" in result.warnings[0].message
     assert not parse(content, "book.xlsx", sheet="README").ok  # a sheet named is read as named
+
+
+def test_a_reagent_column_with_names_that_are_no_formula_is_a_choice_not_a_composition():
+    bases = ["K2CO3", "Cs2CO3", "DBU", "K3PO4", "NaOtBu"]
+    rows = [(bases[i % 5], 60 + i, (7 * i) % 23) for i in range(20)]
+    data = parse(csv_text(rows, ("base", "temperature", "yield"))).dataset
+    assert data.structure_kind == "none" and data.categorical_columns == ["base"]
+    assert data.rows == 20  # no NaOtBu row lost, DBU not read as D, B and U
+    named = parse(csv_text(rows, ("base formula", "temperature", "yield"))).dataset
+    assert named.structure_kind == "composition"  # the name says formulas: the user's word

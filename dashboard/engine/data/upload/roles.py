@@ -314,7 +314,7 @@ def _find_structures(frame: pd.DataFrame, text_columns: list[str]) -> tuple[list
         if not values or max(_shares(values[:FIRST_LOOK]).values()) < HINTED_STRUCTURE_SHARE:
             continue
         shares = _shares(values)
-        kind = _structure_kind(column, values, shares)
+        kind = _structure_kind(column, values, shares, frame[column])
         if kind is not None:
             found.append(((_structure_hint(column) is not None, shares[kind]), column, kind))
     if not found:
@@ -333,11 +333,19 @@ def _shares(values: list[str]) -> dict[str, float]:
     }
 
 
-def _structure_kind(column: str, values: list[str], shares: dict[str, float]) -> str | None:
+def _structure_kind(
+    column: str, values: list[str], shares: dict[str, float], cells: pd.Series
+) -> str | None:
+    """The kind of structure a column's distinct `values` read as, or None. Unless its name
+    says so, a column some of whose labels are not structures but which reads as a set of
+    choices (a few labels, repeated) is choices: a base column of K2CO3, Cs2CO3, DBU and
+    NaOtBu would otherwise read DBU as deuterium, boron and uranium and drop every NaOtBu row."""
     hint = _structure_hint(column)
     if hint and shares[hint] >= HINTED_STRUCTURE_SHARE:
         return hint
     if _norm(column) in _ID_NAMES:
+        return None
+    if max(shares.values()) < 1.0 and label_problem(cells) is None:
         return None
     kind = max(shares, key=shares.get)
     if shares["composition"] == shares["smiles"]:
