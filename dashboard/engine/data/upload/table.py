@@ -67,28 +67,8 @@ def build_table(raw: RawTable, title: str) -> tuple[Table, list[Problem]]:
         joined = _joined(cells[j])  # one pass in C: most columns hold no comma and no %
         commas = not raw.decimal_comma and "," in joined and _decimal_comma_column(cells[j])
         values, bad = type_column(cells[j], raw.decimal_comma or commas, "%" in joined)
-        if commas and isinstance(values, np.ndarray):
-            warnings.append(
-                Problem(
-                    None,
-                    name,
-                    f"'{name}' is written with decimal commas ('{_first_comma(cells[j])}'); "
-                    "its values are read as numbers with a decimal point.",
-                )
-            )
-        if (
-            isinstance(values, np.ndarray)
-            and "%" in joined
-            and (percent := _percent_count(cells[j]))
-        ):
-            warnings.append(
-                Problem(
-                    None,
-                    name,
-                    f"{percent:,} values of '{name}' are written with a % sign; they are read as "
-                    "the numbers without it (85% as 85).",
-                )
-            )
+        if isinstance(values, np.ndarray):
+            warnings += _reading_notes(name, cells[j], commas, "%" in joined)
         columns[name] = values
         if bad:
             unusable[name] = {raw.row_numbers[i]: text for i, text in bad.items()}
@@ -196,6 +176,30 @@ def type_column(
         if _raw_text(values[i], values_array[i])
     }
     return values_array, bad
+
+
+def _reading_notes(name: str, values: Sequence[Cell], commas: bool, percent: bool) -> list[Problem]:
+    """What a numeric column's reading changed: decimal commas, % signs dropped."""
+    notes = []
+    if commas:
+        notes.append(
+            Problem(
+                None,
+                name,
+                f"'{name}' is written with decimal commas ('{_first_comma(values)}'); its values "
+                "are read as numbers with a decimal point.",
+            )
+        )
+    if percent and (count := _percent_count(values)):
+        notes.append(
+            Problem(
+                None,
+                name,
+                f"{count:,} values of '{name}' are written with a % sign; they are read as the "
+                "numbers without it (85% as 85).",
+            )
+        )
+    return notes
 
 
 def _joined(values: Sequence[Cell]) -> str:
