@@ -82,6 +82,7 @@ class CampaignFile:
         column = self.positions[target]
         priority = self.positions.get(PRIORITY_COLUMN)
         written = self._mark_style(priority)
+        value_text = self._number_style(column)
         if priority is None:
             priority = len(header)
             header.append(PRIORITY_COLUMN)
@@ -101,21 +102,22 @@ class CampaignFile:
             row = by_number.get(number)
             if row is not None:
                 if row in entered:
-                    cells[column] = self._number(entered[row], column)
+                    cells[column] = value_text(entered[row])
                 cells[priority] = written(marks[row])
             writer.writerow(cells)
         return out.getvalue()
 
-    def _number(self, value: float, column: int) -> str:
-        """A value as the column writes its numbers: with a decimal comma where its numbers
-        have one ('83,7', also quoted in a comma file), with a point where they have points,
-        else as the file's delimiter suggests (a comma in a semicolon file)."""
-        text = number_text(value)
+    def _number_style(self, column: int) -> Callable[[float], str]:
+        """Values written as the column writes its numbers: with a decimal comma where its
+        numbers have one ('83,7', also quoted in a comma file), with a point where they have
+        points, else as the file's delimiter suggests (a comma in a semicolon file). The column
+        is read once per file written, not once per value."""
         written = [_text(row[column]) for row in self.raw.rows]
         commas = any(re.fullmatch(DECIMAL_COMMA, cell.strip()) for cell in written)
         points = any("." in cell for cell in written)
-        comma = commas and not points if commas or points else self.raw.decimal_comma
-        return text.replace(".", ",") if comma else text
+        if commas and not points if commas or points else self.raw.decimal_comma:
+            return lambda value: number_text(value).replace(".", ",")
+        return number_text
 
     def _mark_style(self, priority: int | None) -> Callable[[int], str]:
         """Priorities written as the file writes them: '1.0' when its marks look so (EDBO+'s
