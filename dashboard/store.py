@@ -121,6 +121,10 @@ class SessionVerbs:
         path = self.dataset_folder(sid, key) / "table.parquet"
         return pd.read_parquet(path) if path.is_file() else None
 
+    def dataset_meta(self, sid: str, key: str) -> dict:
+        """The summary `list_datasets` gives of one of the session's datasets ({} if none)."""
+        return next((item for item in self.list_datasets(sid) if item["key"] == key), {})
+
     def load_original(self, sid: str, key: str) -> UploadedFile | None:
         """The uploaded file a dataset was made from, with the file's data row of each dataset
         row, when they were kept (uploads since campaign files are written back)."""

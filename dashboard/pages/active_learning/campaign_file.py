@@ -43,7 +43,7 @@ def campaign_file_bytes(view: campaigns.View, sid: str) -> tuple[bytes, str]:
             "This dataset was stored without its file (uploaded before files were kept): upload "
             "it again on the Data page to write the campaign back into it."
         )
-    meta = next((item for item in store.list_datasets(sid) if item["key"] == own_key), {})
+    meta = store.dataset_meta(sid, own_key)
     name, sheet = str(meta.get("filename") or "campaign.csv"), meta.get("sheet")
     limits = UploadLimits.from_settings(runtime.current().settings)
     try:

@@ -119,7 +119,7 @@ def apply_role_edits(
     try:
         dataset = catalog.load(sid, key)
         own = key.startswith(catalog.UPLOAD)
-        meta = _meta(store, sid, key.removeprefix(catalog.UPLOAD)) if own else {}
+        meta = store.dataset_meta(sid, key.removeprefix(catalog.UPLOAD)) if own else {}
         roles = Roles(**chosen, units=dict(dataset.units), unused=dict(meta.get("unused", {})))
         table = _editable_table(store, sid, key, dataset) if own else _table_of(dataset)
         result = apply_roles(Table(table, dataset.title), roles, dataset_id=dataset.id)
@@ -188,7 +188,7 @@ def stored_notes(sid: str | None, key: str) -> list[str]:
         return []
     store = runtime.current().store
     try:
-        return list(_meta(store, sid, key.removeprefix(catalog.UPLOAD)).get("notes", []))
+        return list(store.dataset_meta(sid, key.removeprefix(catalog.UPLOAD)).get("notes", []))
     except SessionError:
         return []
 
@@ -202,7 +202,3 @@ def _editable_table(store, sid: str, key: str, dataset: Dataset) -> pd.DataFrame
     """The whole table an upload was made from (older uploads: the dataset's own rows)."""
     table = store.load_table(sid, key.removeprefix(catalog.UPLOAD))
     return _table_of(dataset) if table is None else table
-
-
-def _meta(store, sid: str, key: str) -> dict:
-    return next((item for item in store.list_datasets(sid) if item["key"] == key), {})
