@@ -265,8 +265,8 @@ def test_bad_rows_are_dropped_with_one_warning_per_cell_saying_why():
     assert [(w.row, w.column) for w in result.warnings[:2]] == [(7, "formula"), (9, "gap (eV)")]
     assert messages[4] == "4 of 11 rows were left out; 7 rows are used."
     assert messages[5] == (
-        "1 of 7 rows have no value of 'gap (eV)' yet (empty or PENDING); they are kept as "
-        "candidates to measure."
+        "1 of 7 rows has no value of 'gap (eV)' yet (empty or PENDING); it is kept as a "
+        "candidate to measure."
     )
     assert result.dataset.rows == len(GAPS) + 1
 

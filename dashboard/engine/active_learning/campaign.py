@@ -47,6 +47,7 @@ from dashboard.engine.active_learning.snapshot import INITIAL_DESIGN, Snapshot
 from dashboard.engine.active_learning.surrogates import Surrogate, make_surrogate
 from dashboard.engine.active_learning.table import campaign_table
 from dashboard.engine.data.export import to_safe_csv
+from dashboard.engine.wording import counted, verb
 
 _NO_METRICS = {"r2": None, "mae": None, "within_1sigma": None, "within_2sigma": None}
 
@@ -354,7 +355,7 @@ class Campaign(Review):
     def _no_picks_message(self) -> str:
         left = self._candidates().size
         return (
-            f"only {left} candidates are left, fewer than the batch size "
+            f"only {counted(left, 'candidate')} {verb(left, 'is', 'are')} left, fewer than the batch size "
             f"{self.config.batch_size}: call suggest(q) with q <= {left}, or start again with a "
             "smaller batch"
         )

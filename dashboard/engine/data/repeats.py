@@ -8,6 +8,7 @@ and a "new" pick may be a repeat of a measured one.
 from __future__ import annotations
 
 from dashboard.engine.data.dataset import Dataset
+from dashboard.engine.wording import counted, verb
 
 COUNT_COLUMN = "n_measurements"
 
@@ -45,8 +46,9 @@ def repeats_note(dataset: Dataset) -> str | None:
         return None
     distinct = dataset.rows - repeats
     return (
-        f"{repeats:,} rows repeat the inputs of an earlier row ({distinct:,} distinct inputs in "
-        f"{dataset.rows:,} rows): a campaign would propose measured inputs again. Merge them "
+        f"{counted(repeats, 'row')} {verb(repeats, 'repeats', 'repeat')} the inputs of an "
+        f"earlier row ({counted(distinct, 'distinct input')} in {counted(dataset.rows, 'row')}): "
+        "a campaign would propose measured inputs again. Merge them "
         "into one row each (mean of each target, the count kept in 'n_measurements'; on the "
         "command line `campaign --merge-repeats`), or keep them to see the spread of repeats."
     )

@@ -26,6 +26,7 @@ from dashboard.engine.data.upload.roles import (
 )
 from dashboard.engine.data.upload.structures import check_all
 from dashboard.engine.data.upload.table import PENDING_TOKENS, Table, cell_reason
+from dashboard.engine.wording import counted, verb
 
 
 @dataclass
@@ -111,8 +112,9 @@ def apply_roles(table: Table, roles: Roles, dataset_id: str = "upload") -> Uploa
             Problem(
                 None,
                 None,
-                f"{len(bad_rows):,} of {len(table.frame):,} rows were left out; "
-                f"{len(frame):,} rows are used.",
+                f"{len(bad_rows):,} of {len(table.frame):,} rows "
+                f"{verb(len(bad_rows), 'was', 'were')} left out; {counted(len(frame), 'row')} "
+                f"{verb(len(frame), 'is', 'are')} used.",
             )
         )
     warnings += [_constant(c, frame, dropped=True) for c in constant]
@@ -247,8 +249,10 @@ def _unmeasured(frame: pd.DataFrame, targets: list[str]) -> list[Problem]:
                 Problem(
                     None,
                     column,
-                    f"{missing:,} of {len(frame):,} rows have no value of '{column}' yet (empty "
-                    "or PENDING); they are kept as candidates to measure.",
+                    f"{missing:,} of {len(frame):,} rows {verb(missing, 'has', 'have')} no value "
+                    f"of '{column}' yet (empty or PENDING); "
+                    f"{verb(missing, 'it is kept as a candidate', 'they are kept as candidates')} "
+                    "to measure.",
                 )
             )
     return notes

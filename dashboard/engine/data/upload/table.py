@@ -18,6 +18,7 @@ import pandas as pd
 from dashboard.engine.data.upload.problems import Problem, Rejected
 from dashboard.engine.data.upload.readers import Cell, RawTable
 from dashboard.engine.data.upload.structures import formula_problem, smiles_problem
+from dashboard.engine.wording import counted, verb
 
 NUMERIC_SHARE = 0.8
 PENDING_TOKENS = frozenset({"PENDING", "Pending", "pending"})
@@ -195,8 +196,8 @@ def _reading_notes(name: str, values: Sequence[Cell], commas: bool, percent: boo
             Problem(
                 None,
                 name,
-                f"{count:,} values of '{name}' are written with a % sign; they are read as the "
-                "numbers without it (85% as 85).",
+                f"{counted(count, 'value')} of '{name}' {verb(count, 'is', 'are')} written with "
+                "a % sign, read as the number without it (85% as 85).",
             )
         )
     return notes
