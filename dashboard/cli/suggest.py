@@ -25,7 +25,7 @@ from dashboard.engine.active_learning.config import REAL
 from dashboard.engine.active_learning.measurements import measurements_from
 from dashboard.engine.active_learning.pool import CampaignData
 from dashboard.engine.data.upload import UploadLimits, read_raw
-from dashboard.engine.data.upload.problems import Rejected
+from dashboard.engine.data.upload.problems import Problem, Rejected
 from dashboard.engine.data.upload.table import build_table
 from dashboard.settings import Settings
 
@@ -69,8 +69,16 @@ def run(args: argparse.Namespace) -> int:
             inputs = dataset.without_target_inputs(args.target).input_columns
             results = _results_table(args.measured)
             known = _measured_values(campaign)
+            left_out = upload.table.frame.drop(index=upload.row_numbers)
             entered = measurements_from(
-                dataset.frame, results, inputs, args.target, known, dataset.id_column
+                dataset.frame,
+                results,
+                inputs,
+                args.target,
+                known,
+                dataset.id_column,
+                left_out,
+                _left_out_reasons(upload.warnings),
             )
             campaign.add_measurements(entered)
             campaign.step()
@@ -120,7 +128,8 @@ def _unused_results(results: pd.DataFrame, used: list[str | None]) -> None:
 
 def _results_table(path: Path) -> pd.DataFrame:
     """A table of results read like an upload (any delimiter, encoding, decimal commas), its
-    rows indexed by their 1-based data row."""
+    rows indexed by their 1-based data row; a numeric column's cells that are not numbers keep
+    their text ('33,0' among points, 'n.d.'), so that an error can show what was written."""
     if not path.is_file():
         raise ValueError(f"there is no table of measurements '{path}'")
     limits = UploadLimits.from_settings(Settings.from_env())
@@ -131,7 +140,23 @@ def _results_table(path: Path) -> pd.DataFrame:
     except Rejected as rejected:
         reasons = " ".join(p.message for p in rejected.problems)
         raise ValueError(f"the table of measurements {path} cannot be read: {reasons}") from None
-    return table.frame
+    frame = table.frame
+    for column, texts in table.unusable.items():
+        frame[column] = frame[column].astype(object)
+        for row, text in texts.items():
+            frame.loc[row, column] = text
+    return frame
+
+
+def _left_out_reasons(warnings: list[Problem]) -> dict[int, str]:
+    """{file row: why the check left it out} from its warnings, without the row's own number
+    ("column 'yield': 'n.d.' is not a number")."""
+    reasons: dict[int, str] = {}
+    for warning in warnings:
+        if warning.row is not None:
+            reason = warning.message.removeprefix(f"row {warning.row}, ")
+            reasons.setdefault(warning.row, reason.removesuffix("; the row is left out"))
+    return reasons
 
 
 def _measured_values(campaign: Campaign) -> dict[int, float]:

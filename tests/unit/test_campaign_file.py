@@ -74,6 +74,18 @@ def test_results_with_whole_numbers_semicolons_and_decimal_commas_are_taken_in(t
         ("S006,80,1,50\nS006,80,1,52\n", "rows 1 and 2 are the same candidate"),
         ("S001,60,1,50\n", r"row 1 \(S001, 60, 1\) was measured already: yield 12"),
         ("S006,81,1,50\n", "temperature 81 is not one of the campaign's values"),
+        (
+            'S006,80,1,"33,5"\nS007,85,2,40\nS008,90,3,41\nS010,100,2,42.5\nS011,105,3,43\n',
+            r"row 1 \(S006, 80, 1\): yield '33,5' is written with a decimal comma among numbers "
+            "with points; write it as 33.5",
+        ),
+        ("S006,80,1,40\nS007,85,2,n.d.\n", r"row 2 .*: yield 'n.d.' is not a number"),
+        ("S006,80,1,40\nS007,85,2,\n", r"row 2 .*: yield is empty"),
+        (
+            "S003,80,1,55\n",
+            r"row 1 \(S003, 80, 1\) is row 3 of the campaign file, which was left out \(column "
+            r"'yield': 'n.d.' is not a number\); correct that row in the campaign file",
+        ),
     ],
 )
 def test_a_results_table_that_does_not_fit_is_refused_and_nothing_is_written(

@@ -5,10 +5,13 @@ named in it), as long as each row still names one candidate."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+
+from dashboard.engine.data.upload.table import DECIMAL_COMMA
 
 Key = tuple[object, ...]
 
@@ -20,12 +23,17 @@ def measurements_from(
     target: str,
     known: Mapping[int, float] | None = None,
     id_column: str | None = None,
+    left_out: pd.DataFrame | None = None,
+    reasons: Mapping[int, str] | None = None,
 ) -> dict[int, float]:
     """{campaign row: value} for the rows of `measured` (a table of inputs and a `target`
     column, indexed by the row numbers to name in errors: the upload reader's 1-based data
     rows); ValueError naming the first row that matches no candidate, several, one `known`
     already has a value for, or one an earlier row of the table gave a value too. The id
-    column, when both tables have it, is matched too (it tells repeated inputs apart)."""
+    column, when both tables have it, is matched too (it tells repeated inputs apart).
+    `left_out` holds the campaign file's rows that its check left out (indexed by file row,
+    `reasons` by the same rows): a result for one of them is refused with why it was left out,
+    not as an unknown candidate."""
     if target not in measured.columns:
         raise ValueError(f"the table of measurements has no column '{target}'")
     named = [id_column] if id_column in measured.columns and id_column in frame.columns else []
@@ -45,6 +53,14 @@ def measurements_from(
         rows = candidates.get(_key(values[:-1], given, numeric), [])
         where = f"row {number} ({_labels(values[:-1])})"
         if not rows:
+            skipped = _left_out_row(left_out, given, numeric, values[:-1])
+            if skipped is not None:
+                why = (reasons or {}).get(skipped, "")
+                raise ValueError(
+                    f"{where} is row {skipped} of the campaign file, which was left out"
+                    + (f" ({why})" if why else "")
+                    + "; correct that row in the campaign file, then enter the result"
+                )
             raise ValueError(f"{where}: {_not_a_candidate(frame, given, numeric, values[:-1])}")
         if len(rows) > 1:
             missing = ", ".join(c for c in inputs if c not in given)
@@ -65,9 +81,22 @@ def measurements_from(
             )
         value = _number(values[-1])
         if not np.isfinite(value):
-            raise ValueError(f"{where}: {target} {values[-1]!r} is not a number")
+            raise ValueError(f"{where}: {_not_a_number(target, values[-1])}")
         found[row], first_row[row] = float(value), number
     return found
+
+
+def _left_out_row(
+    left_out: pd.DataFrame | None, columns: list[str], numeric: dict[str, bool], values: np.ndarray
+) -> int | None:
+    """The file row among `left_out` whose inputs are `values`, or None."""
+    if left_out is None or not all(c in left_out.columns for c in columns):
+        return None
+    wanted = _key(values, columns, numeric)
+    for number, row in zip(left_out.index, left_out[columns].to_numpy(), strict=True):
+        if _key(row, columns, numeric) == wanted:
+            return int(number)
+    return None
 
 
 def _key(values: np.ndarray, columns: list[str], numeric: dict[str, bool]) -> Key:
@@ -86,6 +115,19 @@ def _number(value: object) -> float:
         return float(str(value).strip())
     except ValueError:
         return float("nan")
+
+
+def _not_a_number(target: str, value: object) -> str:
+    """Why a result cannot be entered, with the fix when it is a number written otherwise."""
+    written = str(value).strip()
+    if re.fullmatch(DECIMAL_COMMA, written):
+        return (
+            f"{target} '{written}' is written with a decimal comma among numbers with points; "
+            f"write it as {written.replace(',', '.')}"
+        )
+    if written in ("", "nan", "None"):
+        return f"{target} is empty; give the measured value, or leave the row out"
+    return f"{target} '{written}' is not a number; give the measured value as a number"
 
 
 def _labels(values: np.ndarray) -> str:
