@@ -271,6 +271,23 @@ def test_bad_rows_are_dropped_with_one_warning_per_cell_saying_why():
     assert result.dataset.rows == len(GAPS) + 1
 
 
+def test_an_outcome_column_with_many_text_results_stays_the_target():
+    # a third of the yields are 'trace' or '<5': too many for a label column to be numbers, but
+    # a yield column stays the target, its text results reported row by row
+    results = ["trace" if i % 3 == 0 else "<5" if i == 4 else str(10 + 7 * i) for i in range(12)]
+    rows = [(f"L{i % 3}", 60 + 10 * (i % 4), y) for i, y in enumerate(results)]
+    result = parse(csv_text(rows, ("ligand", "temperature", "yield")))
+    data = result.dataset
+    assert data.target_columns == ["yield"] and data.feature_columns == ["temperature"]
+    assert data.rows == 7
+    messages = [w.message for w in result.warnings]
+    assert "row 1, column 'yield': 'trace' is not a number; the row is left out" in messages
+    assert "row 5, column 'yield': '<5' is not a number; the row is left out" in messages
+    # a column named otherwise with as many text cells is text, as before
+    result = parse(csv_text(rows, ("ligand", "temperature", "notes")))
+    assert result.dataset.target_columns == ["temperature"]
+
+
 def test_row_numbers_count_blank_lines_like_a_spreadsheet():
     text = "formula,gap\n\nNaCl,1\nKCl,2\nLiF,3\nNaF,4\nKF,5\nXx,6\n"
     result = parse(text)

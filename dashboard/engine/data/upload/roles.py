@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.engine.data.dataset import StructureKind
+from dashboard.engine.data.upload.names import UNIT, is_outcome, norm
 from dashboard.engine.data.upload.structures import (
     element_count,
     formula_problem,
@@ -64,47 +65,10 @@ _ID_NAMES = {
     "cas",
 }
 _TARGET_NAMES = {"y", "label", "property", "output", "response", "objective", "value", "y_true"}
-_OUTCOME_WORDS = {
-    "property",
-    "output",
-    "response",
-    "objective",
-    "target",
-    "yield",
-    "ee",
-    "er",
-    "conversion",
-    "selectivity",
-    "purity",
-    "cost",
-    "score",
-    "loss",
-    "toughness",
-    "conductivity",
-    "instability",
-    "stability",
-    "gap",
-    "homo",
-    "lumo",
-    "energy",
-    "enthalpy",
-    "efficiency",
-    "pce",
-    "activity",
-    "strength",
-    "hardness",
-    "modulus",
-    "solubility",
-    "expt",
-    "calc",
-    "measured",
-}
-"""Words that name what an experiment measures; a trailing numeric column with one is a target."""
 _BOOKKEEPING_NAMES = {"priority", "batch", "round", "iteration", "step", "rank", "order"}
 _INDEX_NAME = re.compile(
     r"|index|id|no|row|unnamed_\d+|column_1|(run|experiment|exp|trial)(_no|_number)?"
 )
-_UNIT = re.compile(r"[(\[]\s*([^()\[\]]{1,20}?)\s*[)\]]\s*$")
 
 
 @dataclass
@@ -198,7 +162,7 @@ def detect_roles(frame: pd.DataFrame) -> Roles:
             unused[column] = reason
         else:
             categorical.append(column)
-    units = {c: m.group(1) for c in targets + features if (m := _UNIT.search(c))}
+    units = {c: m.group(1) for c in targets + features if (m := UNIT.search(c))}
     return Roles(
         structures[0] if structures else None,
         kind,
@@ -235,21 +199,16 @@ def _targets(frame: pd.DataFrame, usable: list[str]) -> list[str]:
         return named
     trailing = []
     for column in reversed(usable):
-        if not (_outcome(column) or _pending(frame[column])):
+        if not (is_outcome(column) or _pending(frame[column])):
             break
         trailing.insert(0, column)
     filled = [c for c in usable if frame[c].notna().mean() >= FILLED_SHARE]
-    return trailing or [c for c in usable if _outcome(c)] or filled[-1:]
+    return trailing or [c for c in usable if is_outcome(c)] or filled[-1:]
 
 
 def _target_named(name: str) -> bool:
-    norm = _norm(name)
-    return norm in _TARGET_NAMES or norm.startswith("target")
-
-
-def _outcome(name: str) -> bool:
-    """Holding a word of an outcome ('Yield (%)', 'Conductivity (measured)')."""
-    return bool(set(_norm(name).split("_")) & _OUTCOME_WORDS)
+    normal = norm(name)
+    return normal in _TARGET_NAMES or normal.startswith("target")
 
 
 def _pending(values: pd.Series) -> bool:
@@ -261,7 +220,7 @@ def _pending(values: pd.Series) -> bool:
 
 
 def _bookkeeping(name: str) -> bool:
-    return _norm(name) in _BOOKKEEPING_NAMES
+    return norm(name) in _BOOKKEEPING_NAMES
 
 
 def _id_columns(
@@ -272,7 +231,7 @@ def _id_columns(
     structures: list[str],
 ) -> list[str]:
     """Id-like columns, the best first: named like an id, running numbers, unique text."""
-    named = [c for c in columns if _norm(c) in _ID_NAMES and c not in structures]
+    named = [c for c in columns if norm(c) in _ID_NAMES and c not in structures]
     named = [c for c in named if c in text or _unique_integers(frame[c])]
     running = [c for c in numeric if c not in named and _running_numbers(frame[c], c)]
     unique = _unique_text_column(frame, text, structures)
@@ -287,21 +246,15 @@ def _unique_integers(values: pd.Series) -> bool:
 
 def _running_numbers(values: pd.Series, name: str) -> bool:
     """Unique integers under an index-like name ('Unnamed: 0', 'row', 'entry')."""
-    return bool(_INDEX_NAME.fullmatch(_norm(name))) and _unique_integers(values)
-
-
-def _norm(name: str) -> str:
-    """'Sample ID [-]' -> 'sample_id': lower case, units and punctuation removed."""
-    name = _UNIT.sub("", name).lower()
-    return re.sub(r"[^0-9a-z]+", "_", name).strip("_")
+    return bool(_INDEX_NAME.fullmatch(norm(name))) and _unique_integers(values)
 
 
 def _structure_hint(name: str) -> str | None:
     """'composition' or 'smiles' when the column name says so."""
-    norm = _norm(name)
-    if "smiles" in norm:
+    normal = norm(name)
+    if "smiles" in normal:
         return "smiles"
-    if "formula" in norm or "composition" in norm or norm in _COMPOSITION_NAMES:
+    if "formula" in normal or "composition" in normal or normal in _COMPOSITION_NAMES:
         return "composition"
     return None
 
@@ -343,7 +296,7 @@ def _structure_kind(
     hint = _structure_hint(column)
     if hint and shares[hint] >= HINTED_STRUCTURE_SHARE:
         return hint
-    if _norm(column) in _ID_NAMES:
+    if norm(column) in _ID_NAMES:
         return None
     if max(shares.values()) < 1.0 and label_problem(cells) is None:
         return None

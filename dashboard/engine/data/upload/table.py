@@ -15,12 +15,19 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from dashboard.engine.data.upload.names import is_outcome
 from dashboard.engine.data.upload.problems import Problem, Rejected
 from dashboard.engine.data.upload.readers import Cell, RawTable
 from dashboard.engine.data.upload.structures import formula_problem, smiles_problem
 from dashboard.engine.wording import counted, verb
 
 NUMERIC_SHARE = 0.8
+"""A column is numeric when at least this share of its filled cells are numbers: a label column
+with a few numbers in it ('1', '2b', 'L3') stays text."""
+OUTCOME_NUMERIC_SHARE = 0.5
+"""The share for a column named like an outcome (yield, ee, gap): its text cells ('trace', '<5',
+'n.d.') are results that are not numbers, reported row by row, and the column stays the target
+(read as text, another column would have become the target)."""
 PENDING_TOKENS = frozenset({"PENDING", "Pending", "pending"})
 """How a campaign file (EDBO+ style) marks a value not measured yet."""
 MISSING_TOKENS = frozenset(
@@ -67,7 +74,8 @@ def build_table(raw: RawTable, title: str) -> tuple[Table, list[Problem]]:
     for name, j in positions.items():
         joined = _joined(cells[j])  # one pass in C: most columns hold no comma and no %
         commas = not raw.decimal_comma and "," in joined and _decimal_comma_column(cells[j])
-        values, bad = type_column(cells[j], raw.decimal_comma or commas, "%" in joined)
+        share = OUTCOME_NUMERIC_SHARE if is_outcome(name) else NUMERIC_SHARE
+        values, bad = type_column(cells[j], raw.decimal_comma or commas, "%" in joined, share)
         if isinstance(values, np.ndarray):
             warnings += _reading_notes(name, cells[j], commas, "%" in joined)
         columns[name] = values
@@ -146,10 +154,14 @@ def _free_name(name: str, taken: set[str]) -> str:
 
 
 def type_column(
-    values: Sequence[Cell], decimal_comma: bool, percent: bool = True
+    values: Sequence[Cell],
+    decimal_comma: bool,
+    percent: bool = True,
+    numeric_share: float = NUMERIC_SHARE,
 ) -> tuple[list | np.ndarray, dict]:
-    """Floats (+ the text of non-finite cells by position) for a numeric column, else text;
-    `percent` False says that no cell holds a % sign (the caller looked)."""
+    """Floats (+ the text of non-finite cells by position) for a column whose filled cells are
+    at least `numeric_share` numbers, else text; `percent` False says that no cell holds a %
+    sign (the caller looked)."""
     cells = pd.Series([v.strip() if isinstance(v, str) else v for v in values], dtype=object)
     empty = cells.isna() | cells.isin(MISSING_TOKENS)
     written = cells
@@ -168,7 +180,7 @@ def type_column(
     n_numbers = int((~empty).sum()) - n_text
     # a column of PENDING marks, or an empty one, may be a target nothing was measured of yet
     pending_only = n_text == 0 and (bool(cells.isin(PENDING_TOKENS).any()) or bool(empty.all()))
-    if not pending_only and (n_numbers == 0 or n_numbers < NUMERIC_SHARE * (n_numbers + n_text)):
+    if not pending_only and (n_numbers == 0 or n_numbers < numeric_share * (n_numbers + n_text)):
         return [None if e else _as_text(v) for v, e in zip(written, empty, strict=True)], {}
     values_array = numbers.to_numpy()
     bad = {
