@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 from dash.testing.wait import until
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
 
 from dashboard.pages.data import upload as data_page
 from tests.browser.test_active_learning_page import choose, click
+from tests.callbacks.test_data_sheets import WORKBOOK
 
 pytestmark = pytest.mark.browser
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"
@@ -92,6 +94,25 @@ def test_a_good_upload_shows_its_table(dash_duo, app, tmp_path, screenshot):
     dash_duo.driver.refresh()  # the choice survives a reload, even before the options arrive
     dash_duo.wait_for_contains_text("#data-picker", "6 rows, yours", timeout=30)
     dash_duo.wait_for_contains_text("#data-headline", "6 rows", timeout=20)
+    assert dash_duo.get_logs() == []
+
+
+def test_another_sheet_of_a_workbook_is_chosen_on_the_page(dash_duo, app, tmp_path, screenshot):
+    open_data_page(dash_duo, app)
+    path = tmp_path / "campaign.xlsx"
+    path.write_bytes(WORKBOOK)
+    upload(dash_duo, path)
+    dash_duo.wait_for_contains_text(
+        "#data-upload-message", "Added campaign.xlsx: 6 rows", timeout=30
+    )
+    dash_duo.wait_for_style_to_equal("#data-sheet-row", "display", "block", timeout=20)
+    Select(dash_duo.find_element("#data-sheet")).select_by_visible_text("round 2")
+    dash_duo.wait_for_contains_text(
+        "#data-upload-message", "Added sheet 'round 2' of campaign.xlsx: 8 rows", timeout=30
+    )
+    dash_duo.wait_for_contains_text("#data-headline", "8 rows", timeout=20)
+    dash_duo.wait_for_contains_text(".ag-center-cols-container", "S7", timeout=20)
+    screenshot("data-sheet-picked")
     assert dash_duo.get_logs() == []
 
 

@@ -17,6 +17,7 @@ from dashboard.jobs import reports_failures
 from dashboard.pages.data.grid import GRID_BLOCK, dataset_grid, records
 from dashboard.pages.data.overview import headline, summary_figures
 from dashboard.pages.data.roles import ROLE_FIELDS, apply_role_edits, notes_alert, stored_notes
+from dashboard.pages.data.sheets import read_sheet, sheet_choices
 from dashboard.pages.data.upload import receive_upload
 from dashboard.store import SessionError
 
@@ -80,6 +81,23 @@ def register_callbacks(app: Dash) -> None:
         State("session-id", "data"),
         prevent_initial_call=True,
     )(apply_role_edits)
+
+    app.callback(
+        Output("data-sheet", "options"),
+        Output("data-sheet", "value"),
+        Output("data-sheet-row", "style"),
+        Input("data-picker", "value"),
+        State("session-id", "data"),
+    )(sheet_choices)
+
+    app.callback(
+        Output("data-upload-message", "children", allow_duplicate=True),
+        Output("data-refresh", "data", allow_duplicate=True),
+        Input("data-sheet", "value"),
+        State("data-picker", "value"),
+        State("session-id", "data"),
+        prevent_initial_call=True,
+    )(read_sheet)
 
     app.callback(
         Output("data-download", "data"),

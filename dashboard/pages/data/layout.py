@@ -72,6 +72,19 @@ def _picker_card() -> dbc.Card:
                 html.H2("Dataset", className="h5"),
                 html.Div(dcc.Dropdown(id="data-picker", clearable=False), className="mi-control"),
                 remembered_choice.memory("data-picker"),
+                html.Div(
+                    [
+                        dbc.Label("Sheet of the workbook", html_for="data-sheet", className="mb-1"),
+                        dbc.Select(id="data-sheet", size="sm"),
+                        html.Div(
+                            "Another sheet is added as a dataset of its own.",
+                            className="mi-explain",
+                        ),
+                    ],
+                    id="data-sheet-row",
+                    className="mt-2",
+                    style={"display": "none"},
+                ),
                 html.Div(id="data-description", className="mi-explain mt-2 mi-three-lines"),
                 html.Div(
                     [

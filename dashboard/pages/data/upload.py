@@ -11,6 +11,7 @@ from dash import html
 from components.problems import problem_alert, reason
 from dashboard import runtime
 from dashboard.engine.data.upload import UploadLimits, parse_upload
+from dashboard.engine.data.upload.problems import Problem
 from dashboard.pages.data.roles import saved_meta
 from dashboard.store import SessionError, StorageError, UploadedFile
 
@@ -41,19 +42,16 @@ def receive_upload(
             key = rt.store.save_dataset(sid, result.dataset, meta, result.table.frame, original)
     except StorageError as err:
         return dbc.Alert(str(err), color="danger"), None
-    added = dbc.Alert(
-        f"Added {_safe_name(filename)}: {result.dataset.rows:,} rows.",
-        color="success",
-        dismissable=True,
-    )
-    if result.warnings:
-        note = problem_alert(
-            f"Notes on {_safe_name(filename)}:",
-            [w.to_dict() for w in result.warnings],
-            color="warning",
-        )
-        return html.Div([added, note]), key
-    return added, key
+    return added_alert(_safe_name(filename), result.dataset.rows, result.warnings), key
+
+
+def added_alert(what: str, rows: int, warnings: list[Problem]) -> dbc.Alert | html.Div:
+    """Success, with the notes on the file (rows left out, unused columns) when it has some."""
+    added = dbc.Alert(f"Added {what}: {rows:,} rows.", color="success", dismissable=True)
+    if not warnings:
+        return added
+    notes = [w.to_dict() for w in warnings]
+    return html.Div([added, problem_alert(f"Notes on {what}:", notes, color="warning")])
 
 
 def _decode(contents: str | None) -> bytes:
