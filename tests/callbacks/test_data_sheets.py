@@ -9,6 +9,7 @@ import base64
 import pytest
 from dash import no_update
 
+from dashboard.pages.data import callbacks as data_callbacks
 from dashboard.pages.data.sheets import HIDDEN, SHOWN, read_sheet, sheet_choices
 from dashboard.pages.data.upload import receive_upload
 from tests.callbacks.test_data_page import text_of
@@ -59,6 +60,14 @@ def test_a_sheet_without_a_table_is_reported_and_nothing_changes(rt, sid):
     message, refresh = read_sheet("notes", first, sid)
     assert "The sheet 'notes' of campaign.xlsx was not added" in text_of(message)
     assert refresh is no_update and len(rt.store.list_datasets(sid)) == 1
+
+
+def test_the_page_job_reports_its_progress_and_adds_the_sheet(rt, sid):
+    first = upload_workbook(sid)
+    progress = []
+    message, refresh = data_callbacks.sheet_job(progress.append, "round 2", first, sid)
+    assert progress[0] == (10, "reading the sheet 'round 2'") and progress[-1][0] == 100
+    assert "8 rows" in text_of(message) and refresh["select"].startswith("upload:")
 
 
 def test_no_picker_for_a_workbook_of_one_sheet_a_csv_or_a_built_in(rt, sid):

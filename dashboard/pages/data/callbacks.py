@@ -96,8 +96,10 @@ def register_callbacks(app: Dash) -> None:
         Input("data-sheet", "value"),
         State("data-picker", "value"),
         State("session-id", "data"),
+        background=True,
         prevent_initial_call=True,
-    )(read_sheet)
+        **JobProgress.callback_kwargs("data-sheet"),
+    )(sheet_job)
 
     app.callback(
         Output("data-download", "data"),
@@ -172,6 +174,15 @@ def upload(set_progress, contents: str | None, filename: str | None, sid: str | 
     message, key = receive_upload(contents, filename, sid)
     set_progress((100, "done"))
     return message, ({"select": catalog.UPLOAD + key, "t": time.time()} if key else no_update)
+
+
+@reports_failures(message_output=0, outputs=2)
+def sheet_job(set_progress, sheet: str | None, key: str | None, sid: str | None):
+    """Read another sheet of the chosen upload's workbook (see sheets.read_sheet)."""
+    set_progress((10, f"reading the sheet '{sheet}'"))
+    answer = read_sheet(sheet, key, sid)
+    set_progress((100, "done"))
+    return answer
 
 
 def download(_clicks, key: str, sid: str):

@@ -80,6 +80,7 @@ def _picker_card() -> dbc.Card:
                             "Another sheet is added as a dataset of its own.",
                             className="mi-explain",
                         ),
+                        JobProgress("data-sheet"),
                     ],
                     id="data-sheet-row",
                     className="mt-2",
