@@ -288,6 +288,35 @@ def test_an_outcome_column_with_many_text_results_stays_the_target():
     assert result.dataset.target_columns == ["temperature"]
 
 
+def test_a_name_column_paired_with_a_smiles_column_is_not_a_second_input():
+    ligands = {
+        "XPhos": "CC(C)c1cc(C(C)C)c(cc1)P(C1CCCCC1)C1CCCCC1",
+        "PPh3": "c1ccc(cc1)P(c1ccccc1)c1ccccc1",
+    }
+    bases = {
+        "KOAc": "CC(=O)[O-].[K+]",
+        "CsOPiv": "CC(C)(C)C(=O)[O-].[Cs+]",
+        "DBU": "C1CCC2=NCCCN2CC1",
+    }
+    rows = [
+        (lig, ligands[lig], base, bases[base], 90 + 15 * (i % 3), 10 + 3 * i)
+        for i, (lig, base) in enumerate((x, b) for x in ligands for b in bases for _ in range(2))
+    ]
+    header = ("ligand", "ligand_smiles", "base", "base_smiles", "temperature", "yield")
+    result = parse(csv_text(rows, header))
+    data = result.dataset
+    assert data.structure_columns == ["ligand_smiles", "base_smiles"]
+    assert data.categorical_columns == []
+    assert set(result.roles.unused) == {"ligand", "base"}
+    assert result.roles.unused["ligand"] == (
+        "it names the structures of 'ligand_smiles' (one label each), which is the input"
+    )
+    # a label column that is not one name per molecule stays a choice of its own
+    rows = [(*row[:4], "A" if i % 3 else "B", row[5]) for i, row in enumerate(rows)]
+    result = parse(csv_text(rows, (*header[:4], "vessel", "yield")))
+    assert result.dataset.categorical_columns == ["vessel"]
+
+
 def test_row_numbers_count_blank_lines_like_a_spreadsheet():
     text = "formula,gap\n\nNaCl,1\nKCl,2\nLiF,3\nNaF,4\nKF,5\nXx,6\n"
     result = parse(text)

@@ -355,8 +355,8 @@ class Campaign(Review):
     def _no_picks_message(self) -> str:
         left = self._candidates().size
         return (
-            f"only {counted(left, 'candidate')} {verb(left, 'is', 'are')} left, fewer than the batch size "
-            f"{self.config.batch_size}: call suggest(q) with q <= {left}, or start again with a "
+            f"only {counted(left, 'candidate')} {verb(left, 'is', 'are')} left, fewer than the "
+            f"batch size {self.config.batch_size}: call suggest(q) with q <= {left}, or start again with a "
             "smaller batch"
         )
 
