@@ -77,8 +77,9 @@ def run(args: argparse.Namespace) -> int:
                 args.target,
                 known,
                 dataset.id_column,
-                left_out,
-                _left_out_reasons(upload.warnings),
+                left_out=left_out,
+                reasons=_left_out_reasons(upload.warnings),
+                smiles=dataset.structure_columns if dataset.structure_kind == "smiles" else (),
             )
             campaign.add_measurements(entered)
             campaign.step()

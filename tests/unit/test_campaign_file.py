@@ -119,6 +119,30 @@ def test_a_results_table_may_leave_out_inputs_that_follow_from_the_others():
         measurements_from(frame, vague, inputs, "yield")
 
 
+def test_molecules_in_a_results_table_are_matched_however_their_smiles_are_written(
+    tmp_path, capsys
+):
+    bases = ["CC(=O)[O-].[K+]", "CC(C)(C)C(=O)[O-].[Cs+]", "C1CCC2=NCCCN2CC1"]
+    path = tmp_path / "round1.csv"
+    path.write_text(
+        "base_smiles,temperature,yield\n"
+        + "".join(
+            f"{base},{t},{'12' if (i, t) == (0, 60) else 'PENDING'}\n"
+            for i, base in enumerate(bases)
+            for t in (60, 80, 100)
+        )
+    )
+    results = tmp_path / "results.csv"  # DBU and potassium acetate written another way
+    results.write_text(
+        "base_smiles,temperature,yield\nN1=C2CCCCCN2CCC1,80,41\n[K+].CC([O-])=O,100,7\n"
+    )
+    assert suggest(path, "--batch", "2", "--measured", str(results)) == 0
+    assert "\n3 measured; the next 2 experiments:" in capsys.readouterr().out
+    results.write_text("base_smiles,temperature,yield\nC1CCCCC1,80,41\n")  # no such base
+    assert suggest(path, "--measured", str(results)) == 2
+    assert "base_smiles 'C1CCCCC1' is not one of the campaign's values" in capsys.readouterr().err
+
+
 def test_out_must_be_a_text_file(tmp_path, capsys):
     path = tmp_path / "round1.csv"
     path.write_bytes(CAMPAIGN.encode())

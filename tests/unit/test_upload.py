@@ -330,6 +330,21 @@ def test_a_constant_second_target_is_dropped_with_a_warning():
     assert "'yield' has the same value (1)" in result.warnings[-1].message
 
 
+def test_a_campaign_whose_measured_results_are_all_one_value_is_not_refused():
+    # three failed reactions so far, the rest to measure: the start of a campaign
+    rows = [(f, 60 + 10 * i, 0.0 if i < 3 else "PENDING") for i, (f, _g) in enumerate(GAPS)]
+    result = parse(csv_text(rows, ("formula", "temperature", "yield")))
+    assert result.ok and result.dataset.target_columns == ["yield"]
+    assert result.warnings[-1].message == (
+        "all 3 measured values of 'yield' are 0: a model learns which inputs matter only once a "
+        "different value is measured, so until then the picks spread over the candidates."
+    )
+    # with every row measured, one value is still nothing to learn from
+    rows = [(f, 60 + 10 * i, 0.0) for i, (f, _g) in enumerate(GAPS)]
+    result = parse(csv_text(rows, ("formula", "temperature", "yield")))
+    assert not result.ok and "has the same value (0) in every usable row" in str(result.problems)
+
+
 def test_duplicate_and_empty_column_names_are_renamed_with_warnings():
     rows = [(f, g, g, "x") for f, g in GAPS]
     result = parse(csv_text(rows, ("formula", "gap", "gap", "")))

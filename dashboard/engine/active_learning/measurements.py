@@ -1,19 +1,24 @@
 """Measured values read from a table of results: each row matched to the campaign's candidate by
-its inputs, numbers compared as numbers ('105' is the 105.0 of the campaign file) and text as
+its inputs, numbers compared as numbers ('105' is the 105.0 of the campaign file), molecules as
+molecules (a SMILES written otherwise, 'OCC' for 'CCO', is the same candidate) and other text as
 written. A table may leave out inputs that follow from the others (the descriptors of a ligand
 named in it), as long as each row still names one candidate."""
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 
 import numpy as np
 import pandas as pd
+from rdkit import Chem
+from rdkit.rdBase import BlockLogs
 
 from dashboard.engine.data.upload.table import DECIMAL_COMMA
 
 Key = tuple[object, ...]
+Reader = Callable[[object], object]
 
 
 def measurements_from(
@@ -23,8 +28,10 @@ def measurements_from(
     target: str,
     known: Mapping[int, float] | None = None,
     id_column: str | None = None,
+    *,
     left_out: pd.DataFrame | None = None,
     reasons: Mapping[int, str] | None = None,
+    smiles: Collection[str] = (),
 ) -> dict[int, float]:
     """{campaign row: value} for the rows of `measured` (a table of inputs and a `target`
     column, indexed by the row numbers to name in errors: the upload reader's 1-based data
@@ -33,7 +40,7 @@ def measurements_from(
     column, when both tables have it, is matched too (it tells repeated inputs apart).
     `left_out` holds the campaign file's rows that its check left out (indexed by file row,
     `reasons` by the same rows): a result for one of them is refused with why it was left out,
-    not as an unknown candidate."""
+    not as an unknown candidate. Columns named in `smiles` are compared as molecules."""
     if target not in measured.columns:
         raise ValueError(f"the table of measurements has no column '{target}'")
     named = [id_column] if id_column in measured.columns and id_column in frame.columns else []
@@ -43,17 +50,20 @@ def measurements_from(
             f"the table of measurements names none of the inputs ({', '.join(inputs)})"
         )
     numeric = {c: pd.api.types.is_numeric_dtype(frame[c]) for c in given}
+    readers: dict[str, Reader] = {
+        c: _number if numeric[c] else _molecule if c in smiles else _text for c in given
+    }
     candidates: dict[Key, list[int]] = {}
     for row, values in enumerate(frame[given].to_numpy()):
-        candidates.setdefault(_key(values, given, numeric), []).append(row)
+        candidates.setdefault(_key(values, given, readers), []).append(row)
     known = known or {}
     found: dict[int, float] = {}
     first_row: dict[int, int] = {}
     for number, values in zip(measured.index, measured[[*given, target]].to_numpy(), strict=True):
-        rows = candidates.get(_key(values[:-1], given, numeric), [])
+        rows = candidates.get(_key(values[:-1], given, readers), [])
         where = f"row {number} ({_labels(values[:-1])})"
         if not rows:
-            skipped = _left_out_row(left_out, given, numeric, values[:-1])
+            skipped = _left_out_row(left_out, given, readers, values[:-1])
             if skipped is not None:
                 why = (reasons or {}).get(skipped, "")
                 raise ValueError(
@@ -61,7 +71,7 @@ def measurements_from(
                     + (f" ({why})" if why else "")
                     + "; correct that row in the campaign file, then enter the result"
                 )
-            raise ValueError(f"{where}: {_not_a_candidate(frame, given, numeric, values[:-1])}")
+            raise ValueError(f"{where}: {_not_a_candidate(frame, given, readers, values[:-1])}")
         if len(rows) > 1:
             missing = ", ".join(c for c in inputs if c not in given)
             raise ValueError(
@@ -87,24 +97,41 @@ def measurements_from(
 
 
 def _left_out_row(
-    left_out: pd.DataFrame | None, columns: list[str], numeric: dict[str, bool], values: np.ndarray
+    left_out: pd.DataFrame | None,
+    columns: list[str],
+    readers: dict[str, Reader],
+    values: np.ndarray,
 ) -> int | None:
     """The file row among `left_out` whose inputs are `values`, or None."""
     if left_out is None or not all(c in left_out.columns for c in columns):
         return None
-    wanted = _key(values, columns, numeric)
+    wanted = _key(values, columns, readers)
     for number, row in zip(left_out.index, left_out[columns].to_numpy(), strict=True):
-        if _key(row, columns, numeric) == wanted:
+        if _key(row, columns, readers) == wanted:
             return int(number)
     return None
 
 
-def _key(values: np.ndarray, columns: list[str], numeric: dict[str, bool]) -> Key:
-    """A row's inputs as compared: numbers as floats (NaN when unreadable), text stripped."""
-    return tuple(
-        _number(value) if numeric[c] else str(value).strip()
-        for c, value in zip(columns, values, strict=True)
-    )
+def _key(values: np.ndarray, columns: list[str], readers: dict[str, Reader]) -> Key:
+    """A row's inputs as compared: numbers as floats (NaN when unreadable), molecules as
+    canonical SMILES, other text stripped."""
+    return tuple(readers[c](value) for c, value in zip(columns, values, strict=True))
+
+
+def _text(value: object) -> str:
+    return str(value).strip()
+
+
+@functools.lru_cache(maxsize=4096)
+def _canonical(text: str) -> str:
+    """RDKit's canonical SMILES of `text`, or `text` itself when it does not parse."""
+    with BlockLogs():
+        molecule = Chem.MolFromSmiles(text)
+    return text if molecule is None else Chem.MolToSmiles(molecule)
+
+
+def _molecule(value: object) -> str:
+    return _canonical(_text(value))
 
 
 def _number(value: object) -> float:
@@ -142,21 +169,18 @@ def _shown(value: object) -> str:
 
 
 def _not_a_candidate(
-    frame: pd.DataFrame, columns: list[str], numeric: dict[str, bool], values: np.ndarray
+    frame: pd.DataFrame, columns: list[str], readers: dict[str, Reader], values: np.ndarray
 ) -> str:
     """Why a row of inputs matches no candidate: the first input whose value is unknown."""
     for column, value in zip(columns, values, strict=True):
         known = frame[column].dropna().unique()
-        if numeric[column]:
-            if _number(value) in {float(v) for v in known}:
-                continue
-            shown = [f"{float(v):g}" for v in sorted(known)]
-        else:
-            if str(value).strip() in {str(v) for v in known}:
-                continue
-            shown = sorted(str(v) for v in known)
+        read = readers[column]
+        if read(value) in {read(v) for v in known}:
+            continue
+        numeric = read is _number
+        shown = [f"{float(v):g}" for v in sorted(known)] if numeric else sorted(map(str, known))
         listed = ", ".join(shown[:8]) + (", ..." if len(shown) > 8 else "")
-        written = _shown(value) if numeric[column] else repr(str(value))
+        written = _shown(value) if numeric else repr(str(value))
         return (
             f"{column} {written} is not one of the campaign's values ({listed}); correct the "
             "label or add the candidate to the campaign file"

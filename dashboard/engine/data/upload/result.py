@@ -101,7 +101,12 @@ def apply_roles(table: Table, roles: Roles, dataset_id: str = "upload") -> Uploa
             table=table,
             roles=roles,
         )
-    constant = [c for c in roles.target_columns if frame[c].nunique() == 1]
+    # one value measured so far is the start of a campaign (its other rows are candidates), not
+    # a constant column: refused, a lab's first results (say three failed reactions) could not
+    # be entered at all
+    constant = [
+        c for c in roles.target_columns if frame[c].nunique() == 1 and frame[c].notna().all()
+    ]
     if len(constant) == len(roles.target_columns):
         return UploadResult(
             problems=[_constant(c, frame) for c in constant], table=table, roles=roles
@@ -255,7 +260,23 @@ def _unmeasured(frame: pd.DataFrame, targets: list[str]) -> list[Problem]:
                     "to measure.",
                 )
             )
+        measured = frame[column].dropna()
+        if missing and measured.nunique() == 1:
+            notes.append(_one_value(column, measured))
     return notes
+
+
+def _one_value(column: str, measured: pd.Series) -> Problem:
+    """The note on a campaign target whose measured rows all hold one value."""
+    n, value = len(measured), float(measured.iloc[0])
+    said = "the one" if n == 1 else f"all {n:,}"
+    return Problem(
+        None,
+        column,
+        f"{said} measured {verb(n, 'value', 'values')} of '{column}' {verb(n, 'is', 'are')} "
+        f"{value:g}: a model learns which inputs matter only once a different value is "
+        "measured, so until then the picks spread over the candidates.",
+    )
 
 
 def _unused(table: Table, roles: Roles) -> list[Problem]:
