@@ -88,3 +88,14 @@ def test_a_fresh_campaign_file_with_an_empty_target_shows_and_starts_from_a_desi
     download, _message = campaign_file.download(1, sid)
     lines = base64.b64decode(download["content"]).decode().split("\n")
     assert lines[0] == "T,eq,yield,priority" and sum(line.endswith(",1") for line in lines) == 3
+
+
+def test_a_campaign_file_whose_results_are_all_one_value_starts_on_the_page(rt, sid):
+    """Two failed reactions so far: a campaign to go on with, not a constant target."""
+    rows = "".join(f"{40 + 5 * i},{i % 2},{0 if i < 2 else 'PENDING'}\n" for i in range(12))
+    key = upload(sid, "T,eq,yield\n" + rows)
+    start_real_campaign(sid, key)
+    view = campaigns.view(sid)
+    assert sorted(view.history[0]["values"]) == [0.0, 0.0]
+    picks = view.history[-1]["picks"]
+    assert len(picks) == 3 and not set(picks) & set(view.history[0]["added"])
