@@ -10,7 +10,7 @@ import pytest
 from dash import no_update
 
 from dashboard.pages.data import callbacks as data_callbacks
-from dashboard.pages.data.sheets import HIDDEN, SHOWN, read_sheet, sheet_choices
+from dashboard.pages.data.sheets import HIDDEN, SHOWN, read_sheet, sheet_choices, sheet_request
 from dashboard.pages.data.upload import receive_upload
 from tests.callbacks.test_data_page import text_of
 from tests.unit.test_upload import GAPS, xlsx_bytes
@@ -65,7 +65,10 @@ def test_a_sheet_without_a_table_is_reported_and_nothing_changes(rt, sid):
 def test_the_page_job_reports_its_progress_and_adds_the_sheet(rt, sid):
     first = upload_workbook(sid)
     progress = []
-    message, refresh = data_callbacks.sheet_job(progress.append, "round 2", first, sid)
+    assert sheet_request("gaps", first, sid) is no_update  # the picker showing its own sheet
+    request = sheet_request("round 2", first, sid)
+    assert request["sheet"] == "round 2" and request["key"] == first
+    message, refresh = data_callbacks.sheet_job(progress.append, request, sid)
     assert progress[0] == (10, "reading the sheet 'round 2'") and progress[-1][0] == 100
     assert "8 rows" in text_of(message) and refresh["select"].startswith("upload:")
 

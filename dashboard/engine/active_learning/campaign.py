@@ -356,8 +356,8 @@ class Campaign(Review):
         left = self._candidates().size
         return (
             f"only {counted(left, 'candidate')} {verb(left, 'is', 'are')} left, fewer than the "
-            f"batch size {self.config.batch_size}: call suggest(q) with q <= {left}, or start again with a "
-            "smaller batch"
+            f"batch size {self.config.batch_size}: call suggest(q) with q <= {left}, or start "
+            "again with a smaller batch"
         )
 
     # internals: rows, positions, restoring -----------------------------------------------------

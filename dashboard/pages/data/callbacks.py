@@ -17,7 +17,7 @@ from dashboard.jobs import reports_failures
 from dashboard.pages.data.grid import GRID_BLOCK, dataset_grid, records
 from dashboard.pages.data.overview import headline, summary_figures
 from dashboard.pages.data.roles import ROLE_FIELDS, apply_role_edits, notes_alert, stored_notes
-from dashboard.pages.data.sheets import read_sheet, sheet_choices
+from dashboard.pages.data.sheets import read_sheet, sheet_choices, sheet_request
 from dashboard.pages.data.upload import receive_upload
 from dashboard.store import SessionError
 
@@ -91,10 +91,17 @@ def register_callbacks(app: Dash) -> None:
     )(sheet_choices)
 
     app.callback(
-        Output("data-upload-message", "children", allow_duplicate=True),
-        Output("data-refresh", "data", allow_duplicate=True),
+        Output("data-sheet-request", "data"),
         Input("data-sheet", "value"),
         State("data-picker", "value"),
+        State("session-id", "data"),
+        prevent_initial_call=True,
+    )(sheet_request)
+
+    app.callback(
+        Output("data-upload-message", "children", allow_duplicate=True),
+        Output("data-refresh", "data", allow_duplicate=True),
+        Input("data-sheet-request", "data"),
         State("session-id", "data"),
         background=True,
         prevent_initial_call=True,
@@ -177,10 +184,12 @@ def upload(set_progress, contents: str | None, filename: str | None, sid: str | 
 
 
 @reports_failures(message_output=0, outputs=2)
-def sheet_job(set_progress, sheet: str | None, key: str | None, sid: str | None):
-    """Read another sheet of the chosen upload's workbook (see sheets.read_sheet)."""
-    set_progress((10, f"reading the sheet '{sheet}'"))
-    answer = read_sheet(sheet, key, sid)
+def sheet_job(set_progress, request: dict | None, sid: str | None):
+    """Read the sheet of an upload's workbook that `request` names (see sheets.read_sheet)."""
+    if not request:
+        return no_update, no_update
+    set_progress((10, f"reading the sheet '{request['sheet']}'"))
+    answer = read_sheet(request["sheet"], request["key"], sid)
     set_progress((100, "done"))
     return answer
 

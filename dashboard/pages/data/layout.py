@@ -23,6 +23,7 @@ def layout(**_query) -> html.Div:
                 className="mi-explain",
             ),
             dcc.Store(id="data-refresh"),
+            dcc.Store(id="data-sheet-request"),
             dcc.Download(id="data-download"),
             dbc.Row(
                 [

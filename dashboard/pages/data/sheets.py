@@ -27,7 +27,17 @@ def sheet_choices(key: str | None, sid: str | None) -> tuple[list[dict], str | N
         return [], None, HIDDEN
     _, meta, sheets = found
     options = [{"label": name, "value": name} for name in sheets]
-    return options, meta.get("sheet") or sheets[0], SHOWN
+    return options, _own_sheet(meta, sheets), SHOWN
+
+
+def sheet_request(sheet: str | None, key: str | None, sid: str | None) -> dict:
+    """What the reading job is to read when the user picked another sheet than the dataset's
+    own (the picker showing the dataset's sheet after a change of dataset asks for nothing, so
+    no job starts)."""
+    found = _workbook(key, sid)
+    if found is None or not sheet or sheet == _own_sheet(found[1], found[2]):
+        return no_update
+    return {"sheet": sheet, "key": key, "t": time.time()}
 
 
 def read_sheet(sheet: str | None, key: str | None, sid: str | None):
@@ -37,7 +47,7 @@ def read_sheet(sheet: str | None, key: str | None, sid: str | None):
     if found is None or not sheet:
         return no_update, no_update
     uploaded, meta, sheets = found
-    if sheet == (meta.get("sheet") or sheets[0]) or sheet not in sheets:
+    if sheet == _own_sheet(meta, sheets) or sheet not in sheets:
         return no_update, no_update  # the picker showing the dataset's own sheet
     rt = runtime.current()
     filename = str(meta.get("filename") or "workbook.xlsx")
@@ -60,6 +70,11 @@ def read_sheet(sheet: str | None, key: str | None, sid: str | None):
         return dbc.Alert(str(err), color="danger"), no_update
     message = added_alert(what, dataset.rows, result.warnings)
     return message, {"select": catalog.UPLOAD + new_key, "t": time.time()}
+
+
+def _own_sheet(meta: dict, sheets: list[str]) -> str:
+    """The sheet a dataset was read from (the first when none was named)."""
+    return meta.get("sheet") or sheets[0]
 
 
 def _added_before(
