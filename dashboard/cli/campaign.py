@@ -26,6 +26,7 @@ from dashboard.cli.check import add_role_arguments
 from dashboard.engine.active_learning.campaign import Campaign
 from dashboard.engine.active_learning.config import AUTO, BATCH_METHODS, MIN_MODEL_ROWS, STRATEGIES
 from dashboard.engine.active_learning.design import DESIGNS
+from dashboard.engine.active_learning.goals import default_goal
 from dashboard.engine.active_learning.pool import CampaignData
 from dashboard.engine.active_learning.surrogates import ALIASES, MODELS
 from dashboard.engine.data.dataset import Dataset
@@ -72,7 +73,11 @@ def register(commands: argparse._SubParsersAction, bench: argparse._SubParsersAc
         "--merge-repeats", action="store_true", help="one row per distinct input (targets averaged)"
     )
     add_role_arguments(parser)
-    parser.add_argument("--goal", default="max", help="max, min or value:V (default: max)")
+    parser.add_argument(
+        "--goal",
+        help="max, min or value:V (default: min when the target's name says lower is better, "
+        "as loss, cost, error or instability do; else max)",
+    )
     parser.add_argument("--model", default="auto", choices=["auto", *ALIASES, *MODELS])
     parser.add_argument(
         "--acquisition",
@@ -106,7 +111,11 @@ def register(commands: argparse._SubParsersAction, bench: argparse._SubParsersAc
     bench_parser.add_argument(
         "--top-k", type=int, default=100, help="k of top-k recall (default 100)"
     )
-    bench_parser.add_argument("--goal", default="max", help="max, min or value:V (default: max)")
+    bench_parser.add_argument(
+        "--goal",
+        help="max, min or value:V (default: min when the target's name says lower is better, "
+        "as loss, cost, error or instability do; else max)",
+    )
     bench_parser.add_argument("--seeds", default="0-9", help="e.g. 0-9 or 0,3,5 (default 0-9)")
     bench_parser.add_argument(
         "--methods",
@@ -193,7 +202,7 @@ def run_bench(args: argparse.Namespace) -> int:
         return 2
     data: dict[str, CampaignData] = {}
     print(
-        f"active learning on {dataset.id}, target {args.target}, goal {args.goal}: "
+        f"active learning on {dataset.id}, target {args.target}, goal {args.goal or default_goal(args.target)}: "
         f"{args.init} initial, {args.batch} per step, {args.steps} steps, top-{args.top_k} "
         f"recall; seeds {args.seeds}; wall-clock seconds (shared machines make them noisy)"
     )

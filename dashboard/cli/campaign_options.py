@@ -13,6 +13,7 @@ import numpy as np
 from dashboard.cli.check import check_file, roles_from_args
 from dashboard.engine.active_learning.acquisition import PARAMETERS
 from dashboard.engine.active_learning.config import CampaignConfig
+from dashboard.engine.active_learning.goals import default_goal
 from dashboard.engine.active_learning.pool import CampaignData
 from dashboard.engine.data import builtin as datasets
 from dashboard.engine.data.dataset import Dataset
@@ -29,7 +30,7 @@ def config_from_args(args: argparse.Namespace, dataset_id: str, **overrides) -> 
     CampaignConfig's default; `overrides` (a bench method's settings, the seed of a run, the
     real mode of `suggest`) win over the options."""
     options = {
-        "goal": args.goal,
+        "goal": args.goal or default_goal(args.target),
         "initial_size": args.init,
         "batch_size": args.batch,
         "top_k": getattr(args, "top_k", None),

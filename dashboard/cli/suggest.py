@@ -38,7 +38,11 @@ def register(commands: argparse._SubParsersAction, bench: argparse._SubParsersAc
     parser = commands.add_parser("suggest", help="the next experiments of a campaign file")
     parser.add_argument("dataset", metavar="FILE", help="campaign file (PENDING where unmeasured)")
     parser.add_argument("--target", required=True, help="the column to optimise")
-    parser.add_argument("--goal", default="max", help="max, min or value:V (default: max)")
+    parser.add_argument(
+        "--goal",
+        help="max, min or value:V (default: min when the target's name says lower is better, "
+        "as loss, cost, error or instability do; else max)",
+    )
     parser.add_argument("--model", default="auto")
     parser.add_argument("--batch", type=int, default=5, help="experiments to suggest (default 5)")
     parser.add_argument("--init", type=int, default=5, help="first batch when nothing is measured")

@@ -4,7 +4,13 @@ import numpy as np
 import pytest
 
 from dashboard.engine.active_learning import acquisition as acq
-from dashboard.engine.active_learning.goals import best_value, goal_text, parse_goal, utility
+from dashboard.engine.active_learning.goals import (
+    best_value,
+    default_goal,
+    goal_text,
+    parse_goal,
+    utility,
+)
 
 PHI_1 = 0.8413447460685429  # Φ(1)
 PHI_HALF = 0.6914624612740131  # Φ(0.5)
@@ -147,3 +153,12 @@ def test_kriging_believer_skips_the_near_duplicate_of_its_first_pick():
 def test_top_q_breaks_score_ties_by_the_tie_breaker_first():
     scores = np.zeros(4)
     assert acq.top_q(scores, 2, tie_break=np.array([0.1, 0.5, 0.3, 0.5])).tolist() == [1, 3]
+
+
+def test_the_default_goal_minimises_what_a_name_says_is_better_low():
+    assert [default_goal(n) for n in ("loss", "Instability index", "Cost (USD)", "rmse")] == [
+        "min"
+    ] * 4
+    assert [default_goal(n) for n in ("yield", "toughness", "gap (eV)", "lossless_ratio")] == [
+        "max"
+    ] * 4

@@ -190,3 +190,16 @@ def test_a_budget_the_pool_or_the_batches_cannot_meet_is_noted(tmp_path, capsys)
     assert main([*argv, "--init", "10", "--batch", "5", "--budget", "12"]) == 0
     notes = json.loads(capsys.readouterr().out)["notes"]
     assert "--budget 12: 15 experiments were run, in whole batches." in notes
+
+
+@pytest.mark.parametrize(("target", "goal"), [("loss", "min"), ("cost", "min"), ("gap", "max")])
+def test_the_goal_follows_the_targets_name_unless_given(gap_file, capsys, target, goal):
+    table = pd.read_csv(gap_file)
+    table[target] = table["gap"]
+    path = gap_file.with_name(f"{target}.csv")
+    table.drop(columns=[c for c in ("gap",) if c != target]).to_csv(path, index=False)
+    argv = ["campaign", "--dataset", str(path), "--target", target, "--init", "10"]
+    assert main([*argv, "--steps", "1", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["goal"] == goal
+    assert main([*argv, "--steps", "1", "--json", "--goal", "max"]) == 0  # a given goal wins
+    assert json.loads(capsys.readouterr().out)["goal"] == "max"

@@ -10,7 +10,36 @@ import math
 
 import numpy as np
 
+from dashboard.engine.data.upload.names import norm
+
 Goal = str | tuple[str, float]
+
+MINIMISED_WORDS = frozenset(
+    {
+        "loss",
+        "cost",
+        "price",
+        "error",
+        "rmse",
+        "mae",
+        "instability",
+        "impurity",
+        "impurities",
+        "waste",
+        "toxicity",
+        "degradation",
+        "overpotential",
+        "roughness",
+    }
+)
+"""Words of a target's name that say lower is better (AgNP's 'loss', the perovskites'
+'Instability index', a reaction's 'cost')."""
+
+
+def default_goal(target: str) -> str:
+    """The goal a campaign gets unless one is chosen: "min" when the target's name holds a word
+    of MINIMISED_WORDS, else "max" (yield, conductivity, toughness)."""
+    return "min" if set(norm(str(target)).split("_")) & MINIMISED_WORDS else "max"
 
 
 def parse_goal(goal: object) -> Goal:
