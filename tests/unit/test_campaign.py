@@ -290,9 +290,13 @@ def test_real_mode_refuses_bad_measurements_and_empty_steps():
     assert_unchanged(campaign, campaign.step, "enter at least one")
 
 
-def test_a_pool_smaller_than_the_initial_design_plus_one_batch_is_refused():
-    with pytest.raises(ValueError, match="fewer than the initial design plus one batch"):
+def test_a_pool_smaller_than_the_initial_design_plus_one_batch_is_refused_with_sizes_that_fit():
+    with pytest.raises(ValueError, match="fewer than the initial design plus one batch") as err:
         Campaign(config(initial_size=10, batch_size=5), smooth_data(14))
+    assert str(err.value).endswith(
+        "e.g. an initial design of 4 and batches of 2 (5 steps fit then)"
+    )
+    Campaign(config(initial_size=4, batch_size=2), smooth_data(14)).run(5)  # they do fit
 
 
 def test_an_all_missing_target_is_refused_in_a_simulated_campaign():

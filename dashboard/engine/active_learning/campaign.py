@@ -215,6 +215,7 @@ class Campaign(Review):
             raise ValueError(
                 f"the pool has {pool} usable rows, fewer than the initial design plus one batch "
                 f"({config.initial_size} + {config.batch_size}); lower one of them"
+                + _sizes_that_fit(pool, config.initial_size, config.batch_size)
             )
         unmeasured = int((~np.isfinite(self._pool.truth)).sum()) if config.mode == REAL else pool
         if config.mode == REAL and unmeasured == 0:
@@ -370,3 +371,17 @@ class Campaign(Review):
         if record["hyperparameters"]:
             self._reviewer().hyperparameters = record["hyperparameters"]
         return copy.deepcopy(record)
+
+
+def _sizes_that_fit(pool: int, initial: int, batch: int) -> str:
+    """', e.g. ...': an initial design and batch size that leave a pool of `pool` rows a few
+    steps (a third of the pool to start, at most the sizes asked for), or '' for no pool."""
+    if pool < 2:
+        return ""
+    first = max(1, min(initial, pool // 3))
+    size = max(1, min(batch, (pool - first) // 4))
+    steps = (pool - first) // size
+    return (
+        f", e.g. an initial design of {first} and batches of {size} "
+        f"({counted(steps, 'step')} fit then)"
+    )
