@@ -16,6 +16,16 @@ def click(dash_duo, selector: str) -> None:
     )
 
 
+def pick_model(dash_duo, name: str) -> None:
+    model = dash_duo.find_element("#tl-model")
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", model)
+    model.click()
+    dash_duo.wait_for_element(".dash-dropdown-option", timeout=10)
+    next(
+        o for o in dash_duo.find_elements(".dash-dropdown-option") if o.text.startswith(name)
+    ).click()
+
+
 def test_the_default_demo_draws_its_curve_and_the_lv_switch_changes_the_metrics(
     dash_duo, app, screenshot
 ):
@@ -62,24 +72,17 @@ def test_a_source_of_another_structure_kind_is_explained(dash_duo, app):
         o for o in dash_duo.find_elements(".dash-dropdown-option") if "band gaps" in o.text
     ).click()
     dash_duo.wait_for_contains_text("#tl-source-column", "gap", timeout=20)
+    pick_model(dash_duo, "gbr")  # before a first run, a change of model waits for Train
+    time.sleep(1.5)
+    assert dash_duo.find_element("#tl-message").text == ""
     click(dash_duo, "#tl-train")
     dash_duo.wait_for_contains_text("#tl-message", "described the same way", timeout=60)
     assert "alert-danger" in dash_duo.find_element("#tl-message .alert").get_attribute("class")
 
 
-def pick_model(dash_duo, name: str) -> None:
-    model = dash_duo.find_element("#tl-model")
-    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", model)
-    model.click()
-    dash_duo.wait_for_element(".dash-dropdown-option", timeout=10)
-    next(
-        o for o in dash_duo.find_elements(".dash-dropdown-option") if o.text.startswith(name)
-    ).click()
-
-
 def test_a_new_run_ends_the_preparation_and_the_curve_of_the_last_one(dash_duo, app):
     """Switching the target model while the other models are prepared, then while the learning
-    curve is drawn: Train ends that job (whose session slot the new run would otherwise wait
+    curve is drawn: the switch, a run by itself, ends that job (whose session slot the new run would otherwise wait
     for; the curve of all rows takes a minute and more), the new model's result comes within
     seconds, and the jobs that follow it run as usual."""
     dash_duo.start_server(app)
@@ -89,15 +92,15 @@ def test_a_new_run_ends_the_preparation_and_the_curve_of_the_last_one(dash_duo, 
     dash_duo.driver.execute_script("arguments[0].click()", share)
     click(dash_duo, "#tl-train")
     dash_duo.wait_for_contains_text("#tl-message", "Trained in", timeout=240)
-    pick_model(dash_duo, "gbr")  # the other models of all rows take seconds to prepare
-    click(dash_duo, "#tl-train")
+    # a change of model runs by itself once a model exists (no Train); the other models of
+    # all rows take seconds to prepare
+    pick_model(dash_duo, "gbr")
     dash_duo.wait_for_contains_text("#tl-facts", "gradient boosting", timeout=60)
     # the curve's job starts once the other target models are prepared (seconds, more on a
     # busy machine)
     dash_duo.wait_for_style_to_equal("#tl-curve-job-job", "display", "block", timeout=120)
-    pick_model(dash_duo, "rf")
     clicked = time.monotonic()
-    click(dash_duo, "#tl-train")
+    pick_model(dash_duo, "rf")
     dash_duo.wait_for_contains_text("#tl-facts", "random forest", timeout=60)
     waited = time.monotonic() - clicked
     assert waited < 30, f"the new run waited {waited:.0f} s for the old curve"

@@ -25,6 +25,13 @@ from dashboard.pages.transfer_learning.verdict import verdict
 from dashboard.store import SessionError, StorageError
 
 DEFAULT_PAIR = (catalog.BUILTIN + "freesolv", "calc", "expt")
+SWITCH_RUNS = """(model, approach, noResult, clicks) => noResult
+    ? window.dash_clientside.no_update : (clicks || 0) + 1"""
+"""Once a run is shown (the transfer switch is enabled), a change of target model or approach
+runs at once, as a click on Train would: the page's other target models were trained right
+after the run (prefetch.py), so a switch reads its result from the cache. Without it the
+choice changed nothing on screen until Train, and a user saw the old model's figures under the
+new model's name. Other settings (datasets, rows used) wait for Train: they may mean a long run."""
 
 
 def register_callbacks(app: Dash) -> None:
@@ -59,6 +66,15 @@ def register_callbacks(app: Dash) -> None:
         prevent_initial_call=True,
         **JobProgress.callback_kwargs("tl-train"),
     )(train)
+    app.clientside_callback(
+        SWITCH_RUNS,
+        Output("tl-train", "n_clicks"),
+        Input("tl-model", "value"),
+        Input("tl-approach", "value"),
+        State("tl-use-transfer", "disabled"),
+        State("tl-train", "n_clicks"),
+        prevent_initial_call=True,
+    )
     app.callback(
         Output("tl-curve-state", "data"),
         Output("tl-message", "children", allow_duplicate=True),

@@ -101,7 +101,7 @@ def _controls() -> dbc.Card:
                         options=model_options,
                         optionHeight=50,
                     ),
-                    "Of the baseline and of LV.",
+                    "Of the baseline and LV; a change applies at once.",
                 ),
                 dbc.Checklist(
                     id="tl-curve",
