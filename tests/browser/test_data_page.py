@@ -12,6 +12,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
 from dashboard.pages.data import upload as data_page
+from tests.browser import axe
 from tests.browser.test_active_learning_page import choose, click
 from tests.callbacks.test_data_sheets import WORKBOOK
 
@@ -210,3 +211,14 @@ def test_an_uploaded_reaction_table_starts_a_campaign(dash_duo, app):
     dash_duo.wait_for_contains_text("#al-status", "50 measured", timeout=30)
     assert "step 0 of 0" in dash_duo.find_element("#al-status").text
     assert dash_duo.get_logs() == []
+
+
+def test_the_grid_scrolls_on_dark_scroll_bars_in_dark_mode(dash_duo, app, screenshot):
+    open_data_page(dash_duo, app)
+    axe.set_theme(dash_duo.driver, "dark")
+    until(lambda: dash_duo.find_element("html").get_attribute("data-bs-theme") == "dark", 10)
+    dash_duo.wait_for_element(".ag-row", timeout=20)
+    scheme = "return getComputedStyle(document.querySelector(arguments[0])).colorScheme"
+    for scroller in (".ag-body-viewport", ".ag-body-horizontal-scroll-viewport"):
+        until(lambda s=scroller: dash_duo.driver.execute_script(scheme, s) == "dark", 5)
+    screenshot("data-grid-dark")
