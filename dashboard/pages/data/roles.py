@@ -122,7 +122,7 @@ def apply_role_edits(
         meta = store.dataset_meta(sid, key.removeprefix(catalog.UPLOAD)) if own else {}
         roles = Roles(**chosen, units=dict(dataset.units), unused=dict(meta.get("unused", {})))
         table = _editable_table(store, sid, key, dataset) if own else _table_of(dataset)
-        result = apply_roles(Table(table, dataset.title), roles, dataset_id=dataset.id)
+        result = apply_roles(Table(table, dataset.title), roles, dataset.id, edited=True)
         if result.problems:
             alert = problem_alert(
                 "These roles do not work:", [p.to_dict() for p in result.problems]
