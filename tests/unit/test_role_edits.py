@@ -64,3 +64,46 @@ def test_the_same_roles_from_an_upload_keep_the_upload_s_words():
     result = reactions()
     said = messages(apply_roles(result.table, replace(result.roles, target_columns=[])))
     assert len(said) == 1 and said[0].startswith("No numeric column to predict (target)")
+
+
+LIGANDS = {"PPh3": "c1ccc(P(c2ccccc2)c2ccccc2)cc1", "PCy3": "C1CCC(P(C2CCCCC2)C2CCCCC2)CC1"}
+LIGAND_ROWS = [
+    (name, LIGANDS[name], base, y)
+    for (name, base), y in zip(
+        [(n, b) for n in LIGANDS for b in ("KOAc", "CsOAc", "KOPiv")],
+        [5.1, 12.0, 30.2, 44.0, 61.3, 70.8],
+        strict=True,
+    )
+]
+LIGAND_HEADER = ("ligand", "ligand_smiles", "base", "yield")
+TWICE = (
+    "Columns 'ligand' and 'ligand_smiles' are the same choice: 'ligand' names the structures of "
+    "'ligand_smiles', one name each, so as two inputs the choice is counted twice and weighs "
+    "double in a model. Keep one of them as an input unless that is meant."
+)
+
+
+def ligands():
+    result = parse(csv_text(LIGAND_ROWS, LIGAND_HEADER))
+    assert result.roles.structure_columns == ["ligand_smiles"]
+    assert "ligand" in result.roles.unused and result.roles.categorical_columns == ["base"]
+    return result
+
+
+def test_a_name_column_made_an_input_beside_its_structures_is_noted_as_counted_twice():
+    again = without(ligands(), categorical_columns=["ligand", "base"])
+    assert again.ok
+    assert again.dataset.categorical_columns == ["ligand", "base"]
+    assert TWICE in [w.message for w in again.warnings]
+
+
+def test_a_name_column_instead_of_its_structures_is_not_noted():
+    again = without(
+        ligands(),
+        structure_columns=[],
+        structure_column=None,
+        structure_kind="none",
+        categorical_columns=["ligand", "base"],
+    )
+    assert again.ok
+    assert not any("same choice" in w.message for w in again.warnings)

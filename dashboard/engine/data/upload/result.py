@@ -23,6 +23,7 @@ from dashboard.engine.data.upload.roles import (
     STRUCTURE_SHARE,
     Roles,
     label_problem,
+    named_structure,
 )
 from dashboard.engine.data.upload.structures import check_all
 from dashboard.engine.data.upload.table import PENDING_TOKENS, Table, cell_reason
@@ -127,6 +128,7 @@ def apply_roles(
         )
     warnings += [_constant(c, frame, dropped=True) for c in constant]
     warnings += _unmeasured(frame, roles.target_columns) + _unused(table, roles)
+    warnings += _counted_twice(table, roles)
     targets = [c for c in roles.target_columns if c not in constant]
     dataset = Dataset(
         id=dataset_id,
@@ -328,6 +330,27 @@ def _unused(table: Table, roles: Roles) -> list[Problem]:
         for column in map(str, table.frame.columns)
         if column not in used
     ]
+
+
+def _counted_twice(table: Table, roles: Roles) -> list[Problem]:
+    """One note per categorical input that only names the structures of a structure input
+    (ligand beside ligand_smiles): the same choice is then two inputs and weighs double in a
+    model. Detection leaves such a column out; a user may still want both, so it is a note."""
+    notes = []
+    for column in roles.categorical_columns:
+        structure = named_structure(table.frame, column, roles.structure_columns)
+        if structure is not None:
+            notes.append(
+                Problem(
+                    None,
+                    column,
+                    f"Columns '{column}' and '{structure}' are the same choice: '{column}' names "
+                    f"the structures of '{structure}', one name each, so as two inputs the "
+                    "choice is counted twice and weighs double in a model. Keep one of them as "
+                    "an input unless that is meant.",
+                )
+            )
+    return notes
 
 
 def _check_seconds(rows: int) -> float:
