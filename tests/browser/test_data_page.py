@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from dash.testing.wait import until
+from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
@@ -222,3 +223,29 @@ def test_the_grid_scrolls_on_dark_scroll_bars_in_dark_mode(dash_duo, app, screen
     for scroller in (".ag-body-viewport", ".ag-body-horizontal-scroll-viewport"):
         until(lambda s=scroller: dash_duo.driver.execute_script(scheme, s) == "dark", 5)
     screenshot("data-grid-dark")
+
+
+def test_remove_asks_first_then_says_what_it_removed(dash_duo, app, tmp_path):
+    open_data_page(dash_duo, app)
+    path = tmp_path / "my gaps.csv"
+    path.write_text(GOOD)
+    upload(dash_duo, path)
+    dash_duo.wait_for_contains_text("#data-upload-message", "Added my gaps.csv", timeout=30)
+    dash_duo.wait_for_contains_text("#data-headline", "6 rows", timeout=20)
+    click(dash_duo, "#data-remove-button")
+    until(lambda: _alert_text(dash_duo).startswith("Remove my gaps.csv from your session?"), 10)
+    dash_duo.driver.switch_to.alert.accept()
+    dash_duo.wait_for_text_to_equal(
+        "#data-upload-message", "Removed my gaps.csv from your session.", timeout=20
+    )
+    dash_duo.wait_for_contains_text("#data-headline", "4,895 rows", timeout=20)
+    assert "yours" not in dash_duo.find_element("#data-picker").text
+    assert dash_duo.get_logs() == []
+
+
+def _alert_text(dash_duo) -> str:
+    """The text of the browser's open confirm dialog ('' while none is open)."""
+    try:
+        return dash_duo.driver.switch_to.alert.text
+    except NoAlertPresentException:
+        return ""

@@ -117,8 +117,18 @@ def register_callbacks(app: Dash) -> None:
     )(download)
 
     app.callback(
-        Output("data-refresh", "data", allow_duplicate=True),
+        Output("data-remove-confirm", "displayed"),
+        Output("data-remove-confirm", "message"),
         Input("data-remove-button", "n_clicks"),
+        State("data-picker", "value"),
+        State("session-id", "data"),
+        prevent_initial_call=True,
+    )(ask_to_remove)
+
+    app.callback(
+        Output("data-refresh", "data", allow_duplicate=True),
+        Output("data-upload-message", "children", allow_duplicate=True),
+        Input("data-remove-confirm", "submit_n_clicks"),
         State("data-picker", "value"),
         State("session-id", "data"),
         prevent_initial_call=True,
@@ -207,14 +217,39 @@ def download(_clicks, key: str, sid: str):
     }
 
 
-def remove(_clicks, key: str, sid: str):
-    """Delete one of the session's own datasets."""
-    if not (isinstance(key, str) and key.startswith(catalog.UPLOAD)):
-        return no_update
+def ask_to_remove(_clicks, key: str, sid: str):
+    """Ask before removing one of the session's datasets: its role edits go with it, and a
+    campaign on it can no longer go on. (whether the dialog shows, its question)"""
+    title = _own_title(key, sid)
+    if title is None:
+        return False, no_update
+    return True, (
+        f"Remove {title} from your session? Its table and role edits are deleted from this "
+        "server, and a campaign on it can no longer go on. Your own file is not touched."
+    )
+
+
+def remove(_confirmed, key: str, sid: str):
+    """Delete one of the session's own datasets, show the default one, and say so."""
+    title = _own_title(key, sid)
+    if title is None:
+        return no_update, no_update
     store = runtime.current().store
     try:
         with store.lock(sid):
             store.delete_dataset(sid, key.removeprefix(catalog.UPLOAD))
+    except (ValueError, SessionError) as err:
+        return no_update, dbc.Alert(reason(err), color="danger")
+    removed = dbc.Alert(f"Removed {title} from your session.", color="info", dismissable=True)
+    return {"select": DEFAULT_KEY, "t": time.time()}, removed
+
+
+def _own_title(key: str | None, sid: str | None) -> str | None:
+    """The title of one of the session's own datasets; None for others and unknown keys."""
+    if not (isinstance(key, str) and key.startswith(catalog.UPLOAD)):
+        return None
+    try:
+        meta = runtime.current().store.dataset_meta(sid, key.removeprefix(catalog.UPLOAD))
     except (ValueError, SessionError):
-        return no_update
-    return {"select": DEFAULT_KEY, "t": time.time()}
+        return None
+    return meta.get("title")

@@ -25,6 +25,7 @@ def layout(**_query) -> html.Div:
             dcc.Store(id="data-refresh"),
             dcc.Store(id="data-sheet-request"),
             dcc.Download(id="data-download"),
+            dcc.ConfirmDialog(id="data-remove-confirm"),
             dbc.Row(
                 [
                     dbc.Col(
