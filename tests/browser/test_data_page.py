@@ -15,6 +15,7 @@ from selenium.webdriver.support.ui import Select
 from dashboard.pages.data import upload as data_page
 from tests.browser import axe
 from tests.browser.test_active_learning_page import choose, click
+from tests.callbacks.test_data_download import TRACE_CSV
 from tests.callbacks.test_data_sheets import WORKBOOK
 
 pytestmark = pytest.mark.browser
@@ -249,3 +250,23 @@ def _alert_text(dash_duo) -> str:
         return dash_duo.driver.switch_to.alert.text
     except NoAlertPresentException:
         return ""
+
+
+def test_download_csv_is_named_after_the_file_and_holds_the_rows_in_use(dash_duo, app, tmp_path):
+    path, downloads = tmp_path / "yield_trace_nd.csv", tmp_path / "downloads"
+    path.write_text(TRACE_CSV)
+    downloads.mkdir()
+    open_data_page(dash_duo, app)
+    dash_duo.driver.execute_cdp_cmd(
+        "Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
+    )
+    upload(dash_duo, path)
+    dash_duo.wait_for_contains_text("#data-headline", "6 rows", timeout=30)
+    dash_duo.wait_for_contains_text("#data-download-note", "the 2 of the file's 8", timeout=10)
+    click(dash_duo, "#data-download-button")
+    written = downloads / "yield_trace_nd-checked.csv"
+    until(written.is_file, timeout=15)
+    lines = written.read_text().splitlines()
+    assert lines[1] == "0,KOAc,DMAc,105,5.47,0.14577548199999998"
+    assert len(lines) == 7 and "trace" not in written.read_text()
+    assert dash_duo.get_logs() == []

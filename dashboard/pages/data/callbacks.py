@@ -12,8 +12,8 @@ from components import remembered_choice
 from components.job_progress import JobProgress
 from components.problems import reason
 from dashboard import catalog, runtime
-from dashboard.engine.data.export import to_safe_csv
 from dashboard.jobs import reports_failures
+from dashboard.pages.data.download import download, download_note
 from dashboard.pages.data.grid import GRID_BLOCK, dataset_grid, records
 from dashboard.pages.data.overview import headline, summary_figures
 from dashboard.pages.data.roles import ROLE_FIELDS, apply_role_edits, notes_alert, stored_notes
@@ -41,6 +41,7 @@ def register_callbacks(app: Dash) -> None:
         Output("data-grid-container", "children"),
         Output("data-summary", "children"),
         Output("data-remove-button", "disabled"),
+        Output("data-download-note", "children"),
         *(
             Output(f"data-role-{name}", "options")
             for name in ROLE_FIELDS
@@ -144,12 +145,13 @@ def refresh_picker(sid: str | None, refresh: dict | None, current: str | None):
 
 
 def show_dataset(key: str | None, sid: str | None):
-    """Headline, table, summary, role editors and the notes on the roles of the chosen dataset."""
+    """Headline, table, summary, what the download holds, role editors and the notes on the
+    roles of the chosen dataset."""
     try:
         dataset = catalog.load(sid, key)
     except (KeyError, ValueError, SessionError) as err:
         message = dbc.Alert(reason(err), color="warning")
-        return (message, "", None, None, True, *([[]] * 5), *([None] * 6), None)
+        return (message, "", None, None, True, None, *([[]] * 5), *([None] * 6), None)
     columns = [{"label": str(c), "value": c} for c in dataset.frame.columns]
     return (
         headline(dataset),
@@ -157,6 +159,7 @@ def show_dataset(key: str | None, sid: str | None):
         dataset_grid(dataset),
         summary_figures(dataset),
         not key.startswith(catalog.UPLOAD),
+        download_note(key, dataset, sid),
         *([columns] * 5),
         *(getattr(dataset, name) for name in ROLE_FIELDS),
         notes_alert(stored_notes(sid, key)),
@@ -202,19 +205,6 @@ def sheet_job(set_progress, request: dict | None, sid: str | None):
     answer = read_sheet(request["sheet"], request["key"], sid)
     set_progress((100, "done"))
     return answer
-
-
-def download(_clicks, key: str, sid: str):
-    """The chosen table as CSV, with spreadsheet formulas neutralised."""
-    try:
-        dataset = catalog.load(sid, key)
-    except (KeyError, ValueError, SessionError):
-        return no_update
-    return {
-        "content": to_safe_csv(dataset.frame),
-        "filename": f"{dataset.id}.csv",
-        "type": "text/csv",
-    }
 
 
 def ask_to_remove(_clicks, key: str, sid: str):

@@ -110,6 +110,7 @@ def _picker_card() -> dbc.Card:
                     ],
                     className="mt-3",
                 ),
+                html.Div(id="data-download-note", className="mi-explain mt-2"),
             ]
         ),
         className="mb-3",

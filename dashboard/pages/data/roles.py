@@ -164,12 +164,14 @@ def _save(
 
 
 def saved_meta(meta: dict, result: UploadResult) -> dict:
-    """`meta` with the dataset's size (for the pickers), the notes on its roles and why detection
-    left columns out, kept so that the page shows them again whenever the dataset is chosen."""
+    """`meta` with the dataset's size (for the pickers) and its file's (rows left out are the
+    difference), the notes on its roles and why detection left columns out, kept so that the
+    page shows them again whenever the dataset is chosen."""
     notes = [w.message for w in result.warnings]
     return {
         **meta,
         "rows": result.dataset.rows,
+        "file_rows": len(result.table.frame),
         "unused": dict(result.roles.unused),
         "notes": notes,
     }
