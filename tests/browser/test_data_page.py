@@ -8,11 +8,14 @@ from pathlib import Path
 
 import pytest
 from dash.testing.wait import until
+from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
 from dashboard.pages.data import upload as data_page
+from tests.browser import axe
 from tests.browser.test_active_learning_page import choose, click
+from tests.callbacks.test_data_download import TRACE_CSV
 from tests.callbacks.test_data_sheets import WORKBOOK
 
 pytestmark = pytest.mark.browser
@@ -209,4 +212,61 @@ def test_an_uploaded_reaction_table_starts_a_campaign(dash_duo, app):
     dash_duo.wait_for_contains_text("#al-message", "Started: 1,728 candidates", timeout=120)
     dash_duo.wait_for_contains_text("#al-status", "50 measured", timeout=30)
     assert "step 0 of 0" in dash_duo.find_element("#al-status").text
+    assert dash_duo.get_logs() == []
+
+
+def test_the_grid_scrolls_on_dark_scroll_bars_in_dark_mode(dash_duo, app, screenshot):
+    open_data_page(dash_duo, app)
+    axe.set_theme(dash_duo.driver, "dark")
+    until(lambda: dash_duo.find_element("html").get_attribute("data-bs-theme") == "dark", 10)
+    dash_duo.wait_for_element(".ag-row", timeout=20)
+    scheme = "return getComputedStyle(document.querySelector(arguments[0])).colorScheme"
+    for scroller in (".ag-body-viewport", ".ag-body-horizontal-scroll-viewport"):
+        until(lambda s=scroller: dash_duo.driver.execute_script(scheme, s) == "dark", 5)
+    screenshot("data-grid-dark")
+
+
+def test_remove_asks_first_then_says_what_it_removed(dash_duo, app, tmp_path):
+    open_data_page(dash_duo, app)
+    path = tmp_path / "my gaps.csv"
+    path.write_text(GOOD)
+    upload(dash_duo, path)
+    dash_duo.wait_for_contains_text("#data-upload-message", "Added my gaps.csv", timeout=30)
+    dash_duo.wait_for_contains_text("#data-headline", "6 rows", timeout=20)
+    click(dash_duo, "#data-remove-button")
+    until(lambda: _alert_text(dash_duo).startswith("Remove my gaps.csv from your session?"), 10)
+    dash_duo.driver.switch_to.alert.accept()
+    dash_duo.wait_for_text_to_equal(
+        "#data-upload-message", "Removed my gaps.csv from your session.", timeout=20
+    )
+    dash_duo.wait_for_contains_text("#data-headline", "4,895 rows", timeout=20)
+    assert "yours" not in dash_duo.find_element("#data-picker").text
+    assert dash_duo.get_logs() == []
+
+
+def _alert_text(dash_duo) -> str:
+    """The text of the browser's open confirm dialog ('' while none is open)."""
+    try:
+        return dash_duo.driver.switch_to.alert.text
+    except NoAlertPresentException:
+        return ""
+
+
+def test_download_csv_is_named_after_the_file_and_holds_the_rows_in_use(dash_duo, app, tmp_path):
+    path, downloads = tmp_path / "yield_trace_nd.csv", tmp_path / "downloads"
+    path.write_text(TRACE_CSV)
+    downloads.mkdir()
+    open_data_page(dash_duo, app)
+    dash_duo.driver.execute_cdp_cmd(
+        "Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
+    )
+    upload(dash_duo, path)
+    dash_duo.wait_for_contains_text("#data-headline", "6 rows", timeout=30)
+    dash_duo.wait_for_contains_text("#data-download-note", "the 2 of the file's 8", timeout=10)
+    click(dash_duo, "#data-download-button")
+    written = downloads / "yield_trace_nd-checked.csv"
+    until(written.is_file, timeout=15)
+    lines = written.read_text().splitlines()
+    assert lines[1] == "0,KOAc,DMAc,105,5.47,0.14577548199999998"
+    assert len(lines) == 7 and "trace" not in written.read_text()
     assert dash_duo.get_logs() == []

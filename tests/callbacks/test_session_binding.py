@@ -36,10 +36,15 @@ def callback_body(client, trigger: str, values: dict[str, object]) -> dict:
         key = f"{dependency['id']}.{dependency['property']}"
         return {**dependency, "value": values.get(key)}
 
-    component, prop = callback["output"].rsplit(".", 1)
+    def output(name: str) -> dict:
+        component, prop = name.rsplit(".", 1)
+        return {"id": component, "property": prop}
+
+    many = callback["output"].startswith("..")  # "..a.b...c.d.." for a callback of two outputs
+    names = callback["output"].strip(".").split("...") if many else [callback["output"]]
     return {
         "output": callback["output"],
-        "outputs": {"id": component, "property": prop},
+        "outputs": [output(n) for n in names] if many else output(names[0]),
         "inputs": [value(i) for i in callback["inputs"]],
         "state": [value(s) for s in callback["state"]],
         "changedPropIds": [trigger],
@@ -66,9 +71,10 @@ def owner(app):
 
 
 def remove(client, sid: str, key: str, **headers):
-    """Press Remove on the Data page for dataset `key` of session `sid`."""
-    values = {"data-remove-button.n_clicks": 1, "data-picker.value": key, "session-id.data": sid}
-    body = callback_body(client, "data-remove-button.n_clicks", values)
+    """Press Remove on the Data page for dataset `key` of session `sid`, and confirm."""
+    trigger = "data-remove-confirm.submit_n_clicks"
+    values = {trigger: 1, "data-picker.value": key, "session-id.data": sid}
+    body = callback_body(client, trigger, values)
     return client.post(ROUTE, json=body, headers=headers)
 
 

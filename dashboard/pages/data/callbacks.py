@@ -12,8 +12,8 @@ from components import remembered_choice
 from components.job_progress import JobProgress
 from components.problems import reason
 from dashboard import catalog, runtime
-from dashboard.engine.data.export import to_safe_csv
 from dashboard.jobs import reports_failures
+from dashboard.pages.data.download import download, download_note
 from dashboard.pages.data.grid import GRID_BLOCK, dataset_grid, records
 from dashboard.pages.data.overview import headline, summary_figures
 from dashboard.pages.data.roles import ROLE_FIELDS, apply_role_edits, notes_alert, stored_notes
@@ -41,6 +41,7 @@ def register_callbacks(app: Dash) -> None:
         Output("data-grid-container", "children"),
         Output("data-summary", "children"),
         Output("data-remove-button", "disabled"),
+        Output("data-download-note", "children"),
         *(
             Output(f"data-role-{name}", "options")
             for name in ROLE_FIELDS
@@ -117,8 +118,18 @@ def register_callbacks(app: Dash) -> None:
     )(download)
 
     app.callback(
-        Output("data-refresh", "data", allow_duplicate=True),
+        Output("data-remove-confirm", "displayed"),
+        Output("data-remove-confirm", "message"),
         Input("data-remove-button", "n_clicks"),
+        State("data-picker", "value"),
+        State("session-id", "data"),
+        prevent_initial_call=True,
+    )(ask_to_remove)
+
+    app.callback(
+        Output("data-refresh", "data", allow_duplicate=True),
+        Output("data-upload-message", "children", allow_duplicate=True),
+        Input("data-remove-confirm", "submit_n_clicks"),
         State("data-picker", "value"),
         State("session-id", "data"),
         prevent_initial_call=True,
@@ -134,12 +145,13 @@ def refresh_picker(sid: str | None, refresh: dict | None, current: str | None):
 
 
 def show_dataset(key: str | None, sid: str | None):
-    """Headline, table, summary, role editors and the notes on the roles of the chosen dataset."""
+    """Headline, table, summary, what the download holds, role editors and the notes on the
+    roles of the chosen dataset."""
     try:
         dataset = catalog.load(sid, key)
     except (KeyError, ValueError, SessionError) as err:
         message = dbc.Alert(reason(err), color="warning")
-        return (message, "", None, None, True, *([[]] * 5), *([None] * 6), None)
+        return (message, "", None, None, True, None, *([[]] * 5), *([None] * 6), None)
     columns = [{"label": str(c), "value": c} for c in dataset.frame.columns]
     return (
         headline(dataset),
@@ -147,6 +159,7 @@ def show_dataset(key: str | None, sid: str | None):
         dataset_grid(dataset),
         summary_figures(dataset),
         not key.startswith(catalog.UPLOAD),
+        download_note(key, dataset, sid),
         *([columns] * 5),
         *(getattr(dataset, name) for name in ROLE_FIELDS),
         notes_alert(stored_notes(sid, key)),
@@ -194,27 +207,39 @@ def sheet_job(set_progress, request: dict | None, sid: str | None):
     return answer
 
 
-def download(_clicks, key: str, sid: str):
-    """The chosen table as CSV, with spreadsheet formulas neutralised."""
-    try:
-        dataset = catalog.load(sid, key)
-    except (KeyError, ValueError, SessionError):
-        return no_update
-    return {
-        "content": to_safe_csv(dataset.frame),
-        "filename": f"{dataset.id}.csv",
-        "type": "text/csv",
-    }
+def ask_to_remove(_clicks, key: str, sid: str):
+    """Ask before removing one of the session's datasets: its role edits go with it, and a
+    campaign on it can no longer go on. (whether the dialog shows, its question)"""
+    title = _own_title(key, sid)
+    if title is None:
+        return False, no_update
+    return True, (
+        f"Remove {title} from your session? Its table and role edits are deleted from this "
+        "server, and a campaign on it can no longer go on. Your own file is not touched."
+    )
 
 
-def remove(_clicks, key: str, sid: str):
-    """Delete one of the session's own datasets."""
-    if not (isinstance(key, str) and key.startswith(catalog.UPLOAD)):
-        return no_update
+def remove(_confirmed, key: str, sid: str):
+    """Delete one of the session's own datasets, show the default one, and say so."""
+    title = _own_title(key, sid)
+    if title is None:
+        return no_update, no_update
     store = runtime.current().store
     try:
         with store.lock(sid):
             store.delete_dataset(sid, key.removeprefix(catalog.UPLOAD))
+    except (ValueError, SessionError) as err:
+        return no_update, dbc.Alert(reason(err), color="danger")
+    removed = dbc.Alert(f"Removed {title} from your session.", color="info", dismissable=True)
+    return {"select": DEFAULT_KEY, "t": time.time()}, removed
+
+
+def _own_title(key: str | None, sid: str | None) -> str | None:
+    """The title of one of the session's own datasets; None for others and unknown keys."""
+    if not (isinstance(key, str) and key.startswith(catalog.UPLOAD)):
+        return None
+    try:
+        meta = runtime.current().store.dataset_meta(sid, key.removeprefix(catalog.UPLOAD))
     except (ValueError, SessionError):
-        return no_update
-    return {"select": DEFAULT_KEY, "t": time.time()}
+        return None
+    return meta.get("title")

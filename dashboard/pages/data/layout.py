@@ -25,6 +25,7 @@ def layout(**_query) -> html.Div:
             dcc.Store(id="data-refresh"),
             dcc.Store(id="data-sheet-request"),
             dcc.Download(id="data-download"),
+            dcc.ConfirmDialog(id="data-remove-confirm"),
             dbc.Row(
                 [
                     dbc.Col(
@@ -109,6 +110,7 @@ def _picker_card() -> dbc.Card:
                     ],
                     className="mt-3",
                 ),
+                html.Div(id="data-download-note", className="mi-explain mt-2"),
             ]
         ),
         className="mb-3",

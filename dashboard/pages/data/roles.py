@@ -122,7 +122,7 @@ def apply_role_edits(
         meta = store.dataset_meta(sid, key.removeprefix(catalog.UPLOAD)) if own else {}
         roles = Roles(**chosen, units=dict(dataset.units), unused=dict(meta.get("unused", {})))
         table = _editable_table(store, sid, key, dataset) if own else _table_of(dataset)
-        result = apply_roles(Table(table, dataset.title), roles, dataset_id=dataset.id)
+        result = apply_roles(Table(table, dataset.title), roles, dataset.id, edited=True)
         if result.problems:
             alert = problem_alert(
                 "These roles do not work:", [p.to_dict() for p in result.problems]
@@ -164,12 +164,14 @@ def _save(
 
 
 def saved_meta(meta: dict, result: UploadResult) -> dict:
-    """`meta` with the dataset's size (for the pickers), the notes on its roles and why detection
-    left columns out, kept so that the page shows them again whenever the dataset is chosen."""
+    """`meta` with the dataset's size (for the pickers) and its file's (rows left out are the
+    difference), the notes on its roles and why detection left columns out, kept so that the
+    page shows them again whenever the dataset is chosen."""
     notes = [w.message for w in result.warnings]
     return {
         **meta,
         "rows": result.dataset.rows,
+        "file_rows": len(result.table.frame),
         "unused": dict(result.roles.unused),
         "notes": notes,
     }

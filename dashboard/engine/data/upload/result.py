@@ -23,6 +23,7 @@ from dashboard.engine.data.upload.roles import (
     STRUCTURE_SHARE,
     Roles,
     label_problem,
+    named_structure,
 )
 from dashboard.engine.data.upload.structures import check_all
 from dashboard.engine.data.upload.table import PENDING_TOKENS, Table, cell_reason
@@ -76,7 +77,9 @@ class UploadResult:
         }
 
 
-def apply_roles(table: Table, roles: Roles, dataset_id: str = "upload") -> UploadResult:
+def apply_roles(
+    table: Table, roles: Roles, dataset_id: str = "upload", edited: bool = False
+) -> UploadResult:
     """Check `roles` against the table and build the dataset from its usable rows.
 
     A row is usable when its structures parse, its categorical labels are given, its numeric
@@ -84,8 +87,9 @@ def apply_roles(table: Table, roles: Roles, dataset_id: str = "upload") -> Uploa
     PENDING: such rows are candidates for a campaign); the others are dropped with one warning per
     bad cell. Fewer than MIN_ROWS usable rows, or no target with two different values among the
     measured ones, reject the whole table. Columns in no role are listed with the reason.
+    `edited` says that a user chose the roles (see `role_problems`).
     """
-    problems = role_problems(table, roles)
+    problems = role_problems(table, roles, edited)
     if problems:
         return UploadResult(problems=problems, table=table, roles=roles)
     try:
@@ -124,6 +128,7 @@ def apply_roles(table: Table, roles: Roles, dataset_id: str = "upload") -> Uploa
         )
     warnings += [_constant(c, frame, dropped=True) for c in constant]
     warnings += _unmeasured(frame, roles.target_columns) + _unused(table, roles)
+    warnings += _counted_twice(table, roles)
     targets = [c for c in roles.target_columns if c not in constant]
     dataset = Dataset(
         id=dataset_id,
@@ -146,8 +151,11 @@ def apply_roles(table: Table, roles: Roles, dataset_id: str = "upload") -> Uploa
     )
 
 
-def role_problems(table: Table, roles: Roles) -> list[Problem]:
-    """What is wrong with a set of roles for this table (unknown columns, text targets, ...)."""
+def role_problems(table: Table, roles: Roles, edited: bool = False) -> list[Problem]:
+    """What is wrong with a set of roles for this table (unknown columns, text targets, ...).
+
+    A missing target or input is said of the file after detection (what to put in it), and of
+    the roles when a user `edited` them (which column to choose): the file is fine then."""
     frame = table.frame
     named = [
         *roles.structure_columns,
@@ -201,11 +209,34 @@ def role_problems(table: Table, roles: Roles) -> list[Problem]:
         for c in roles.feature_columns
         if table.numeric(c) and table.frame[c].isna().all()
     ]
+    free = [str(c) for c in frame.columns if c not in named]
     if not roles.structure_columns and not roles.feature_columns and not roles.categorical_columns:
-        problems.append(Problem(None, None, _nothing_to_learn_from(table)))
+        said = _choose_an_input(free) if edited else _nothing_to_learn_from(table)
+        problems.append(Problem(None, None, said))
     if not roles.target_columns:
-        problems.append(Problem(None, None, _no_target(table)))
+        numbers = [c for c in free if table.numeric(c)]
+        said = _choose_a_target(numbers, roles.feature_columns) if edited else _no_target(table)
+        problems.append(Problem(None, None, said))
     return problems
+
+
+def _choose_an_input(free: list[str]) -> str:
+    """The problem of edited roles without an input, naming the columns with no role."""
+    named = f" ({', '.join(free)})" if free else ": every column has another role now"
+    return (
+        "Choose at least one input: a structure, categorical or numeric column to learn "
+        f"from{named}."
+    )
+
+
+def _choose_a_target(free_numbers: list[str], inputs: list[str]) -> str:
+    """The problem of edited roles without a target, naming the numeric columns it may be."""
+    wanted = "Choose at least one target: a numeric column to predict"
+    if free_numbers:
+        return f"{wanted} ({', '.join(free_numbers)})."
+    if inputs:
+        return f"{wanted}; every numeric column is an input now ({', '.join(inputs)}): move one."
+    return f"{wanted}; this table has none, so a target needs a column of numbers in the file."
 
 
 def _bad_cells(table: Table, roles: Roles) -> list[Problem]:
@@ -299,6 +330,27 @@ def _unused(table: Table, roles: Roles) -> list[Problem]:
         for column in map(str, table.frame.columns)
         if column not in used
     ]
+
+
+def _counted_twice(table: Table, roles: Roles) -> list[Problem]:
+    """One note per categorical input that only names the structures of a structure input
+    (ligand beside ligand_smiles): the same choice is then two inputs and weighs double in a
+    model. Detection leaves such a column out; a user may still want both, so it is a note."""
+    notes = []
+    for column in roles.categorical_columns:
+        structure = named_structure(table.frame, column, roles.structure_columns)
+        if structure is not None:
+            notes.append(
+                Problem(
+                    None,
+                    column,
+                    f"Columns '{column}' and '{structure}' are the same choice: '{column}' names "
+                    f"the structures of '{structure}', one name each, so as two inputs the "
+                    "choice is counted twice and weighs double in a model. Keep one of them as "
+                    "an input unless that is meant.",
+                )
+            )
+    return notes
 
 
 def _check_seconds(rows: int) -> float:

@@ -157,7 +157,7 @@ def detect_roles(frame: pd.DataFrame) -> Roles:
     for column in text:
         if column in structures or column in ids:
             continue
-        reason = label_problem(frame[column]) or _named_structure(frame, column, structures)
+        reason = label_problem(frame[column]) or _names_of(frame, column, structures)
         if reason:
             unused[column] = reason
         else:
@@ -191,11 +191,19 @@ def label_problem(values: pd.Series) -> str | None:
     return None if labels > 1 else "it holds one label only"
 
 
-def _named_structure(frame: pd.DataFrame, column: str, structures: list[str]) -> str | None:
-    """Why a label column is left out when it only names the structures of another column
-    (ligand and ligand_smiles, one name per molecule), or None. The structure column is the
-    same choice with more in it (its molecules' descriptors), and counted twice the choice
-    would weigh double in a model of the design space."""
+def _names_of(frame: pd.DataFrame, column: str, structures: list[str]) -> str | None:
+    """Why a label column is left out when it only names the structures of another column, or
+    None. The structure column is the same choice with more in it (its molecules' descriptors),
+    and counted twice the choice would weigh double in a model of the design space."""
+    structure = named_structure(frame, column, structures)
+    if structure is None:
+        return None
+    return f"it names the structures of '{structure}' (one label each), which is the input"
+
+
+def named_structure(frame: pd.DataFrame, column: str, structures: list[str]) -> str | None:
+    """The structure column whose molecules (or formulas) a label column names, one name each
+    (ligand beside ligand_smiles), or None."""
     labels = frame[column]
     for structure in structures:
         both = labels.notna() & frame[structure].notna()
@@ -203,7 +211,7 @@ def _named_structure(frame: pd.DataFrame, column: str, structures: list[str]) ->
             continue
         pairs = frame.loc[both, [column, structure]].drop_duplicates()
         if pairs[column].is_unique and pairs[structure].is_unique:
-            return f"it names the structures of '{structure}' (one label each), which is the input"
+            return structure
     return None
 
 
