@@ -254,7 +254,7 @@ def test_a_campaign_file_goes_round_the_page_and_comes_back_as_it_came(
     first = dash_duo.find_element(
         "#al-suggestions-grid .ag-row[row-index='0'] [col-id='row in file']"
     )
-    number = int(first.text)  # the row in the user's file, as a spreadsheet counts
+    number = int(first.text)  # the data row in the user's file: 1 under the column names
     dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", first)
     ActionChains(dash_duo.driver).double_click(dash_duo.find_element(cell)).perform()
     dash_duo.driver.switch_to.active_element.send_keys("55.5" + Keys.ENTER)

@@ -110,7 +110,7 @@ def _suggestions() -> list:
             rowData=[],
             columnDefs=[],
             defaultColDef={"flex": 1, "minWidth": 90},
-            dashGridOptions={"domLayout": "autoHeight"},
+            dashGridOptions={"domLayout": "autoHeight", "tooltipShowDelay": 300},
             className="ag-theme-alpine",
         ),
         html.Span(

@@ -99,7 +99,7 @@ def render(state, step, colour_by, sid):
         view.steps,
         snap.step,
         *suggestions.grid(view, sid),
-        suggestions.help_text(view),
+        suggestions.help_text(view, sid),
         {} if view.config.mode == REAL and snap.step == view.steps else HIDDEN,
         {},
         summary_line(history, None if view.true_best is None else snap.truth, view.config, unit),
