@@ -8,7 +8,6 @@ import json
 
 import pytest
 from dash.testing.wait import until
-from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
 from dashboard import browser_bench, catalog
@@ -223,13 +222,11 @@ ROUND1 = "run,catalyst,temperature,yield\n" + "".join(
 )
 
 
-def test_a_campaign_file_goes_round_the_page_and_comes_back_as_it_came(
-    dash_duo, app, tmp_path, screenshot
-):
-    """Upload a campaign file (PENDING rows), start a real campaign, type a measured value,
-    step, and download the file: every row as written, the value in, the next batch marked."""
-    path, downloads = tmp_path / "round1.csv", tmp_path / "downloads"
-    path.write_text(ROUND1)
+def start_real_round1(dash_duo, app, folder, text: str = ROUND1) -> None:
+    """Upload ROUND1 (a campaign file with PENDING rows) and start a real campaign on it,
+    three picks a step; downloads go to `folder`/downloads."""
+    path, downloads = folder / "round1.csv", folder / "downloads"
+    path.write_text(text)
     downloads.mkdir()
     dash_duo.start_server(app)
     dash_duo.driver.execute_cdp_cmd(
@@ -249,15 +246,50 @@ def test_a_campaign_file_goes_round_the_page_and_comes_back_as_it_came(
     box.send_keys("3" + Keys.TAB)
     click(dash_duo, "#al-start")
     dash_duo.wait_for_contains_text("#al-message", "Started", timeout=120)
-    cell = "#al-suggestions-grid .ag-row[row-index='0'] .ag-cell[col-id='measured']"
-    dash_duo.wait_for_element(cell, timeout=30)
-    first = dash_duo.find_element(
-        "#al-suggestions-grid .ag-row[row-index='0'] [col-id='row in file']"
+    dash_duo.wait_for_element(measured_cell(0), timeout=30)
+
+
+def measured_cell(index: int) -> str:
+    return f"#al-suggestions-grid .ag-row[row-index='{index}'] .ag-cell[col-id='measured']"
+
+
+def editing(dash_duo) -> list[int]:
+    """The rows of the suggestions table whose cell is being edited."""
+    return dash_duo.driver.execute_script(
+        "return dash_ag_grid.getApi('al-suggestions-grid').getEditingCells().map(c => c.rowIndex)"
     )
-    number = int(first.text)  # the data row in the user's file: 1 under the column names
+
+
+def type_measured(dash_duo, index: int, text: str) -> int:
+    """Type `text` into the measured cell of the table's row `index`; its row in the file."""
+    first = dash_duo.find_element(
+        f"#al-suggestions-grid .ag-row[row-index='{index}'] [col-id='row in file']"
+    )
     dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", first)
-    ActionChains(dash_duo.driver).double_click(dash_duo.find_element(cell)).perform()
-    dash_duo.driver.switch_to.active_element.send_keys("55.5" + Keys.ENTER)
+    dash_duo.driver.execute_script(  # as a double-click does, whatever moved the page since
+        "const api = dash_ag_grid.getApi('al-suggestions-grid');"
+        "api.setFocusedCell(arguments[0], 'measured');"
+        "api.startEditingCell({rowIndex: arguments[0], colKey: 'measured'});",
+        index,
+    )
+    until(lambda: editing(dash_duo) == [index], timeout=10)
+    editor = dash_duo.driver.switch_to.active_element
+    editor.send_keys(Keys.CONTROL, "a")  # what was there is replaced (Ctrl lasts one call)
+    editor.send_keys(Keys.DELETE, text + Keys.ENTER)
+    until(lambda: editing(dash_duo) == [], timeout=10)
+    return int(first.text)  # the data row in the user's file: 1 under the column names
+
+
+def test_a_campaign_file_goes_round_the_page_and_comes_back_as_it_came(
+    dash_duo, app, tmp_path, screenshot
+):
+    """Upload a campaign file (PENDING rows), start a real campaign, type a measured value,
+    step, and download the file: every row as written, the value in, the next batch marked."""
+    start_real_round1(dash_duo, app, tmp_path)
+    downloads = tmp_path / "downloads"
+    headers = [h.text for h in dash_duo.find_elements("#al-suggestions-grid .ag-header-cell-text")]
+    assert {"row in file", "catalyst", "temperature", "measured (type here)"} <= set(headers)
+    number = type_measured(dash_duo, 0, "55.5")
     click(dash_duo, "#al-enter")
     dash_duo.wait_for_contains_text("#al-message", "1 value(s) taken in", timeout=60)
     dash_duo.driver.execute_script(
@@ -274,4 +306,25 @@ def test_a_campaign_file_goes_round_the_page_and_comes_back_as_it_came(
     entered = lines[number].split(",")
     assert entered[3] == "55.5" and entered[4] == "-1"
     assert sum(line.endswith(",1") for line in lines[1:]) == 3
+    assert dash_duo.get_logs() == []
+
+
+def test_typed_values_that_are_not_numbers_are_refused_naming_their_row(dash_duo, app, tmp_path):
+    """A decimal comma is refused with its fix (never read as 132), a word with its row; both
+    stay in the table to correct, and nothing is entered until they are numbers."""
+    start_real_round1(dash_duo, app, tmp_path)
+    comma = type_measured(dash_duo, 0, "13,2")
+    word = type_measured(dash_duo, 1, "n.d.")
+    assert dash_duo.find_element(measured_cell(0)).text == "13,2"
+    click(dash_duo, "#al-enter")
+    dash_duo.wait_for_contains_text("#al-message", "write it as 13.2", timeout=30)
+    message = dash_duo.find_element("#al-message").text
+    assert f"Row {comma} in the file: yield '13,2'" in message
+    assert f"Row {word} in the file: yield 'n.d.' is not a number" in message
+    assert "step 0 of 0" in status(dash_duo)
+    type_measured(dash_duo, 0, "13.2")
+    type_measured(dash_duo, 1, "")
+    click(dash_duo, "#al-enter")
+    dash_duo.wait_for_contains_text("#al-message", "1 value(s) taken in", timeout=60)
+    dash_duo.wait_for_contains_text("#al-status", "step 1 of 1", timeout=30)
     assert dash_duo.get_logs() == []

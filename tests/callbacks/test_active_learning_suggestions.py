@@ -7,8 +7,10 @@ import io
 
 import pandas as pd
 import pytest
+from dash import no_update
 
 from dashboard import campaigns
+from dashboard.pages.active_learning import callbacks as al_page
 from dashboard.pages.active_learning import suggestions
 from tests.callbacks.test_campaign_file_download import start_real_campaign, upload
 
@@ -53,3 +55,40 @@ def test_the_row_in_file_says_a_spreadsheet_shows_it_one_lower(rt, sid):
     row = next(c for c in columns if c["field"] == suggestions.FILE_ROW)
     assert "first row under the column names" in row["headerTooltip"]
     assert "N + 1" in row["headerTooltip"]
+
+
+def typed(sid, *values: str) -> list[dict]:
+    """The table's rows with `values` typed into the first ones, as the grid sends them."""
+    rows, _columns = suggestions.grid(campaigns.view(sid), sid)
+    for row, value in zip(rows, values, strict=False):
+        row["measured"] = value
+    return rows
+
+
+def test_a_decimal_comma_is_refused_with_its_fix_and_nothing_is_entered(rt, sid):
+    started(sid)
+    rows = typed(sid, "42.5", "13,2")
+    state, message = al_page.enter_measurements(1, rows, sid)
+    assert state is no_update and message.color == "danger"
+    assert message.children.startswith(f"Row {rows[1]['row in file']} in the file: yield '13,2'")
+    assert "write it as 13.2." in message.children
+    assert campaigns.view(sid).steps == 0
+
+
+def test_text_that_is_not_a_number_is_refused_naming_its_row(rt, sid):
+    started(sid)
+    rows = typed(sid, "n.d.")
+    _state, message = al_page.enter_measurements(1, rows, sid)
+    assert f"Row {rows[0]['row in file']} in the file: yield 'n.d.' is not a number" in (
+        message.children
+    )
+    assert campaigns.view(sid).steps == 0
+
+
+def test_values_typed_as_text_are_entered_as_numbers(rt, sid):
+    started(sid)
+    rows = typed(sid, " 42.5", "", "7")
+    _state, message = al_page.enter_measurements(1, rows, sid)
+    assert message.children == "2 value(s) taken in."
+    record = campaigns.view(sid).history[1]
+    assert sorted(record["values"]) == [7.0, 42.5]

@@ -207,15 +207,11 @@ def toggle_play(_clicks, disabled: bool):
 
 def enter_measurements(_clicks, rows: list[dict] | None, sid):
     """Real mode: take the values typed into the suggestions table, then step."""
-    values = {
-        int(r["row"]): r["measured"] for r in rows or [] if r.get("measured") not in (None, "")
-    }
     store = runtime.current().store
     try:
-        if not values:
-            raise ValueError("Type at least one measured value in the table first.")
         with store.lock(store.require(sid)):
             campaign = campaigns.load(sid)
+            values = suggestions.typed_values(rows, campaign.config.target)
             campaign.add_measurements(values)
             campaign.step()
             campaigns.save(sid, campaign)

@@ -109,6 +109,7 @@ def _suggestions() -> list:
             id="al-suggestions-grid",
             rowData=[],
             columnDefs=[],
+            getRowId="params.data.row",
             defaultColDef={"flex": 1, "minWidth": 90},
             dashGridOptions={"domLayout": "autoHeight", "tooltipShowDelay": 300},
             className="ag-theme-alpine",

@@ -10,6 +10,7 @@ from dash import no_update
 from dashboard import campaigns, catalog, runtime
 from dashboard.engine.active_learning.config import REAL
 from dashboard.engine.active_learning.descriptors import descriptor_columns
+from dashboard.engine.active_learning.measurements import read_result
 from dashboard.engine.data.dataset import Dataset
 from dashboard.engine.data.export import to_safe_csv
 from dashboard.store import SessionError
@@ -72,11 +73,36 @@ def grid(view: campaigns.View, sid) -> tuple[list[dict], list[dict]]:
                 "headerName": "measured (type here)",
                 "headerTooltip": "Type the value you measured; rows left empty stay candidates.",
                 "editable": True,
-                "cellDataType": "number",
+                "cellDataType": "text",  # kept as typed: '13,2' and 'n.d.' reach typed_values
                 "pinned": "right",
             }
         )
     return frame.astype(object).where(frame.notna(), None).to_dict("records"), columns
+
+
+def typed_values(rows: list[dict] | None, target: str) -> dict[int, float]:
+    """{dataset row: value} of the values typed into the column 'measured', read as the
+    command line reads results (a lone decimal comma refused with its fix); ValueError naming
+    every row whose text is not a number, so that nothing typed vanishes unnoticed."""
+    values, problems = {}, []
+    for row in rows or []:
+        written = row.get(MEASURED)
+        if written is None or str(written).strip() == "":
+            continue
+        try:
+            values[int(row["row"])] = read_result(target, written)
+        except ValueError as err:
+            problems.append(f"{_row_name(row)}: {err}.")
+    if problems:
+        raise ValueError(" ".join([*problems, "Nothing was entered: correct it and enter again."]))
+    if not values:
+        raise ValueError("Type a measured value in the column 'measured' first.")
+    return values
+
+
+def _row_name(row: dict) -> str:
+    """How the table names a row to its user: by its row in the file when it has one."""
+    return f"Row {row[FILE_ROW]} in the file" if FILE_ROW in row else f"Row {row['row']}"
 
 
 def _column(name: str, hide: bool) -> dict:
