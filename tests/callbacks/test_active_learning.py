@@ -128,3 +128,26 @@ def test_random_search_needs_the_median_number_of_draws_to_hit_one_of_the_good_r
     assert summary.summary_line(history, truth, config, "eV") == (
         "best 50 → 90 eV in 1 step; random search would need ≈ 7 steps (median)"
     )
+
+
+SUMMARY_CONFIG = type("Config", (), {"goal": "max", "initial_size": 50, "batch_size": 5})
+
+
+def test_the_start_counts_the_rows_measured_then_not_the_initial_size():
+    history = [{"best_so_far": 64.0, "added": [1725, 1726, 1727]}]  # a campaign file's 3 rows
+    assert summary.summary_line(history, None, SUMMARY_CONFIG, "") == (
+        "Start: the best of the 3 first measurements is 64. Step to let the model choose."
+    )
+
+
+def test_a_best_that_did_not_improve_is_said_in_words_not_as_zero_steps_of_random_search():
+    history = [{"best_so_far": 751.0, "added": [0]}, {"best_so_far": 751.0}]
+    line = summary.summary_line(history, np.arange(1000.0), SUMMARY_CONFIG, "S/cm")
+    assert line == "No better value in 1 step: the best is still 751 S/cm, measured at the start."
+
+
+def test_values_from_a_thousand_up_are_written_in_full_with_thousands_separators():
+    history = [{"best_so_far": 751.0, "added": [0]}, {"best_so_far": 1244.3}]
+    line = summary.summary_line(history, None, SUMMARY_CONFIG, "S/cm")
+    assert line == "best 751 → 1,244 S/cm in 1 step"
+    assert summary.number_text(0.01234) == "0.0123" and summary.number_text(-2500) == "-2,500"

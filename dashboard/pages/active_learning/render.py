@@ -24,7 +24,7 @@ from dashboard.figures import campaign_history
 from dashboard.pages.active_learning import suggestions
 from dashboard.pages.active_learning.controls import ACQUISITIONS
 from dashboard.pages.active_learning.layout import ACTIONS, COLOUR_BY
-from dashboard.pages.active_learning.summary import summary_line
+from dashboard.pages.active_learning.summary import number_text, summary_line
 from dashboard.store import SessionError, StorageError
 
 OUTPUTS = [
@@ -178,7 +178,7 @@ def _status(view: campaigns.View, record: dict) -> list:
     ]
     if record.get("best_so_far") is not None:
         items.append(
-            _badge("best", f"best so far: {record['best_so_far']:.4g}", BADGE_HELP["best"])
+            _badge("best", f"best so far: {number_text(record['best_so_far'])}", BADGE_HELP["best"])
         )
     if record.get("top_k_recall") is not None:
         k = view.config.top_k
