@@ -5,6 +5,7 @@ within ten Tab stops."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from dash.testing.wait import until
@@ -327,4 +328,42 @@ def test_typed_values_that_are_not_numbers_are_refused_naming_their_row(dash_duo
     click(dash_duo, "#al-enter")
     dash_duo.wait_for_contains_text("#al-message", "1 value(s) taken in", timeout=60)
     dash_duo.wait_for_contains_text("#al-status", "step 1 of 1", timeout=30)
+    assert dash_duo.get_logs() == []
+
+
+AGNP = (
+    Path(__file__).resolve().parents[3] / "shared" / "external" / "liang2021" / "AgNP_dataset.csv"
+)
+
+
+def goal(dash_duo) -> str:
+    """The label of the goal checked in the form."""
+    return dash_duo.driver.execute_script(
+        "const box = document.querySelector('#al-goal input:checked');"
+        "return box ? document.querySelector(`label[for='${box.id}']`).textContent : '';"
+    )
+
+
+def test_the_goal_follows_the_target_and_a_goal_chosen_for_it_survives_a_reload(dash_duo, app):
+    if not AGNP.is_file():
+        pytest.skip(f"needs {AGNP} (the shared reference data)")
+    dash_duo.start_server(app)
+    dash_duo.wait_for_page(url=dash_duo.server_url + "/data")
+    dash_duo.find_element("#data-upload input[type=file]").send_keys(str(AGNP))
+    dash_duo.wait_for_contains_text("#data-upload-message", "Added AgNP_dataset.csv", timeout=30)
+    dash_duo.wait_for_page(url=dash_duo.server_url + "/active-learning")
+    dash_duo.wait_for_element("#al-dataset", timeout=20)
+    assert goal(dash_duo) == "maximise"  # qm9's lumo
+    choose(dash_duo, "al-dataset", "AgNP_dataset.csv")
+    dash_duo.wait_for_contains_text("#al-target", "loss", timeout=10)
+    until(lambda: goal(dash_duo) == "minimise", timeout=10)  # lower loss is better
+    maximise = next(e for e in dash_duo.find_elements("#al-goal label") if e.text == "maximise")
+    dash_duo.driver.execute_script("arguments[0].click()", maximise)
+    until(lambda: goal(dash_duo) == "maximise", timeout=10)
+    dash_duo.driver.refresh()  # the dataset and the goal chosen for its target come back
+    dash_duo.wait_for_contains_text("#al-target", "loss", timeout=20)
+    until(lambda: goal(dash_duo) == "maximise", timeout=10)
+    choose(dash_duo, "al-dataset", "FreeSolv")
+    dash_duo.wait_for_contains_text("#al-target", "expt", timeout=10)
+    until(lambda: goal(dash_duo) == "maximise", timeout=10)
     assert dash_duo.get_logs() == []

@@ -10,7 +10,7 @@ from dash import Patch, no_update
 
 from dashboard import campaigns
 from dashboard.pages.active_learning import callbacks as al_page
-from dashboard.pages.active_learning import guide, render, summary
+from dashboard.pages.active_learning import config_form, guide, render, summary
 from dashboard.pages.active_learning.layout import ACTIONS
 
 pytestmark = pytest.mark.both_stores
@@ -151,3 +151,15 @@ def test_values_from_a_thousand_up_are_written_in_full_with_thousands_separators
     line = summary.summary_line(history, None, SUMMARY_CONFIG, "S/cm")
     assert line == "best 751 → 1,244 S/cm in 1 step"
     assert summary.number_text(0.01234) == "0.0123" and summary.number_text(-2500) == "-2,500"
+
+
+def test_a_chosen_target_sets_the_goal_its_name_suggests():
+    assert config_form.goal_for_target("loss", None) == "min"
+    assert config_form.goal_for_target("Instability index", None) == "min"
+    assert config_form.goal_for_target("yield", {"target": "loss", "goal": "min"}) == "max"
+
+
+def test_a_goal_remembered_for_the_target_is_restored_not_overridden():
+    remembered = config_form.remember_goal("max", "loss")  # the user chose to maximise a loss
+    assert config_form.goal_for_target("loss", remembered) == "max"
+    assert config_form.goal_for_target(None, remembered) is no_update

@@ -49,6 +49,18 @@ def register_callbacks(app: Dash) -> None:
         State("session-id", "data"),
     )(config_form.target_options)
     app.callback(
+        Output("al-goal", "value"),
+        Input("al-target", "value"),
+        State(config_form.GOAL_MEMORY, "data"),
+        prevent_initial_call=True,
+    )(config_form.goal_for_target)
+    app.callback(
+        Output(config_form.GOAL_MEMORY, "data"),
+        Input("al-goal", "value"),
+        State("al-target", "value"),
+        prevent_initial_call=True,
+    )(config_form.remember_goal)
+    app.callback(
         Output("al-acquisition-help", "children"),
         Output("al-param-box", "style"),
         Output("al-param-box", "children"),
