@@ -12,6 +12,7 @@ from dashboard import campaigns
 from dashboard.pages.active_learning import callbacks as al_page
 from dashboard.pages.active_learning import config_form, guide, render, summary
 from dashboard.pages.active_learning.layout import ACTIONS
+from tests.callbacks.test_campaign_file_download import upload
 
 pytestmark = pytest.mark.both_stores
 
@@ -163,3 +164,18 @@ def test_a_goal_remembered_for_the_target_is_restored_not_overridden():
     remembered = config_form.remember_goal("max", "loss")  # the user chose to maximise a loss
     assert config_form.goal_for_target("loss", remembered) == "max"
     assert config_form.goal_for_target(None, remembered) is no_update
+
+
+def test_after_a_failed_start_the_status_names_the_campaign_that_step_still_acts_on(
+    rt, sid, monkeypatch
+):
+    _small_campaign(sid)
+    tiny = "base,temperature,yield\n" + "".join(f"B{i % 2},{60 + i},{i}\n" for i in range(8))
+    key = upload(sid, tiny, "tiny.csv")
+    failed = (key, "yield", *CONTROLS[2:])  # 20 initial rows of 8
+    state, message = al_page.start_campaign(lambda _p: None, 1, sid, *failed)
+    assert state is no_update and message.color == "danger"
+    _trigger(monkeypatch, "al-state")
+    answer = dict(zip(NAMES, render.render({"redraw": "full"}, None, "mean", sid), strict=True))
+    assert "FreeSolv" in str(answer["al-status.children"][0])
+    assert "maximise expt" in str(answer["al-status.children"][0])

@@ -48,7 +48,10 @@ MAP = 2
 log = logging.getLogger(__name__)
 PARAM_SYMBOLS = {"kappa": "κ", "xi": "ξ"}
 HIDDEN = {"display": "none"}
+GOAL_WORDS = {"max": "maximise", "min": "minimise"}
 BADGE_HELP = {
+    "campaign": "The campaign that Step, Run, Play and Back act on: its dataset and target. The "
+    "settings below start a new one with Start.",
     "step": "Steps taken so far. The slider under the first plots shows an earlier one.",
     "measured": "Materials whose value is known: the random start plus every pick so far.",
     "candidates": "Materials not measured yet: the model chooses the next ones among these.",
@@ -88,14 +91,15 @@ def render(state, step, colour_by, sid):
         )
         _prepare_in_background(sid)
     label = view.config.target
-    unit = catalog.load(sid, view.config.dataset_id).units.get(label, "")
+    dataset = catalog.load(sid, view.config.dataset_id)
+    unit, dataset_title = dataset.units.get(label, ""), dataset.title
     history = view.history[: snap.step + 1]
     return (
         figures.parity(snap.mean, snap.std, snap.truth, snap.measured, picked, label),
         figures.ranked_candidates(snap.mean, snap.std, snap.score, view.utility, picked, label),
         pool_map,
         *((no_update, no_update) if moved else _history_plots(view, label)),
-        _status(view, view.history[snap.step]),
+        _status(view, view.history[snap.step], dataset_title),
         view.steps,
         snap.step,
         *suggestions.grid(view, sid),
@@ -160,13 +164,26 @@ def _badge(key: str, text: str, explanation: str) -> html.Span:
     )
 
 
-def _status(view: campaigns.View, record: dict) -> list:
-    """Badges of the step: where it is, how much is measured, and the record's metrics."""
+def _campaign_text(config, dataset_title: str) -> str:
+    """'FreeSolv: maximise expt', 'qm9: gap close to 1.4'."""
+    goal, target = config.goal, config.target
+    aim = (
+        f"{GOAL_WORDS[goal]} {target}"
+        if isinstance(goal, str)
+        else f"{target} close to {goal[1]:g}"
+    )
+    return f"{dataset_title}: {aim}"
+
+
+def _status(view: campaigns.View, record: dict, dataset_title: str) -> list:
+    """Badges of the step: which campaign, where it is, how much is measured, and the record's
+    metrics."""
     measured = view.snapshot.measured
     acquisition = view.snapshot.acquisition
     params = view.acquisition_params if acquisition == view.config.acquisition else {}
     shown = acquisition + "".join(f", {PARAM_SYMBOLS.get(k, k)} = {v:g}" for k, v in params.items())
     items = [
+        _badge("campaign", _campaign_text(view.config, dataset_title), BADGE_HELP["campaign"]),
         _badge("step", f"step {view.snapshot.step} of {view.steps}", BADGE_HELP["step"]),
         _badge("measured", f"{int(measured.sum()):,} measured", BADGE_HELP["measured"]),
         _badge("candidates", f"{int((~measured).sum()):,} candidates", BADGE_HELP["candidates"]),
