@@ -367,3 +367,21 @@ def test_the_goal_follows_the_target_and_a_goal_chosen_for_it_survives_a_reload(
     dash_duo.wait_for_contains_text("#al-target", "expt", timeout=10)
     until(lambda: goal(dash_duo) == "maximise", timeout=10)
     assert dash_duo.get_logs() == []
+
+
+def test_a_campaign_with_nothing_measured_yet_draws_valid_plots_and_says_why_they_are_empty(
+    dash_duo, app, tmp_path, screenshot
+):
+    """Nothing measured: the picks come from the initial design, there is no model, and the
+    plots say so instead of drawing NaN shapes (plotly logged '<rect> attribute height: NaN')."""
+    pending = (
+        ROUND1.split("\n", 1)[0]
+        + "\n"
+        + "".join(line.rsplit(",", 1)[0] + ",PENDING\n" for line in ROUND1.splitlines()[1:])
+    )
+    start_real_round1(dash_duo, app, tmp_path, pending)
+    dash_duo.wait_for_contains_text("#al-summary", "No value measured yet", timeout=30)
+    dash_duo.wait_for_contains_text("#al-map", "No model yet", timeout=30)
+    assert not dash_duo.find_elements("#al-map .colorbar")
+    screenshot("active-learning-nothing-measured")
+    assert dash_duo.get_logs() == []

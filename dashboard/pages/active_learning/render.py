@@ -81,7 +81,8 @@ def render(state, step, colour_by, sid):
         )
         return tuple(answer)
     moved = trigger == "al-slider"  # a past step: same pool, same history, same colour choice
-    if moved or (trigger == "al-state" and (state or {}).get("redraw") == "step"):
+    patched = moved or (trigger == "al-state" and (state or {}).get("redraw") == "step")
+    if patched and view.history[0].get("best_so_far") is not None:  # a model from the start
         pool_map = Patch()
         for path, value in figures.pool_map_changes(view.coords, colour, snap.measured, picked):
             _set(pool_map, path, value)
