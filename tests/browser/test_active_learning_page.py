@@ -98,7 +98,7 @@ def test_the_slider_shows_a_past_step_and_the_map_follows(dash_duo, app):
 def test_back_at_step_zero_explains_and_keeps_the_campaign(dash_duo, app):
     start_small_campaign(dash_duo, app)
     click(dash_duo, "#al-back")
-    dash_duo.wait_for_contains_text("#al-message", "already at step 0", timeout=20)
+    dash_duo.wait_for_contains_text("#al-message", "Already at step 0", timeout=20)
     assert "step 0 of 0" in status(dash_duo)
 
 

@@ -120,7 +120,9 @@ def test_the_guide_starts_the_demo_then_steps_it_stage_by_stage(rt, sid, monkeyp
 
 def test_random_search_needs_the_median_number_of_draws_to_hit_one_of_the_good_rows():
     truth = np.arange(100.0)  # the best 10 are >= 90
-    config = type("Config", (), {"goal": "max", "initial_size": 0, "batch_size": 1})
+    config = type(
+        "Config", (), {"goal": "max", "initial_size": 0, "batch_size": 1, "mode": "simulated"}
+    )
     # P(no good row among m draws) falls to 1/2 at m = 7 (0.9 * 0.899 * ... over 7 draws)
     assert summary.random_steps_needed(truth, 90.0, "max", 0, 1) == 7
     assert summary.random_steps_needed(truth, 90.0, "max", 5, 1) == 2
@@ -131,13 +133,16 @@ def test_random_search_needs_the_median_number_of_draws_to_hit_one_of_the_good_r
     )
 
 
-SUMMARY_CONFIG = type("Config", (), {"goal": "max", "initial_size": 50, "batch_size": 5})
+SUMMARY_CONFIG = type(
+    "Config", (), {"goal": "max", "initial_size": 50, "batch_size": 5, "mode": "real"}
+)
 
 
 def test_the_start_counts_the_rows_measured_then_not_the_initial_size():
     history = [{"best_so_far": 64.0, "added": [1725, 1726, 1727]}]  # a campaign file's 3 rows
     assert summary.summary_line(history, None, SUMMARY_CONFIG, "") == (
-        "Start: the best of the 3 first measurements is 64. Step to let the model choose."
+        "Start: the best of the 3 first measurements is 64. Measure the picks below, type their "
+        "values and press 'Enter these values and step'."
     )
 
 

@@ -8,10 +8,13 @@ import io
 import pandas as pd
 import pytest
 from dash import no_update
+from dash._callback_context import context_value
+from dash._utils import AttributeDict
 
 from dashboard import campaigns
 from dashboard.pages.active_learning import callbacks as al_page
-from dashboard.pages.active_learning import suggestions
+from dashboard.pages.active_learning import render, suggestions
+from dashboard.pages.active_learning.layout import ACTIONS
 from tests.callbacks.test_campaign_file_download import start_real_campaign, upload
 
 pytestmark = pytest.mark.both_stores
@@ -92,3 +95,25 @@ def test_values_typed_as_text_are_entered_as_numbers(rt, sid):
     assert message.children == "2 value(s) taken in."
     record = campaigns.view(sid).history[1]
     assert sorted(record["values"]) == [7.0, 42.5]
+
+
+def test_in_real_mode_only_the_table_steps_and_step_run_play_wait_for_it(rt, sid, monkeypatch):
+    started(sid)
+    monkeypatch.setattr(render.dash, "ctx", type("Ctx", (), {"triggered_id": "al-state"}))
+    names = [f"{o.component_id}.{o.component_property}" for o in render.OUTPUTS]
+    answer = dict(zip(names, render.render({"redraw": "full"}, None, "mean", sid), strict=True))
+    disabled = {name: answer[f"{name}.disabled"] for name in ACTIONS}
+    assert disabled == {
+        "al-step": True, "al-run": True, "al-play": True,
+        "al-back": False, "al-reset": False, "al-export": False,
+    }  # fmt: skip
+    assert answer["al-summary.children"].endswith("press 'Enter these values and step'.")
+
+
+def test_messages_of_the_page_are_sentences(rt, sid):
+    started(sid)
+    _state, message = al_page.enter_measurements(1, typed(sid), sid)
+    assert message.children == "Type a measured value in the column 'measured' first."
+    context_value.set(AttributeDict(triggered_inputs=[{"prop_id": "al-back.n_clicks"}]))
+    _state, message = al_page.act(None, 1, None, None, sid)
+    assert message.children == "Already at step 0: there is no step to take back."

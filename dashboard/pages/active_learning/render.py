@@ -48,6 +48,9 @@ MAP = 2
 log = logging.getLogger(__name__)
 PARAM_SYMBOLS = {"kappa": "κ", "xi": "ξ"}
 HIDDEN = {"display": "none"}
+STEPPING = ("al-step", "al-run", "al-play")
+"""Actions that step without measured values: disabled in real mode, where 'Enter these values
+and step' under the table steps with the values typed into it."""
 GOAL_WORDS = {"max": "maximise", "min": "minimise"}
 BADGE_HELP = {
     "campaign": "The campaign that Step, Run, Play and Back act on: its dataset and target. The "
@@ -108,7 +111,7 @@ def render(state, step, colour_by, sid):
         {} if view.config.mode == REAL and snap.step == view.steps else HIDDEN,
         {},
         summary_line(history, None if view.true_best is None else snap.truth, view.config, unit),
-        *(False,) * len(ACTIONS),
+        *(view.config.mode == REAL and name in STEPPING for name in ACTIONS),
     )
 
 

@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 
+from dashboard.engine.active_learning.config import REAL
 from dashboard.engine.active_learning.goals import Goal, utility
 
 
@@ -44,10 +45,10 @@ def summary_line(history: list[dict], truth: np.ndarray | None, config, unit: st
     steps = len(history) - 1
     suffix = f" {unit}" if unit else ""
     if first is None or last is None:
-        return "No value measured yet."
+        return f"No value measured yet. {_next_move(config)}"
     if steps == 0:
         start = _start(len(history[0]["added"]))
-        return f"Start: {start} is {number_text(first)}{suffix}. Step to let the model choose."
+        return f"Start: {start} is {number_text(first)}{suffix}. {_next_move(config)}"
     after = f"{steps} step{'s' * (steps > 1)}"
     if not _better(last, first, config.goal):
         best = f"{number_text(first)}{suffix}"
@@ -61,6 +62,13 @@ def summary_line(history: list[dict], truth: np.ndarray | None, config, unit: st
     elif needed == 0:
         line += "; random search would find one as good among its first rows (median)"
     return line
+
+
+def _next_move(config) -> str:
+    """What to do at the start: step (simulated), or measure the picks and enter them (real)."""
+    if config.mode == REAL:
+        return "Measure the picks below, type their values and press 'Enter these values and step'."
+    return "Step to let the model choose."
 
 
 def _start(measured: int) -> str:
