@@ -111,7 +111,7 @@ def _suggestions() -> list:
             rowData=[],
             columnDefs=[],
             getRowId="params.data.row",
-            defaultColDef={"flex": 1, "minWidth": 90},
+            defaultColDef={"resizable": True},
             dashGridOptions={"domLayout": "autoHeight", "tooltipShowDelay": 300},
             className="ag-theme-alpine",
         ),

@@ -64,7 +64,10 @@ def grid(view: campaigns.View, sid) -> tuple[list[dict], list[dict]]:
     if view.snapshot.step != view.steps:
         return [], []
     frame = table(view, sid, everything=False)
-    columns = [_column(str(c), hide=c == "row" and FILE_ROW in frame) for c in frame.columns]
+    columns = [
+        _column(str(c), _width(c, frame[c]), hide=c == "row" and FILE_ROW in frame)
+        for c in frame.columns
+    ]
     if view.config.mode == REAL:
         frame[MEASURED] = None
         columns.append(
@@ -73,6 +76,7 @@ def grid(view: campaigns.View, sid) -> tuple[list[dict], list[dict]]:
                 "headerName": "measured (type here)",
                 "headerTooltip": "Type the value you measured; rows left empty stay candidates.",
                 "editable": True,
+                "width": _width("measured (type here)", []),
                 "cellDataType": "text",  # kept as typed: '13,2' and 'n.d.' reach typed_values
                 "pinned": "right",
             }
@@ -105,11 +109,18 @@ def _row_name(row: dict) -> str:
     return f"Row {row[FILE_ROW]} in the file" if FILE_ROW in row else f"Row {row['row']}"
 
 
-def _column(name: str, hide: bool) -> dict:
+def _width(header: str, values) -> int:
+    """Pixels for a column to show its header and its longest value whole (NiCl2DME, not
+    NiCl2…), within 70–240: the table scrolls sideways when the columns need more."""
+    longest = max([len(str(header)), *(len(str(v)) for v in values)])
+    return min(240, max(70, 8 * longest + 36))
+
+
+def _column(name: str, width: int, hide: bool) -> dict:
     """A read-only column of the table; the row's column pinned on the left, with its meaning."""
-    column = {"field": name, "headerName": name, "hide": hide}
+    column = {"field": name, "headerName": name, "hide": hide, "width": width}
     if name in HEADER_HELP:
-        column.update(headerTooltip=HEADER_HELP[name], pinned="left", flex=0, width=110)
+        column.update(headerTooltip=HEADER_HELP[name], pinned="left")
     return column
 
 
