@@ -28,6 +28,16 @@ def reason(err: Exception) -> str:
     return err.args[0] if err.args and isinstance(err.args[0], str) else str(err)
 
 
-def error_alert(err: Exception, color: str = "danger") -> dbc.Alert:
-    """An exception's sentence as a dismissable alert, shown as text."""
-    return dbc.Alert(reason(err), color=color, dismissable=True)
+def as_sentence(text: str) -> str:
+    """`text` as a sentence: a capital first letter and a full stop (engine errors are written
+    as clauses: "already at step 0: there is no step to take back")."""
+    text = text.strip()
+    if not text:
+        return text
+    return text[0].upper() + text[1:] + ("" if text[-1] in ".!?" else ".")
+
+
+def error_alert(err: Exception, color: str = "danger", sentence: bool = False) -> dbc.Alert:
+    """An exception's sentence as a dismissable alert, shown as text (`sentence`: made one)."""
+    text = reason(err)
+    return dbc.Alert(as_sentence(text) if sentence else text, color=color, dismissable=True)

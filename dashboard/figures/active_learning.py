@@ -170,22 +170,28 @@ def pool_map(
     picks: np.ndarray,
 ) -> go.Figure:
     """The pool in two principal components of its features, coloured by a per-row value:
-    a fixed thinned subset of the pool, with the measured rows and the picks on top."""
+    a fixed thinned subset of the pool, with the measured rows and the picks on top. Before
+    there is a model (nothing measured) the values are NaN: one plain colour and a note then,
+    as a colour bar over NaN draws shapes of NaN size."""
     shown = thinned(np.arange(coords.shape[0]))
+    coloured = bool(np.isfinite(colour).any())
+    marker = {"size": 5, "opacity": 0.7, "color": COLORS["candidate"]}
+    if coloured:
+        marker.update(
+            color=f32(colour[shown]),
+            colorscale="Viridis",
+            colorbar={"title": {"text": colour_label}, "thickness": 12},
+        )
     fig = go.Figure()
     fig.add_scatter(
         x=f32(coords[shown, 0]),
         y=f32(coords[shown, 1]),
         mode="markers",
         name="pool" + (" (thinned)" if shown.size < coords.shape[0] else ""),
-        marker={
-            "color": f32(colour[shown]),
-            "colorscale": "Viridis",
-            "size": 5,
-            "opacity": 0.7,
-            "colorbar": {"title": {"text": colour_label}, "thickness": 12},
-        },
-        hovertemplate=f"{colour_label}: %{{marker.color:.3g}}<extra></extra>",
+        marker=marker,
+        hovertemplate=f"{colour_label}: %{{marker.color:.3g}}<extra></extra>"
+        if coloured
+        else "<extra></extra>",
     )
     for name, rows, color, symbol in (
         ("measured", np.flatnonzero(measured), COLORS["measured"], "x"),
@@ -199,7 +205,18 @@ def pool_map(
             marker={"color": color, "size": 9, "symbol": symbol},
             hoverinfo="skip",
         )
-    titled(fig, f"Pool map (PCA): {colour_label}", HEIGHT, "PC 1", "PC 2")
+    if not coloured:
+        fig.add_annotation(
+            text=f"No model yet, so no {colour_label}: measure a few candidates first.",
+            showarrow=False,
+            x=0.5,
+            y=1.0,
+            xref="paper",
+            yref="paper",
+            yanchor="bottom",
+        )
+    title = "Pool map (PCA)" + (f": {colour_label}" if coloured else "")
+    titled(fig, title, HEIGHT, "PC 1", "PC 2")
     return legend_below(fig)
 
 

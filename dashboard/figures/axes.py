@@ -72,3 +72,11 @@ def hline(y: float, place: tuple[str, str], color: str, dash: str, text: str) ->
         "yanchor": "top",
     }
     return shape, label
+
+
+def step_ticks(last_step: int) -> dict:
+    """A step axis's ticks: whole steps only (never 0.5, nor a step -1 around step 0), every
+    one up to ten steps, else plotly's own spacing written as whole numbers."""
+    if last_step <= 10:
+        return {"tick0": 0, "dtick": 1, "range": [-0.5, last_step + 0.5]}
+    return {"tickformat": "d"}

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from dashboard.figures.axes import hline, two_rows
+from dashboard.figures.axes import hline, step_ticks, two_rows
 from dashboard.figures.theme import COLORS, legend_below
 
 GAUSSIAN_1SIGMA, GAUSSIAN_2SIGMA = 0.683, 0.954
@@ -77,7 +77,7 @@ def best_so_far(
         layout.update(shapes=[shape], annotations=[note])
     layout["yaxis"]["title"] = f"best {label}"
     layout["yaxis2"].update(title=f"top-{k} recall" if k else "recall", range=[-0.02, 1.02])
-    layout["xaxis2"]["title"] = "step"
+    layout["xaxis2"].update(title="step", **step_ticks(len(best) - 1))
     layout.update(title="Best so far and top-k recall", height=420)
     return legend_below(go.Figure(data=traces, layout=layout))
 
@@ -116,9 +116,9 @@ def model_quality(history: list[dict]) -> go.Figure:
         shapes.append(shape)
         notes.append(note)
     layout["yaxis"]["title"] = "R²"
-    layout["yaxis2"]["title"] = "MAE"
-    layout["yaxis3"].update(title="share", range=[0, 1.02])
-    layout["xaxis2"]["title"] = "step"
+    layout["yaxis2"].update(title="MAE", tickformat=".3~g")
+    layout["yaxis3"].update(title="share", range=[0, 1.02], tickformat=".0%")
+    layout["xaxis2"].update(title="step", **step_ticks(max(steps, default=0)))
     layout.update(
         shapes=shapes, annotations=notes, title="Model quality and calibration", height=460
     )

@@ -10,8 +10,9 @@ from dash import Patch, no_update
 
 from dashboard import campaigns
 from dashboard.pages.active_learning import callbacks as al_page
-from dashboard.pages.active_learning import guide, render, summary
+from dashboard.pages.active_learning import config_form, guide, render, summary
 from dashboard.pages.active_learning.layout import ACTIONS
+from tests.callbacks.test_campaign_file_download import upload
 
 pytestmark = pytest.mark.both_stores
 
@@ -119,7 +120,9 @@ def test_the_guide_starts_the_demo_then_steps_it_stage_by_stage(rt, sid, monkeyp
 
 def test_random_search_needs_the_median_number_of_draws_to_hit_one_of_the_good_rows():
     truth = np.arange(100.0)  # the best 10 are >= 90
-    config = type("Config", (), {"goal": "max", "initial_size": 0, "batch_size": 1})
+    config = type(
+        "Config", (), {"goal": "max", "initial_size": 0, "batch_size": 1, "mode": "simulated"}
+    )
     # P(no good row among m draws) falls to 1/2 at m = 7 (0.9 * 0.899 * ... over 7 draws)
     assert summary.random_steps_needed(truth, 90.0, "max", 0, 1) == 7
     assert summary.random_steps_needed(truth, 90.0, "max", 5, 1) == 2
@@ -128,3 +131,56 @@ def test_random_search_needs_the_median_number_of_draws_to_hit_one_of_the_good_r
     assert summary.summary_line(history, truth, config, "eV") == (
         "best 50 → 90 eV in 1 step; random search would need ≈ 7 steps (median)"
     )
+
+
+SUMMARY_CONFIG = type(
+    "Config", (), {"goal": "max", "initial_size": 50, "batch_size": 5, "mode": "real"}
+)
+
+
+def test_the_start_counts_the_rows_measured_then_not_the_initial_size():
+    history = [{"best_so_far": 64.0, "added": [1725, 1726, 1727]}]  # a campaign file's 3 rows
+    assert summary.summary_line(history, None, SUMMARY_CONFIG, "") == (
+        "Start: the best of the 3 first measurements is 64. Measure the picks below, type their "
+        "values and press 'Enter these values and step'."
+    )
+
+
+def test_a_best_that_did_not_improve_is_said_in_words_not_as_zero_steps_of_random_search():
+    history = [{"best_so_far": 751.0, "added": [0]}, {"best_so_far": 751.0}]
+    line = summary.summary_line(history, np.arange(1000.0), SUMMARY_CONFIG, "S/cm")
+    assert line == "No better value in 1 step: the best is still 751 S/cm, measured at the start."
+
+
+def test_values_from_a_thousand_up_are_written_in_full_with_thousands_separators():
+    history = [{"best_so_far": 751.0, "added": [0]}, {"best_so_far": 1244.3}]
+    line = summary.summary_line(history, None, SUMMARY_CONFIG, "S/cm")
+    assert line == "best 751 → 1,244 S/cm in 1 step"
+    assert summary.number_text(0.01234) == "0.0123" and summary.number_text(-2500) == "-2,500"
+
+
+def test_a_chosen_target_sets_the_goal_its_name_suggests():
+    assert config_form.goal_for_target("loss", None) == "min"
+    assert config_form.goal_for_target("Instability index", None) == "min"
+    assert config_form.goal_for_target("yield", {"target": "loss", "goal": "min"}) == "max"
+
+
+def test_a_goal_remembered_for_the_target_is_restored_not_overridden():
+    remembered = config_form.remember_goal("max", "loss")  # the user chose to maximise a loss
+    assert config_form.goal_for_target("loss", remembered) == "max"
+    assert config_form.goal_for_target(None, remembered) is no_update
+
+
+def test_after_a_failed_start_the_status_names_the_campaign_that_step_still_acts_on(
+    rt, sid, monkeypatch
+):
+    _small_campaign(sid)
+    tiny = "base,temperature,yield\n" + "".join(f"B{i % 2},{60 + i},{i}\n" for i in range(8))
+    key = upload(sid, tiny, "tiny.csv")
+    failed = (key, "yield", *CONTROLS[2:])  # 20 initial rows of 8
+    state, message = al_page.start_campaign(lambda _p: None, 1, sid, *failed)
+    assert state is no_update and message.color == "danger"
+    _trigger(monkeypatch, "al-state")
+    answer = dict(zip(NAMES, render.render({"redraw": "full"}, None, "mean", sid), strict=True))
+    assert "FreeSolv" in str(answer["al-status.children"][0])
+    assert "maximise expt" in str(answer["al-status.children"][0])

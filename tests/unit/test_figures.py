@@ -140,3 +140,21 @@ def test_legends_sit_under_the_axis_titles_and_titles_under_the_tool_bar():
     register_template()
     title = pio.templates["mi"].layout.title
     assert title.yref == "container" and title.pad.t >= 30 and title.automargin
+
+
+def test_a_pool_map_before_any_model_has_no_colour_bar_of_nan_and_says_why():
+    coords = np.arange(20.0).reshape(10, 2)
+    picks = np.zeros(10, dtype=bool)
+    picks[:3] = True
+    fig = al.pool_map(coords, np.full(10, np.nan), "predicted mean", np.zeros(10, bool), picks)
+    pool = fig.data[0]
+    assert pool.marker.colorbar.title.text is None and isinstance(pool.marker.color, str)
+    assert fig.layout.title.text == "Pool map (PCA)"
+    assert "No model yet" in fig.layout.annotations[0].text
+
+
+def test_model_quality_counts_whole_steps_and_rounds_its_error_ticks():
+    history = [{"step": s, "r2": 0.1 * s, "mae": 14.635 - s / 7} for s in range(3)]
+    fig = campaign_history.model_quality(history)
+    assert fig.layout.xaxis2.dtick == 1 and fig.layout.xaxis2.tick0 == 0
+    assert fig.layout.yaxis2.tickformat == ".3~g"

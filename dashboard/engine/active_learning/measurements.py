@@ -89,11 +89,21 @@ def measurements_from(
                 f"rows {first_row[row]} and {number} are the same candidate ({_labels(values[:-1])});"
                 " keep one of them, or their mean"
             )
-        value = _number(values[-1])
-        if not np.isfinite(value):
-            raise ValueError(f"{where}: {_not_a_number(target, values[-1])}")
-        found[row], first_row[row] = float(value), number
+        try:
+            found[row] = read_result(target, values[-1])
+        except ValueError as err:
+            raise ValueError(f"{where}: {err}") from None
+        first_row[row] = number
     return found
+
+
+def read_result(target: str, value: object) -> float:
+    """A measured value of `target` as a finite float, from a number or its text; ValueError
+    saying why it is none, with the fix when it is a number written with a decimal comma."""
+    number = _number(value)
+    if not np.isfinite(number):
+        raise ValueError(_not_a_number(target, value))
+    return number
 
 
 def _left_out_row(

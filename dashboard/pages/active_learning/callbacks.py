@@ -49,6 +49,18 @@ def register_callbacks(app: Dash) -> None:
         State("session-id", "data"),
     )(config_form.target_options)
     app.callback(
+        Output("al-goal", "value"),
+        Input("al-target", "value"),
+        State(config_form.GOAL_MEMORY, "data"),
+        prevent_initial_call=True,
+    )(config_form.goal_for_target)
+    app.callback(
+        Output(config_form.GOAL_MEMORY, "data"),
+        Input("al-goal", "value"),
+        State("al-target", "value"),
+        prevent_initial_call=True,
+    )(config_form.remember_goal)
+    app.callback(
         Output("al-acquisition-help", "children"),
         Output("al-param-box", "style"),
         Output("al-param-box", "children"),
@@ -143,7 +155,7 @@ def start_campaign(set_progress, _clicks, sid, *controls):
     try:
         campaign = start(set_progress, sid, config_form.build_config(*controls))
     except (ValueError, KeyError, SessionError, StorageError) as err:
-        return no_update, error_alert(err)
+        return no_update, error_alert(err, sentence=True)
     note = f"Started: {campaign.pool_rows.size:,} candidates, model {campaign.model_name}."
     return changed("full"), dbc.Alert(note, color="success", duration=5000)
 
@@ -168,7 +180,7 @@ def run_steps(set_progress, _clicks, n, sid):
                 (int(100 * (done + 1) / n), f"step {campaign.step_index} ({done + 1} of {n})")
             )
     except (ValueError, KeyError, SessionError, StorageError) as err:
-        return changed("step"), error_alert(err)
+        return changed("step"), error_alert(err, sentence=True)
     return changed("step"), None
 
 
@@ -194,7 +206,7 @@ def act(_step, _back, _reset, _tick, sid):
             with timing.phase("save"):
                 campaigns.save(sid, campaign)
     except (ValueError, KeyError, SessionError, StorageError) as err:
-        return no_update, error_alert(err)
+        return no_update, error_alert(err, sentence=True)
     timing.send()
     return changed("step"), None
 
@@ -207,20 +219,16 @@ def toggle_play(_clicks, disabled: bool):
 
 def enter_measurements(_clicks, rows: list[dict] | None, sid):
     """Real mode: take the values typed into the suggestions table, then step."""
-    values = {
-        int(r["row"]): r["measured"] for r in rows or [] if r.get("measured") not in (None, "")
-    }
     store = runtime.current().store
     try:
-        if not values:
-            raise ValueError("Type at least one measured value in the table first.")
         with store.lock(store.require(sid)):
             campaign = campaigns.load(sid)
+            values = suggestions.typed_values(rows, campaign.config.target)
             campaign.add_measurements(values)
             campaign.step()
             campaigns.save(sid, campaign)
     except (ValueError, KeyError, SessionError, StorageError) as err:
-        return no_update, error_alert(err)
+        return no_update, error_alert(err, sentence=True)
     return changed("step"), dbc.Alert(
         f"{len(values)} value(s) taken in.", color="success", duration=4000
     )
@@ -258,7 +266,7 @@ def import_campaign(contents: str | None, filename: str | None, sid):
             campaign = campaigns.load(sid, document if isinstance(document, dict) else [])
             campaigns.save(sid, campaign, new=True)
     except (ValueError, KeyError, binascii.Error, SessionError, StorageError) as err:
-        return no_update, error_alert(err)
+        return no_update, error_alert(err, sentence=True)
     return changed("full"), dbc.Alert(
         f"Imported: step {campaign.step_index}.", color="success", duration=4000
     )

@@ -10,10 +10,12 @@ from components.fields import labelled
 from dashboard import catalog
 from dashboard.engine.active_learning.acquisition import PARAMETERS
 from dashboard.engine.active_learning.config import CampaignConfig
+from dashboard.engine.active_learning.goals import default_goal
 from dashboard.pages.active_learning.controls import ACQUISITIONS
 from dashboard.store import SessionError
 
 DEFAULT_DATASET = catalog.BUILTIN + "qm9"
+GOALS = ("max", "min", "value")
 PARAM_LABELS = {"xi": "ξ (margin)", "kappa": "κ (weight of σ)", "tol": "tolerance (target units)"}
 # The form's controls, in the order `build_config` takes their values.
 FORM_IDS = (
@@ -52,6 +54,29 @@ def target_options(key: str | None, sid: str | None):
     ]
     preferred = "lumo" if "lumo" in dataset.target_columns else dataset.target_columns[0]
     return options, preferred
+
+
+GOAL_MEMORY = "al-goal-remembered"
+"""A store in the browser's local storage: the last goal chosen and the target it was for."""
+
+
+def goal_for_target(target: str | None, remembered: dict | None):
+    """The goal for a newly chosen target: the one remembered for it (chosen by the user or
+    restored before this page load), else the target's default (min for 'loss', 'Instability
+    index'; max for a yield)."""
+    if not target:
+        return no_update
+    remembered = remembered or {}
+    if remembered.get("target") == target and remembered.get("goal") in GOALS:
+        return remembered["goal"]
+    return default_goal(target)
+
+
+def remember_goal(goal: str | None, target: str | None):
+    """Keep the goal with its target, so that a reload or a return to this target keeps it."""
+    if not target or goal not in GOALS:
+        return no_update
+    return {"target": target, "goal": goal}
 
 
 def acquisition_help(name: str):

@@ -10,6 +10,7 @@ from dash import dcc, html
 from components import remembered_choice
 from components.explained_graph import GRAPH_CONFIG, explained_graph
 from components.job_progress import JobProgress
+from dashboard.pages.active_learning.config_form import GOAL_MEMORY
 from dashboard.pages.active_learning.controls import campaign_controls
 from dashboard.pages.active_learning.guide import guide_card
 
@@ -109,8 +110,9 @@ def _suggestions() -> list:
             id="al-suggestions-grid",
             rowData=[],
             columnDefs=[],
-            defaultColDef={"flex": 1, "minWidth": 90},
-            dashGridOptions={"domLayout": "autoHeight"},
+            getRowId="params.data.row",
+            defaultColDef={"resizable": True},
+            dashGridOptions={"domLayout": "autoHeight", "tooltipShowDelay": 300},
             className="ag-theme-alpine",
         ),
         html.Span(
@@ -209,6 +211,7 @@ def layout(guided: str | None = None, **_query) -> html.Div:
             guide_card(autostart=guided == "1"),
             dcc.Store(id="al-state"),
             remembered_choice.memory("al-dataset"),
+            dcc.Store(id=GOAL_MEMORY, storage_type="local"),
             dcc.Download(id="al-download"),
             _buttons(),
             JobProgress("al-start", detail=True),

@@ -24,7 +24,7 @@ from dashboard.figures import campaign_history
 from dashboard.pages.active_learning import suggestions
 from dashboard.pages.active_learning.controls import ACQUISITIONS
 from dashboard.pages.active_learning.layout import ACTIONS, COLOUR_BY
-from dashboard.pages.active_learning.summary import summary_line
+from dashboard.pages.active_learning.summary import number_text, summary_line
 from dashboard.store import SessionError, StorageError
 
 OUTPUTS = [
@@ -48,7 +48,13 @@ MAP = 2
 log = logging.getLogger(__name__)
 PARAM_SYMBOLS = {"kappa": "κ", "xi": "ξ"}
 HIDDEN = {"display": "none"}
+STEPPING = ("al-step", "al-run", "al-play")
+"""Actions that step without measured values: disabled in real mode, where 'Enter these values
+and step' under the table steps with the values typed into it."""
+GOAL_WORDS = {"max": "maximise", "min": "minimise"}
 BADGE_HELP = {
+    "campaign": "The campaign that Step, Run, Play and Back act on: its dataset and target. The "
+    "settings below start a new one with Start.",
     "step": "Steps taken so far. The slider under the first plots shows an earlier one.",
     "measured": "Materials whose value is known: the random start plus every pick so far.",
     "candidates": "Materials not measured yet: the model chooses the next ones among these.",
@@ -78,7 +84,8 @@ def render(state, step, colour_by, sid):
         )
         return tuple(answer)
     moved = trigger == "al-slider"  # a past step: same pool, same history, same colour choice
-    if moved or (trigger == "al-state" and (state or {}).get("redraw") == "step"):
+    patched = moved or (trigger == "al-state" and (state or {}).get("redraw") == "step")
+    if patched and view.history[0].get("best_so_far") is not None:  # a model from the start
         pool_map = Patch()
         for path, value in figures.pool_map_changes(view.coords, colour, snap.measured, picked):
             _set(pool_map, path, value)
@@ -88,22 +95,23 @@ def render(state, step, colour_by, sid):
         )
         _prepare_in_background(sid)
     label = view.config.target
-    unit = catalog.load(sid, view.config.dataset_id).units.get(label, "")
+    dataset = catalog.load(sid, view.config.dataset_id)
+    unit, dataset_title = dataset.units.get(label, ""), dataset.title
     history = view.history[: snap.step + 1]
     return (
         figures.parity(snap.mean, snap.std, snap.truth, snap.measured, picked, label),
         figures.ranked_candidates(snap.mean, snap.std, snap.score, view.utility, picked, label),
         pool_map,
         *((no_update, no_update) if moved else _history_plots(view, label)),
-        _status(view, view.history[snap.step]),
+        _status(view, view.history[snap.step], dataset_title),
         view.steps,
         snap.step,
         *suggestions.grid(view, sid),
-        suggestions.help_text(view),
+        suggestions.help_text(view, sid),
         {} if view.config.mode == REAL and snap.step == view.steps else HIDDEN,
         {},
         summary_line(history, None if view.true_best is None else snap.truth, view.config, unit),
-        *(False,) * len(ACTIONS),
+        *(view.config.mode == REAL and name in STEPPING for name in ACTIONS),
     )
 
 
@@ -160,13 +168,26 @@ def _badge(key: str, text: str, explanation: str) -> html.Span:
     )
 
 
-def _status(view: campaigns.View, record: dict) -> list:
-    """Badges of the step: where it is, how much is measured, and the record's metrics."""
+def _campaign_text(config, dataset_title: str) -> str:
+    """'FreeSolv: maximise expt', 'qm9: gap close to 1.4'."""
+    goal, target = config.goal, config.target
+    aim = (
+        f"{GOAL_WORDS[goal]} {target}"
+        if isinstance(goal, str)
+        else f"{target} close to {goal[1]:g}"
+    )
+    return f"{dataset_title}: {aim}"
+
+
+def _status(view: campaigns.View, record: dict, dataset_title: str) -> list:
+    """Badges of the step: which campaign, where it is, how much is measured, and the record's
+    metrics."""
     measured = view.snapshot.measured
     acquisition = view.snapshot.acquisition
     params = view.acquisition_params if acquisition == view.config.acquisition else {}
     shown = acquisition + "".join(f", {PARAM_SYMBOLS.get(k, k)} = {v:g}" for k, v in params.items())
     items = [
+        _badge("campaign", _campaign_text(view.config, dataset_title), BADGE_HELP["campaign"]),
         _badge("step", f"step {view.snapshot.step} of {view.steps}", BADGE_HELP["step"]),
         _badge("measured", f"{int(measured.sum()):,} measured", BADGE_HELP["measured"]),
         _badge("candidates", f"{int((~measured).sum()):,} candidates", BADGE_HELP["candidates"]),
@@ -178,7 +199,7 @@ def _status(view: campaigns.View, record: dict) -> list:
     ]
     if record.get("best_so_far") is not None:
         items.append(
-            _badge("best", f"best so far: {record['best_so_far']:.4g}", BADGE_HELP["best"])
+            _badge("best", f"best so far: {number_text(record['best_so_far'])}", BADGE_HELP["best"])
         )
     if record.get("top_k_recall") is not None:
         k = view.config.top_k

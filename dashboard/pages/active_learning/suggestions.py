@@ -1,4 +1,5 @@
-"""The "Next to measure" table: the current step's picks with their predictions, as rows or CSV."""
+"""The "Next to measure" table: the current step's picks with their inputs (what to run) and
+predictions, as rows or CSV."""
 
 from __future__ import annotations
 
@@ -8,23 +9,45 @@ from dash import no_update
 
 from dashboard import campaigns, catalog, runtime
 from dashboard.engine.active_learning.config import REAL
+from dashboard.engine.active_learning.descriptors import descriptor_columns
+from dashboard.engine.active_learning.measurements import read_result
+from dashboard.engine.data.dataset import Dataset
 from dashboard.engine.data.export import to_safe_csv
 from dashboard.store import SessionError
 
 FILE_ROW = "row in file"
-"""An upload's picks also name their row in the user's file (1-based, as the Data page's notes
-and a spreadsheet count); the dataset row stays the key that measured values are entered by."""
+"""An upload's picks also name their row in the user's file (1 = the first row under the column
+names); the dataset row stays the key that measured values are entered by."""
+HEADER_HELP = {
+    FILE_ROW: "The row in your file, counting data rows from the first row under the column "
+    "names as 1; a spreadsheet, which counts the names' row too, shows row N as N + 1.",
+    "row": "The row of the dataset, counting from 0.",
+}
+MEASURED = "measured"
+MAX_SETTINGS = 8
+"""Numeric settings shown in the table at most (all of them are in the CSV)."""
 
 
-def table(view: campaigns.View, sid) -> pd.DataFrame:
-    """The step's picks: dataset row (and for an upload the row in its file), id and structure,
-    predicted mean, σ and score (to three significant figures: EI and PI may be tiny), best
-    first."""
+def inputs(dataset: Dataset) -> tuple[list[str], list[str], list[str]]:
+    """The inputs beside each pick: structures, labels and up to MAX_SETTINGS numeric settings
+    for the table; then for the CSV only, so that the table stays readable, the other settings
+    and the descriptors that follow from a label (EDBO+'s 22 of each ligand)."""
+    labels = [*dataset.structure_columns, *dataset.categorical_columns]
+    described = descriptor_columns(dataset.frame, labels, dataset.feature_columns)
+    settings = [c for c in dataset.feature_columns if c not in described]
+    return labels + settings[:MAX_SETTINGS], settings[MAX_SETTINGS:], described
+
+
+def table(view: campaigns.View, sid, everything: bool = True) -> pd.DataFrame:
+    """The step's picks: dataset row (and for an upload the row in its file), id, inputs
+    (`everything`: also those `inputs` keeps for the CSV), predicted mean, σ and score (to three
+    significant figures: EI and PI may be tiny), best first."""
     dataset = catalog.load(sid, view.config.dataset_id)
     positions = np.flatnonzero(view.picked)
     rows = view.pool_rows[positions]
-    shown = [c for c in (dataset.id_column, dataset.structure_column) if c]
-    frame = dataset.frame.iloc[rows][shown].copy()
+    shown, more, described = inputs(dataset)
+    columns = [dataset.id_column, *shown, *((*more, *described) if everything else ())]
+    frame = dataset.frame.iloc[rows][[c for c in columns if c]].copy()
     frame.insert(0, "row", rows)
     in_file = _file_rows(view.config.dataset_id, sid)
     if in_file is not None:
@@ -36,41 +59,99 @@ def table(view: campaigns.View, sid) -> pd.DataFrame:
 
 
 def grid(view: campaigns.View, sid) -> tuple[list[dict], list[dict]]:
-    """Rows and columns of the suggestions table (empty while reviewing a past step)."""
+    """Rows and columns of the suggestions table (empty while reviewing a past step): the row
+    pinned on the left, in real mode the measured value to type pinned on the right."""
     if view.snapshot.step != view.steps:
         return [], []
-    frame = table(view, sid)
+    frame = table(view, sid, everything=False)
     columns = [
-        {"field": str(c), "headerName": str(c), "hide": c == "row" and FILE_ROW in frame}
+        _column(str(c), _width(c, frame[c]), hide=c == "row" and FILE_ROW in frame)
         for c in frame.columns
     ]
     if view.config.mode == REAL:
-        frame["measured"] = None
+        frame[MEASURED] = None
         columns.append(
             {
-                "field": "measured",
+                "field": MEASURED,
                 "headerName": "measured (type here)",
+                "headerTooltip": "Type the value you measured; rows left empty stay candidates.",
                 "editable": True,
-                "cellDataType": "number",
+                "width": _width("measured (type here)", []),
+                "cellDataType": "text",  # kept as typed: '13,2' and 'n.d.' reach typed_values
+                "pinned": "right",
             }
         )
     return frame.astype(object).where(frame.notna(), None).to_dict("records"), columns
 
 
-def help_text(view: campaigns.View) -> str:
-    """What to do with the table: measure (real mode), step (simulated), or go to the last step."""
+def typed_values(rows: list[dict] | None, target: str) -> dict[int, float]:
+    """{dataset row: value} of the values typed into the column 'measured', read as the
+    command line reads results (a lone decimal comma refused with its fix); ValueError naming
+    every row whose text is not a number, so that nothing typed vanishes unnoticed."""
+    values, problems = {}, []
+    for row in rows or []:
+        written = row.get(MEASURED)
+        if written is None or str(written).strip() == "":
+            continue
+        try:
+            values[int(row["row"])] = read_result(target, written)
+        except ValueError as err:
+            problems.append(f"{_row_name(row)}: {err}.")
+    if problems:
+        raise ValueError(" ".join([*problems, "Nothing was entered: correct it and enter again."]))
+    if not values:
+        raise ValueError("Type a measured value in the column 'measured' first.")
+    return values
+
+
+def _row_name(row: dict) -> str:
+    """How the table names a row to its user: by its row in the file when it has one."""
+    return f"Row {row[FILE_ROW]} in the file" if FILE_ROW in row else f"Row {row['row']}"
+
+
+def _width(header: str, values) -> int:
+    """Pixels for a column to show its header and its longest value whole (NiCl2DME, not
+    NiCl2…), within 70–240: the table scrolls sideways when the columns need more."""
+    longest = max([len(str(header)), *(len(str(v)) for v in values)])
+    return min(240, max(70, 8 * longest + 36))
+
+
+def _column(name: str, width: int, hide: bool) -> dict:
+    """A read-only column of the table; the row's column pinned on the left, with its meaning."""
+    column = {"field": name, "headerName": name, "hide": hide, "width": width}
+    if name in HEADER_HELP:
+        column.update(headerTooltip=HEADER_HELP[name], pinned="left")
+    return column
+
+
+def help_text(view: campaigns.View, sid) -> str:
+    """What to do with the table: measure (real mode), step (simulated), or go to the last step;
+    and where the inputs it leaves out are."""
     if view.snapshot.step != view.steps:
         return "Reviewing a past step: move the slider to the end to see the current picks."
     if view.config.mode == REAL:
-        return (
-            "Measure these, type the values in the last column and press the button; rows "
-            "you leave empty stay candidates."
+        text = (
+            "Measure these, type the values in the column 'measured' and press 'Enter these "
+            "values and step'; rows you leave empty stay candidates."
         )
-    return "Step reveals these rows' known values; in real mode you would measure them."
+    else:
+        text = "Step reveals these rows' known values; in real mode you would measure them."
+    _shown, more, described = inputs(catalog.load(sid, view.config.dataset_id))
+    if described:
+        text += f" The CSV download adds {_count(described, 'descriptor')} of the labels shown"
+        text += f" and {_count(more, 'more setting')}." if more else "."
+    elif more:
+        text += f" The CSV download adds {_count(more, 'more setting')}."
+    return text
+
+
+def _count(columns: list[str], noun: str) -> str:
+    """'22 descriptors', '1 more setting'."""
+    return f"{len(columns)} {noun}{'s' * (len(columns) != 1)}"
 
 
 def download(_clicks, sid):
-    """The current picks as CSV (a callback: the 'Download suggestions' button)."""
+    """The current picks with every input as CSV (a callback: the 'Download suggestions' button)."""
     try:
         view = campaigns.view(sid)
         frame = table(view, sid)

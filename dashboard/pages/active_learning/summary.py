@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 
+from dashboard.engine.active_learning.config import REAL
 from dashboard.engine.active_learning.goals import Goal, utility
 
 
@@ -31,30 +32,56 @@ def random_steps_needed(
     return max(0, math.ceil((median - initial) / batch))
 
 
-def _number(value: float) -> str:
-    return f"{value:.3g}"
+def number_text(value: float) -> str:
+    """A value as a person reads it: 1,244 (not 1.24e+03) from a thousand up, else three
+    significant figures (751, 2.46, 0.0123)."""
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
 
 
 def summary_line(history: list[dict], truth: np.ndarray | None, config, unit: str) -> str:
     """'best 2.46 → 2.86 eV in 10 steps; random search would need ≈ 31 steps' for the step
-    shown (the last record of `history`)."""
+    shown (the last record of `history`); at the start, the best of the rows measured then."""
     first, last = history[0].get("best_so_far"), history[-1].get("best_so_far")
     steps = len(history) - 1
     suffix = f" {unit}" if unit else ""
     if first is None or last is None:
-        return "No value measured yet."
+        return f"No value measured yet. {_next_move(config)}"
     if steps == 0:
-        return (
-            f"Start: the best of the {config.initial_size} first measurements is "
-            f"{_number(first)}{suffix}. Step to let the model choose."
-        )
-    line = f"best {_number(first)} → {_number(last)}{suffix} in {steps} step{'s' * (steps > 1)}"
+        start = _start(len(history[0]["added"]))
+        return f"Start: {start} is {number_text(first)}{suffix}. {_next_move(config)}"
+    after = f"{steps} step{'s' * (steps > 1)}"
+    if not _better(last, first, config.goal):
+        best = f"{number_text(first)}{suffix}"
+        return f"No better value in {after}: the best is still {best}, measured at the start."
+    line = f"best {number_text(first)} → {number_text(last)}{suffix} in {after}"
     if truth is None:
         return line
     needed = random_steps_needed(truth, last, config.goal, config.initial_size, config.batch_size)
-    if needed is not None:
+    if needed:
         line += f"; random search would need ≈ {needed} step{'s' * (needed != 1)} (median)"
+    elif needed == 0:
+        line += "; random search would find one as good among its first rows (median)"
     return line
+
+
+def _next_move(config) -> str:
+    """What to do at the start: step (simulated), or measure the picks and enter them (real)."""
+    if config.mode == REAL:
+        return "Measure the picks below, type their values and press 'Enter these values and step'."
+    return "Step to let the model choose."
+
+
+def _start(measured: int) -> str:
+    """What the start's best is the best of: the rows measured before the first step."""
+    if measured == 1:
+        return "the one measurement so far"
+    return f"the best of the {measured:,} first measurements"
+
+
+def _better(value: float, than: float, goal) -> bool:
+    """Whether `value` is better than `than` under the goal."""
+    scores = utility(np.asarray([value, than]), goal)
+    return bool(scores[0] > scores[1])
 
 
 def stage_note(stage: int, stages: int, history: list[dict], line: str, unit: str) -> str:
@@ -80,7 +107,8 @@ def stage_note(stage: int, stages: int, history: list[dict], line: str, unit: st
     if stage == 1:
         before, after = start.get("mae"), record.get("mae")
         if before is not None and after is not None and after < 0.97 * before:
-            change = f"fell from {_number(before)} to {_number(after)}{unit}: each pick taught it"
+            fell = f"{number_text(before)} to {number_text(after)}{unit}"
+            change = f"fell from {fell}: each pick taught it"
         else:
             moved = "rose" if before and after and after > 1.03 * before else "hardly moved"
             change = (
@@ -95,7 +123,7 @@ def stage_note(stage: int, stages: int, history: list[dict], line: str, unit: st
 
 
 def _ratio(value: float | None) -> str:
-    return "?" if value is None else _number(value)
+    return "?" if value is None else number_text(value)
 
 
 def _share(value: float | None) -> str:
