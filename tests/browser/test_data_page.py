@@ -119,6 +119,22 @@ def test_another_sheet_of_a_workbook_is_chosen_on_the_page(dash_duo, app, tmp_pa
     assert dash_duo.get_logs() == []
 
 
+def test_a_long_file_name_and_many_inputs_wrap_at_phone_width(dash_duo, app, screenshot):
+    campaign = ARYLATION.with_name("edboplus_campaign_round1_pending.csv")
+    if not campaign.is_file():
+        pytest.skip(f"needs {campaign} (the shared reaction data)")
+    open_data_page(dash_duo, app)
+    upload(dash_duo, campaign)
+    dash_duo.wait_for_contains_text("#data-headline", "categorical: Ligand", timeout=60)
+    dash_duo.driver.set_window_size(390, 844)
+    time.sleep(0.5)
+    wide = dash_duo.driver.execute_script(
+        "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    screenshot("data-phone-long-name")
+    assert wide[0] <= wide[1], f"the page scrolls sideways: {wide}"
+
+
 def test_a_bad_upload_lists_problems_and_keeps_the_earlier_data(
     dash_duo, app, tmp_path, screenshot
 ):

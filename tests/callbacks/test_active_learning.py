@@ -79,7 +79,7 @@ def test_a_step_patches_the_map_and_a_colour_change_redraws_the_map_alone(rt, si
     assert isinstance(step["al-map.figure"], Patch)
     assert not any(step[f"{name}.disabled"] for name in ACTIONS)
     assert (
-        step["al-summary.children"].startswith("best ")
+        step["al-summary.children"].startswith("Best ")
         and "in 1 step" in step["al-summary.children"]
     )
     _trigger(monkeypatch, "al-map-colour")
@@ -129,7 +129,11 @@ def test_random_search_needs_the_median_number_of_draws_to_hit_one_of_the_good_r
     assert summary.random_steps_needed(truth, 200.0, "max", 0, 1) is None
     history = [{"best_so_far": 50.0}, {"best_so_far": 90.0}]
     assert summary.summary_line(history, truth, config, "eV") == (
-        "best 50 → 90 eV in 1 step; random search would need ≈ 7 steps (median)"
+        "Best 50 → 90 eV in 1 step; random search would need ≈ 7 steps (median)."
+    )
+    early = type("Config", (), {**vars(config), "initial_size": 50})
+    assert summary.summary_line(history, truth, early, "eV").endswith(
+        "random search would find one as good among its first 50 random rows (median)."
     )
 
 
@@ -155,7 +159,7 @@ def test_a_best_that_did_not_improve_is_said_in_words_not_as_zero_steps_of_rando
 def test_values_from_a_thousand_up_are_written_in_full_with_thousands_separators():
     history = [{"best_so_far": 751.0, "added": [0]}, {"best_so_far": 1244.3}]
     line = summary.summary_line(history, None, SUMMARY_CONFIG, "S/cm")
-    assert line == "best 751 → 1,244 S/cm in 1 step"
+    assert line == "Best 751 → 1,244 S/cm in 1 step."
     assert summary.number_text(0.01234) == "0.0123" and summary.number_text(-2500) == "-2,500"
 
 

@@ -39,7 +39,7 @@ def number_text(value: float) -> str:
 
 
 def summary_line(history: list[dict], truth: np.ndarray | None, config, unit: str) -> str:
-    """'best 2.46 → 2.86 eV in 10 steps; random search would need ≈ 31 steps' for the step
+    """'Best 2.46 → 2.86 eV in 10 steps; random search would need ≈ 31 steps.' for the step
     shown (the last record of `history`); at the start, the best of the rows measured then."""
     first, last = history[0].get("best_so_far"), history[-1].get("best_so_far")
     steps = len(history) - 1
@@ -53,15 +53,16 @@ def summary_line(history: list[dict], truth: np.ndarray | None, config, unit: st
     if not _better(last, first, config.goal):
         best = f"{number_text(first)}{suffix}"
         return f"No better value in {after}: the best is still {best}, measured at the start."
-    line = f"best {number_text(first)} → {number_text(last)}{suffix} in {after}"
+    line = f"Best {number_text(first)} → {number_text(last)}{suffix} in {after}"
     if truth is None:
-        return line
+        return line + "."
     needed = random_steps_needed(truth, last, config.goal, config.initial_size, config.batch_size)
     if needed:
         line += f"; random search would need ≈ {needed} step{'s' * (needed != 1)} (median)"
     elif needed == 0:
-        line += "; random search would find one as good among its first rows (median)"
-    return line
+        first_rows = f"{config.initial_size:,} random row{'s' * (config.initial_size != 1)}"
+        line += f"; random search would find one as good among its first {first_rows} (median)"
+    return line + "."
 
 
 def _next_move(config) -> str:
@@ -119,7 +120,7 @@ def stage_note(stage: int, stages: int, history: list[dict], line: str, unit: st
             f"first picks. The model's error on the molecules it has not seen (MAE) {change}. "
             "In the parity plot the measured points (orange) gather at the top right."
         )
-    return head + f"best found against random search: {line}."
+    return head + f"best found against random search. {line}"
 
 
 def _ratio(value: float | None) -> str:

@@ -21,7 +21,7 @@ def headline(dataset: Dataset) -> list:
         "targets: " + (", ".join(facts["targets"]) or "none"),
         f"{facts['missing_cells']:,} missing cells",
     ]
-    badges = [dbc.Badge(text, color="secondary", className="me-2 fw-normal") for text in texts]
+    badges = [dbc.Badge(text, color="secondary", className="me-2 mb-1 fw-normal") for text in texts]
     return [html.H2(dataset.title, className="h4"), *badges]
 
 

@@ -188,7 +188,10 @@ def train(
     except (ValueError, KeyError, SessionError, StorageError) as err:
         return no_update, error_alert(err)
     if from_cache:
-        note = f"Read from the cache in {result.seconds:.1f} s: these models were trained before."
+        note = (
+            f"Read from the cache in {result.seconds:.1f} s: trained earlier, by a run or "
+            "right after one (the page then trains the other target models)."
+        )
     else:
         note = f"Trained in {result.seconds:.1f} s" + (
             " (source model from the cache)." if result.source_cached else "."
