@@ -156,8 +156,8 @@ def start_campaign(set_progress, _clicks, sid, *controls):
         campaign = start(set_progress, sid, config_form.build_config(*controls))
     except (ValueError, KeyError, SessionError, StorageError) as err:
         return no_update, error_alert(err, sentence=True)
-    left = campaign.pool_rows.size - len(campaign.measured_rows)
-    note = f"Started: {left:,} candidates, model {campaign.model_name}."
+    pool, left = campaign.pool_rows.size, campaign.pool_rows.size - len(campaign.measured_rows)
+    note = f"Started: {pool:,} rows, {left:,} not measured yet; model {campaign.model_name}."
     return changed("full"), dbc.Alert(note, color="success", duration=5000)
 
 
