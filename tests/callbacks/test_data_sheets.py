@@ -73,8 +73,19 @@ def test_the_page_job_reports_its_progress_and_adds_the_sheet(rt, sid):
     assert "8 rows" in text_of(message) and refresh["select"].startswith("upload:")
 
 
-def test_no_picker_for_a_workbook_of_one_sheet_a_csv_or_a_built_in(rt, sid):
+def test_no_picker_for_a_workbook_of_one_sheet_a_csv_or_a_built_in(rt, sid, monkeypatch):
     single = upload_workbook(sid, xlsx_bytes({"gaps": [("formula", "gap (eV)"), *GAPS]}))
     assert sheet_choices(single, sid) == ([], None, HIDDEN)
+    url = (
+        "data:text/csv;base64,"
+        + base64.b64encode(b"formula,gap\nNaCl,8.5\nKCl,8.4\nMgO,7.8\nSi,1.1\nZnO,3.4\n").decode()
+    )
+    _message, key = receive_upload(url, "gaps.csv", sid)
+
+    def unread(*_args):
+        raise AssertionError("a CSV upload's bytes were read to look for sheets")
+
+    monkeypatch.setattr(type(rt.store), "load_original", unread)
+    assert sheet_choices("upload:" + key, sid) == ([], None, HIDDEN)
     assert sheet_choices("builtin:expt-gap", sid) == ([], None, HIDDEN)
     assert read_sheet("gaps", "builtin:expt-gap", sid) == (no_update, no_update)

@@ -16,7 +16,13 @@ from dashboard.jobs import reports_failures
 from dashboard.pages.data.download import download, download_note
 from dashboard.pages.data.grid import GRID_BLOCK, dataset_grid, records
 from dashboard.pages.data.overview import headline, summary_figures
-from dashboard.pages.data.roles import ROLE_FIELDS, apply_role_edits, notes_alert, stored_notes
+from dashboard.pages.data.roles import (
+    ROLE_FIELDS,
+    apply_role_edits,
+    notes_alert,
+    own_meta,
+    stored_notes,
+)
 from dashboard.pages.data.sheets import read_sheet, sheet_choices, sheet_request
 from dashboard.pages.data.upload import receive_upload
 from dashboard.store import SessionError
@@ -239,7 +245,6 @@ def _own_title(key: str | None, sid: str | None) -> str | None:
     if not (isinstance(key, str) and key.startswith(catalog.UPLOAD)):
         return None
     try:
-        meta = runtime.current().store.dataset_meta(sid, key.removeprefix(catalog.UPLOAD))
+        return own_meta(sid, key).get("title")
     except (ValueError, SessionError):
         return None
-    return meta.get("title")

@@ -16,9 +16,10 @@ import numpy as np
 import pandas as pd
 from dash import no_update
 
-from dashboard import catalog, runtime
+from dashboard import catalog
 from dashboard.engine.data.dataset import Dataset
 from dashboard.engine.data.export import to_safe_csv
+from dashboard.pages.data.roles import own_meta
 from dashboard.store import SessionError
 
 EXACT_INTEGERS = 2**53
@@ -29,7 +30,7 @@ def download(_clicks, key: str, sid: str):
     """The chosen dataset's rows in use as CSV (a callback: the 'Download CSV' button)."""
     try:
         dataset = catalog.load(sid, key)
-        meta = _meta(key, sid)
+        meta = own_meta(sid, key)
     except (KeyError, ValueError, SessionError):
         return no_update
     return {
@@ -42,7 +43,7 @@ def download(_clicks, key: str, sid: str):
 def download_note(key: str, dataset: Dataset, sid: str | None) -> str:
     """What the download holds: the rows in use, and how many of the file's were left out."""
     try:
-        meta = _meta(key, sid)
+        meta = own_meta(sid, key)
     except (KeyError, ValueError, SessionError):
         meta = {}
     in_file = int(meta.get("file_rows", dataset.rows))
@@ -83,13 +84,6 @@ def _whole(values: pd.Series) -> bool:
         and (np.abs(filled) < EXACT_INTEGERS).all()
         and (filled == np.round(filled)).all()
     )
-
-
-def _meta(key: str, sid: str | None) -> dict:
-    """The stored summary of one of the session's datasets ({} for the others)."""
-    if not key.startswith(catalog.UPLOAD):
-        return {}
-    return runtime.current().store.dataset_meta(sid, key.removeprefix(catalog.UPLOAD))
 
 
 def _tidy(name: str) -> str:

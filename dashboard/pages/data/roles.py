@@ -119,7 +119,7 @@ def apply_role_edits(
     try:
         dataset = catalog.load(sid, key)
         own = key.startswith(catalog.UPLOAD)
-        meta = store.dataset_meta(sid, key.removeprefix(catalog.UPLOAD)) if own else {}
+        meta = own_meta(sid, key)
         roles = Roles(**chosen, units=dict(dataset.units), unused=dict(meta.get("unused", {})))
         table = _editable_table(store, sid, key, dataset) if own else _table_of(dataset)
         result = apply_roles(Table(table, dataset.title), roles, dataset.id, edited=True)
@@ -184,13 +184,18 @@ def notes_alert(notes: list[str]) -> dbc.Alert | None:
     return problem_alert(NOTES_TITLE, [{"message": n} for n in notes], color="warning")
 
 
+def own_meta(sid: str | None, key: str) -> dict:
+    """The stored summary of one of the session's own datasets (file name, sheet, rows, notes);
+    {} for built-ins and keys the session does not have."""
+    if not key.startswith(catalog.UPLOAD):
+        return {}
+    return runtime.current().store.dataset_meta(sid, key.removeprefix(catalog.UPLOAD))
+
+
 def stored_notes(sid: str | None, key: str) -> list[str]:
     """The notes kept with one of the session's datasets ([] for built-ins and older uploads)."""
-    if not key.startswith(catalog.UPLOAD):
-        return []
-    store = runtime.current().store
     try:
-        return list(store.dataset_meta(sid, key.removeprefix(catalog.UPLOAD)).get("notes", []))
+        return list(own_meta(sid, key).get("notes", []))
     except SessionError:
         return []
 

@@ -5,6 +5,7 @@ upload's kept bytes and added as a dataset of its own (the one read first stays)
 from __future__ import annotations
 
 import time
+from pathlib import PurePosixPath
 
 import dash_bootstrap_components as dbc
 from dash import no_update
@@ -12,7 +13,8 @@ from dash import no_update
 from components.problems import problem_alert
 from dashboard import catalog, runtime
 from dashboard.engine.data.upload import UploadLimits, parse_upload, sheet_names
-from dashboard.pages.data.roles import saved_meta
+from dashboard.engine.data.upload.sniff import EXTENSIONS
+from dashboard.pages.data.roles import own_meta, saved_meta
 from dashboard.pages.data.upload import added_alert
 from dashboard.store import SessionError, StorageError, UploadedFile
 
@@ -98,14 +100,15 @@ def _workbook(key: str | None, sid: str | None) -> tuple[UploadedFile, dict, lis
     if not (isinstance(key, str) and key.startswith(catalog.UPLOAD)):
         return None
     rt = runtime.current()
-    own_key = key.removeprefix(catalog.UPLOAD)
     try:
-        meta = rt.store.dataset_meta(sid, own_key)
-        uploaded = rt.store.load_original(sid, own_key)
+        meta = own_meta(sid, key)
+        filename = str(meta.get("filename") or "")
+        if EXTENSIONS.get(PurePosixPath(filename.lower()).suffix, "xlsx") != "xlsx":
+            return None  # named .csv or .parquet, it was read as one: no sheets to offer
+        uploaded = rt.store.load_original(sid, key.removeprefix(catalog.UPLOAD))
     except (SessionError, ValueError):
         return None
     if uploaded is None:
         return None
-    filename = str(meta.get("filename") or "")
     sheets = sheet_names(uploaded.content, filename, UploadLimits.from_settings(rt.settings))
     return (uploaded, meta, sheets) if len(sheets) > 1 else None
