@@ -115,7 +115,8 @@ class CampaignFile:
         written = [_text(row[column]) for row in self.raw.rows]
         commas = any(re.fullmatch(DECIMAL_COMMA, cell.strip()) for cell in written)
         points = any("." in cell for cell in written)
-        if commas and not points if commas or points else self.raw.decimal_comma:
+        comma = (commas and not points) if (commas or points) else self.raw.decimal_comma
+        if comma:
             return lambda value: number_text(value).replace(".", ",")
         return number_text
 

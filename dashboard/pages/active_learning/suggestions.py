@@ -13,6 +13,7 @@ from dashboard.engine.active_learning.descriptors import descriptor_columns
 from dashboard.engine.active_learning.measurements import read_result
 from dashboard.engine.data.dataset import Dataset
 from dashboard.engine.data.export import to_safe_csv
+from dashboard.engine.wording import counted
 from dashboard.store import SessionError
 
 FILE_ROW = "row in file"
@@ -138,16 +139,11 @@ def help_text(view: campaigns.View, sid) -> str:
         text = "Step reveals these rows' known values; in real mode you would measure them."
     _shown, more, described = inputs(catalog.load(sid, view.config.dataset_id))
     if described:
-        text += f" The CSV download adds {_count(described, 'descriptor')} of the labels shown"
-        text += f" and {_count(more, 'more setting')}." if more else "."
+        text += f" The CSV download adds {counted(len(described), 'descriptor')} of the labels"
+        text += f" shown and {counted(len(more), 'more setting')}." if more else " shown."
     elif more:
-        text += f" The CSV download adds {_count(more, 'more setting')}."
+        text += f" The CSV download adds {counted(len(more), 'more setting')}."
     return text
-
-
-def _count(columns: list[str], noun: str) -> str:
-    """'22 descriptors', '1 more setting'."""
-    return f"{len(columns)} {noun}{'s' * (len(columns) != 1)}"
 
 
 def download(_clicks, sid):

@@ -9,6 +9,7 @@ import numpy as np
 
 from dashboard.engine.active_learning.config import REAL
 from dashboard.engine.active_learning.goals import Goal, utility
+from dashboard.engine.wording import counted
 
 
 def random_steps_needed(
@@ -49,7 +50,7 @@ def summary_line(history: list[dict], truth: np.ndarray | None, config, unit: st
     if steps == 0:
         start = _start(len(history[0]["added"]))
         return f"Start: {start} is {number_text(first)}{suffix}. {_next_move(config)}"
-    after = f"{steps} step{'s' * (steps > 1)}"
+    after = counted(steps, "step")
     if not _better(last, first, config.goal):
         best = f"{number_text(first)}{suffix}"
         return f"No better value in {after}: the best is still {best}, measured at the start."
@@ -58,9 +59,9 @@ def summary_line(history: list[dict], truth: np.ndarray | None, config, unit: st
         return line + "."
     needed = random_steps_needed(truth, last, config.goal, config.initial_size, config.batch_size)
     if needed:
-        line += f"; random search would need ≈ {needed} step{'s' * (needed != 1)} (median)"
+        line += f"; random search would need ≈ {counted(needed, 'step')} (median)"
     elif needed == 0:
-        first_rows = f"{config.initial_size:,} random row{'s' * (config.initial_size != 1)}"
+        first_rows = counted(config.initial_size, "random row")
         line += f"; random search would find one as good among its first {first_rows} (median)"
     return line + "."
 
