@@ -15,6 +15,7 @@ from pathlib import Path
 
 from dashboard.cli.campaign_options import (
     ALL_STEPS,
+    GOAL_HELP,
     config_from_args,
     dataset_and_notes,
     load_dataset,
@@ -75,8 +76,7 @@ def register(commands: argparse._SubParsersAction, bench: argparse._SubParsersAc
     add_role_arguments(parser)
     parser.add_argument(
         "--goal",
-        help="max, min or value:V (default: min when the target's name says lower is better, "
-        "as loss, cost, error or instability do; else max)",
+        help=GOAL_HELP,
     )
     parser.add_argument("--model", default="auto", choices=["auto", *ALIASES, *MODELS])
     parser.add_argument(
@@ -113,8 +113,7 @@ def register(commands: argparse._SubParsersAction, bench: argparse._SubParsersAc
     )
     bench_parser.add_argument(
         "--goal",
-        help="max, min or value:V (default: min when the target's name says lower is better, "
-        "as loss, cost, error or instability do; else max)",
+        help=GOAL_HELP,
     )
     bench_parser.add_argument("--seeds", default="0-9", help="e.g. 0-9 or 0,3,5 (default 0-9)")
     bench_parser.add_argument(
@@ -201,8 +200,9 @@ def run_bench(args: argparse.Namespace) -> int:
         print(f"bench al: {err}", file=sys.stderr)
         return 2
     data: dict[str, CampaignData] = {}
+    goal = args.goal or default_goal(args.target)
     print(
-        f"active learning on {dataset.id}, target {args.target}, goal {args.goal or default_goal(args.target)}: "
+        f"active learning on {dataset.id}, target {args.target}, goal {goal}: "
         f"{args.init} initial, {args.batch} per step, {args.steps} steps, top-{args.top_k} "
         f"recall; seeds {args.seeds}; wall-clock seconds (shared machines make them noisy)"
     )

@@ -22,6 +22,11 @@ from dashboard.engine.data.upload import UploadLimits, UploadResult
 from dashboard.settings import Settings
 
 ALL_STEPS = "all"
+GOAL_HELP = (
+    "max, min or value:V (default: min when the target's name says lower is better, as loss, "
+    "cost, error or instability do; else max)"
+)
+"""The --goal option's help, for every command that has one (see `config_from_args`)."""
 
 
 def config_from_args(args: argparse.Namespace, dataset_id: str, **overrides) -> CampaignConfig:

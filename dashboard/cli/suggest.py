@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.cli.campaign_options import config_from_args, load_upload
+from dashboard.cli.campaign_options import GOAL_HELP, config_from_args, load_upload
 from dashboard.cli.check import add_role_arguments, roles_from_args
 from dashboard.engine.active_learning.campaign import Campaign
 from dashboard.engine.active_learning.campaign_file import PRIORITY_COLUMN, CampaignFile
@@ -40,8 +40,7 @@ def register(commands: argparse._SubParsersAction, bench: argparse._SubParsersAc
     parser.add_argument("--target", required=True, help="the column to optimise")
     parser.add_argument(
         "--goal",
-        help="max, min or value:V (default: min when the target's name says lower is better, "
-        "as loss, cost, error or instability do; else max)",
+        help=GOAL_HELP,
     )
     parser.add_argument("--model", default="auto")
     parser.add_argument("--batch", type=int, default=5, help="experiments to suggest (default 5)")
