@@ -3,6 +3,7 @@ run), its row in the file explained, and the values typed into it, on both state
 
 from __future__ import annotations
 
+import csv
 import io
 
 import pandas as pd
@@ -29,6 +30,12 @@ EDBO_LIKE = "Ligand,Solvent,Concentration,HOMO,Dipole,yield\n" + "".join(
     )
 )
 """An EDBO+-style campaign file: a ligand with its descriptors, a solvent and a concentration."""
+LOADINGS = [round(0.1 + i / 7, 15) for i in range(12)]
+WHOLE_AND_FINE = "Ligand,Temperature,Loading,yield\n" + "".join(
+    f"L{i % 3},{221 + 5 * i},{loading!r},{40 + i if i % 4 == 0 else 'PENDING'}\n"
+    for i, loading in enumerate(LOADINGS)
+)
+"""Whole-number temperatures (221, not 221.0) and loadings to the last digit."""
 
 
 def started(sid) -> campaigns.View:
@@ -51,6 +58,16 @@ def test_the_table_names_what_to_run_and_the_csv_adds_the_ligands_descriptors(rt
     csv = pd.read_csv(io.StringIO(download["content"]))
     assert list(csv.columns)[2:7] == ["Ligand", "Solvent", "Concentration", "HOMO", "Dipole"]
     assert all(csv["HOMO"] == [LIGANDS[ligand][0] for ligand in csv["Ligand"]])
+
+
+def test_the_csv_writes_whole_numbers_as_integers_and_other_numbers_in_full(rt, sid):
+    start_real_campaign(sid, upload(sid, WHOLE_AND_FINE, "whole_and_fine.csv"))
+    text = suggestions.download(1, sid)["content"]
+    header, *rows = csv.reader(io.StringIO(text, newline=""))
+    temperatures = [row[header.index("Temperature")] for row in rows]
+    loadings = [row[header.index("Loading")] for row in rows]
+    assert rows and all(t.isdigit() and 221 <= int(t) <= 276 for t in temperatures)
+    assert set(loadings) <= {repr(loading) for loading in LOADINGS}
 
 
 def test_the_row_in_file_says_a_spreadsheet_shows_it_one_lower(rt, sid):

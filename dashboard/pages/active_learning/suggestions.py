@@ -12,7 +12,7 @@ from dashboard.engine.active_learning.config import REAL
 from dashboard.engine.active_learning.descriptors import descriptor_columns
 from dashboard.engine.active_learning.measurements import read_result
 from dashboard.engine.data.dataset import Dataset
-from dashboard.engine.data.export import to_safe_csv
+from dashboard.engine.data.export import to_safe_csv, whole_numbers
 from dashboard.engine.wording import counted
 from dashboard.store import SessionError
 
@@ -147,13 +147,18 @@ def help_text(view: campaigns.View, sid) -> str:
 
 
 def download(_clicks, sid):
-    """The current picks with every input as CSV (a callback: the 'Download suggestions' button)."""
+    """The current picks with every input as CSV, whole numbers as integers (221, not 221.0) and
+    other numbers in full (a callback: the 'Download suggestions' button)."""
     try:
         view = campaigns.view(sid)
         frame = table(view, sid)
     except (ValueError, KeyError, SessionError):
         return no_update
-    return {"content": to_safe_csv(frame), "filename": "suggestions.csv", "type": "text/csv"}
+    return {
+        "content": to_safe_csv(whole_numbers(frame)),
+        "filename": "suggestions.csv",
+        "type": "text/csv",
+    }
 
 
 def _file_rows(key: str, sid) -> np.ndarray | None:

@@ -12,18 +12,13 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
-import numpy as np
-import pandas as pd
 from dash import no_update
 
 from dashboard import catalog
 from dashboard.engine.data.dataset import Dataset
-from dashboard.engine.data.export import to_safe_csv
+from dashboard.engine.data.export import to_safe_csv, whole_numbers
 from dashboard.pages.data.roles import own_meta
 from dashboard.store import SessionError
-
-EXACT_INTEGERS = 2**53
-"""Whole numbers up to this size are exact in a float, so they are written as integers."""
 
 
 def download(_clicks, key: str, sid: str):
@@ -64,26 +59,6 @@ def file_name(dataset: Dataset, meta: dict, own: bool) -> str:
     stem = PurePosixPath(str(meta.get("filename") or dataset.id)).stem
     sheet = f"-{meta['sheet']}" if meta.get("sheet") else ""
     return f"{_tidy(stem + sheet)}-checked.csv"
-
-
-def whole_numbers(frame: pd.DataFrame) -> pd.DataFrame:
-    """`frame` with each numeric column of whole numbers as integers (105, not 105.0); empty
-    cells stay empty and other numbers are untouched (written in full by `to_safe_csv`)."""
-    whole = [column for column in frame.columns if _whole(frame[column])]
-    return frame.astype({column: "Int64" for column in whole}) if whole else frame
-
-
-def _whole(values: pd.Series) -> bool:
-    """A float column whose filled cells are all exact whole numbers."""
-    if not pd.api.types.is_float_dtype(values):
-        return False
-    filled = values.dropna().to_numpy()
-    return bool(
-        filled.size
-        and np.isfinite(filled).all()
-        and (np.abs(filled) < EXACT_INTEGERS).all()
-        and (filled == np.round(filled)).all()
-    )
 
 
 def _tidy(name: str) -> str:
