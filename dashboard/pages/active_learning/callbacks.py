@@ -158,7 +158,7 @@ def start_campaign(set_progress, _clicks, sid, *controls):
         return no_update, error_alert(err, sentence=True)
     pool, left = campaign.pool_rows.size, campaign.pool_rows.size - len(campaign.measured_rows)
     note = f"Started: {pool:,} rows, {left:,} not measured yet; model {campaign.model_name}."
-    return changed("full"), dbc.Alert(note, color="success", duration=5000)
+    return changed("full"), dbc.Alert(note, color="success", dismissable=True)
 
 
 @reports_failures(message_output=1, outputs=2)
@@ -231,7 +231,7 @@ def enter_measurements(_clicks, rows: list[dict] | None, sid):
     except (ValueError, KeyError, SessionError, StorageError) as err:
         return no_update, error_alert(err, sentence=True)
     return changed("step"), dbc.Alert(
-        f"{len(values)} value(s) taken in.", color="success", duration=4000
+        f"{len(values)} value(s) taken in.", color="success", dismissable=True
     )
 
 
@@ -269,5 +269,5 @@ def import_campaign(contents: str | None, filename: str | None, sid):
     except (ValueError, KeyError, binascii.Error, SessionError, StorageError) as err:
         return no_update, error_alert(err, sentence=True)
     return changed("full"), dbc.Alert(
-        f"Imported: step {campaign.step_index}.", color="success", duration=4000
+        f"Imported: step {campaign.step_index}.", color="success", dismissable=True
     )

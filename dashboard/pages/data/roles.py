@@ -134,7 +134,7 @@ def apply_role_edits(
     saved = f"Roles saved: {result.dataset.rows:,} rows used."
     notes = notes_alert([w.message for w in result.warnings])
     refresh = {"select": catalog.UPLOAD + new_key, "t": time.time()}
-    return dbc.Alert(saved, color="success", duration=5000), notes, refresh
+    return dbc.Alert(saved, color="success", dismissable=True), notes, refresh
 
 
 def _save(

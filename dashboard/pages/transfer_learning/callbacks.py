@@ -197,7 +197,7 @@ def train(
             " (source model from the cache)." if result.source_cached else "."
         )
     state = dict(seconds=result.seconds, curve="on" in (curve or []), key=document["key"], run=run)
-    return state, dbc.Alert(note, color="success", duration=5000)
+    return state, dbc.Alert(note, color="success", dismissable=True)
 
 
 @reports_failures(message_output=1, outputs=2, heavy=False)
