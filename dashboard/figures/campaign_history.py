@@ -9,9 +9,11 @@ import numpy as np
 import plotly.graph_objects as go
 
 from dashboard.figures.axes import hline, step_ticks, two_rows
-from dashboard.figures.theme import COLORS, legend_below
+from dashboard.figures.theme import COLORS, legend_below, note_figure
 
 GAUSSIAN_1SIGMA, GAUSSIAN_2SIGMA = 0.683, 0.954
+BEST_TITLE, BEST_HEIGHT = "Best so far and top-k recall", 420
+"""The best-so-far plot's, its note's too, so that nothing below it moves once it draws."""
 
 
 def best_so_far(
@@ -23,7 +25,14 @@ def best_so_far(
     k: int | None,
     label: str,
 ) -> go.Figure:
-    """Best value found and top-k recall per step, against random search (10th–90th percentile)."""
+    """Best value found and top-k recall per step, against random search (10th–90th percentile);
+    with nothing measured yet, a note saying so (empty axes would look broken)."""
+    if all(value is None for value in best):
+        return note_figure(
+            BEST_TITLE,
+            "Nothing measured yet: measure a few candidates first.",
+            height=BEST_HEIGHT,
+        )
     steps = np.arange(len(best))
     layout, places = two_rows(top_share=0.55)
     traces = []
@@ -78,7 +87,7 @@ def best_so_far(
     layout["yaxis"]["title"] = f"best {label}"
     layout["yaxis2"].update(title=f"top-{k} recall" if k else "recall", range=[-0.02, 1.02])
     layout["xaxis2"].update(title="step", **step_ticks(len(best) - 1))
-    layout.update(title="Best so far and top-k recall", height=420)
+    layout.update(title=BEST_TITLE, height=BEST_HEIGHT)
     return legend_below(go.Figure(data=traces, layout=layout))
 
 

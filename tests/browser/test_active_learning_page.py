@@ -384,6 +384,7 @@ def test_a_campaign_with_nothing_measured_yet_draws_valid_plots_and_says_why_the
     start_real_round1(dash_duo, app, tmp_path, pending)
     dash_duo.wait_for_contains_text("#al-summary", "No value measured yet", timeout=30)
     dash_duo.wait_for_contains_text("#al-map", "No model yet", timeout=30)
+    dash_duo.wait_for_contains_text("#al-best", "Nothing measured yet", timeout=30)
     assert not dash_duo.find_elements("#al-map .colorbar")
     screenshot("active-learning-nothing-measured")
     assert dash_duo.get_logs() == []

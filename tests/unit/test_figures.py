@@ -153,6 +153,12 @@ def test_a_pool_map_before_any_model_has_no_colour_bar_of_nan_and_says_why():
     assert "No model yet" in fig.layout.annotations[0].text
 
 
+def test_best_so_far_with_nothing_measured_yet_says_why_it_is_empty():
+    fig = campaign_history.best_so_far([None], [None], None, None, None, 10, "yield")
+    assert fig.layout.title.text == "Best so far and top-k recall" and not fig.data
+    assert fig.layout.annotations[0].text == "Nothing measured yet: measure a few candidates first."
+
+
 def test_model_quality_counts_whole_steps_and_rounds_its_error_ticks():
     history = [{"step": s, "r2": 0.1 * s, "mae": 14.635 - s / 7} for s in range(3)]
     fig = campaign_history.model_quality(history)
