@@ -6,6 +6,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components import remembered_choice
+from components.fields import labelled
 from components.job_progress import JobProgress
 from dashboard import runtime
 from dashboard.pages.data.roles import roles_form
@@ -76,11 +77,10 @@ def _picker_card() -> dbc.Card:
                 remembered_choice.memory("data-picker"),
                 html.Div(
                     [
-                        dbc.Label("Sheet of the workbook", html_for="data-sheet", className="mb-1"),
-                        dbc.Select(id="data-sheet", size="sm"),
-                        html.Div(
+                        labelled(  # not dbc.Select: it always adds an empty first option
+                            "Sheet of the workbook",
+                            dcc.Dropdown(id="data-sheet", clearable=False, searchable=False),
                             "Another sheet is added as a dataset of its own.",
-                            className="mi-explain",
                         ),
                         JobProgress("data-sheet"),
                     ],
