@@ -37,7 +37,7 @@ def as_sentence(text: str) -> str:
     return text[0].upper() + text[1:] + ("" if text[-1] in ".!?" else ".")
 
 
-def error_alert(err: Exception, color: str = "danger", sentence: bool = False) -> dbc.Alert:
-    """An exception's sentence as a dismissable alert, shown as text (`sentence`: made one)."""
-    text = reason(err)
-    return dbc.Alert(as_sentence(text) if sentence else text, color=color, dismissable=True)
+def error_alert(err: Exception, color: str = "danger") -> dbc.Alert:
+    """An exception's message as a dismissable alert, shown as text and made a sentence, so that
+    every page shows an engine error the same way."""
+    return dbc.Alert(as_sentence(reason(err)), color=color, dismissable=True)

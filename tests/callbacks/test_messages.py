@@ -1,5 +1,7 @@
 """The messages every page shows follow one rule: a success stays until the user dismisses it or
-the next message replaces it (one that vanished after 4-5 s went unread by whoever looked away)."""
+the next message replaces it (one that vanished after 4-5 s went unread by whoever looked away),
+and an engine error, raised as a clause ("this session has no dataset 'gone'"), is shown as a
+sentence on every page."""
 
 from __future__ import annotations
 
@@ -16,6 +18,8 @@ from tests.callbacks.test_active_learning_suggestions import started, typed
 from tests.callbacks.test_job_slots import in_callback
 
 FREESOLV = catalog.BUILTIN + "freesolv"
+GONE = catalog.UPLOAD + "gone"
+GONE_SENTENCE = "This session has no dataset 'gone'."
 
 
 def stays(message) -> bool:
@@ -55,3 +59,19 @@ def test_data_roles_saved_message_stays(rt, sid):
         1, ["smiles"], "smiles", [], ["calc"], ["expt"], "name", FREESOLV, sid
     )
     assert message.children.startswith("Roles saved") and stays(message)
+
+
+def test_transfer_learning_shows_an_engine_error_as_a_sentence(rt, sid):
+    in_callback(sid)
+    _state, message = tl_page.train(
+        lambda _p: None, 1, sid, GONE, "calc", FREESOLV, "expt", "lv", "et-median", 0.1, []
+    )
+    assert message.color == "danger" and message.children == GONE_SENTENCE
+
+
+def test_data_page_shows_engine_errors_as_sentences(rt, sid):
+    headline = data_page.show_dataset(GONE, sid)[0]
+    roles, _notes, _refresh = data_page.apply_role_edits(
+        1, [], "none", [], [], ["expt"], None, GONE, sid
+    )
+    assert headline.children == GONE_SENTENCE and roles.children == GONE_SENTENCE

@@ -155,7 +155,7 @@ def start_campaign(set_progress, _clicks, sid, *controls):
     try:
         campaign = start(set_progress, sid, config_form.build_config(*controls))
     except (ValueError, KeyError, SessionError, StorageError) as err:
-        return no_update, error_alert(err, sentence=True)
+        return no_update, error_alert(err)
     pool, left = campaign.pool_rows.size, campaign.pool_rows.size - len(campaign.measured_rows)
     note = f"Started: {pool:,} rows, {left:,} not measured yet; model {campaign.model_name}."
     return changed("full"), dbc.Alert(note, color="success", dismissable=True)
@@ -181,7 +181,7 @@ def run_steps(set_progress, _clicks, n, sid):
                 (int(100 * (done + 1) / n), f"step {campaign.step_index} ({done + 1} of {n})")
             )
     except (ValueError, KeyError, SessionError, StorageError) as err:
-        return changed("step"), error_alert(err, sentence=True)
+        return changed("step"), error_alert(err)
     return changed("step"), None
 
 
@@ -207,7 +207,7 @@ def act(_step, _back, _reset, _tick, sid):
             with timing.phase("save"):
                 campaigns.save(sid, campaign)
     except (ValueError, KeyError, SessionError, StorageError) as err:
-        return no_update, error_alert(err, sentence=True)
+        return no_update, error_alert(err)
     timing.send()
     return changed("step"), None
 
@@ -229,7 +229,7 @@ def enter_measurements(_clicks, rows: list[dict] | None, sid):
             campaign.step()
             campaigns.save(sid, campaign)
     except (ValueError, KeyError, SessionError, StorageError) as err:
-        return no_update, error_alert(err, sentence=True)
+        return no_update, error_alert(err)
     return changed("step"), dbc.Alert(
         f"{len(values)} value(s) taken in.", color="success", dismissable=True
     )
@@ -267,7 +267,7 @@ def import_campaign(contents: str | None, filename: str | None, sid):
             campaign = campaigns.load(sid, document if isinstance(document, dict) else [])
             campaigns.save(sid, campaign, new=True)
     except (ValueError, KeyError, binascii.Error, SessionError, StorageError) as err:
-        return no_update, error_alert(err, sentence=True)
+        return no_update, error_alert(err)
     return changed("full"), dbc.Alert(
         f"Imported: step {campaign.step_index}.", color="success", dismissable=True
     )

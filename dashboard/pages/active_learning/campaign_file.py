@@ -5,10 +5,9 @@ campaign one batch later, and a colleague without the dashboard can read it too.
 
 from __future__ import annotations
 
-import dash_bootstrap_components as dbc
 from dash import dcc, no_update
 
-from components.problems import reason
+from components.problems import error_alert
 from dashboard import campaigns, catalog, runtime
 from dashboard.engine.active_learning.campaign_file import CampaignFile
 from dashboard.engine.active_learning.config import REAL
@@ -23,7 +22,7 @@ def download(_clicks, sid):
         view = campaigns.view(sid)
         content, filename = campaign_file_bytes(view, sid)
     except (ValueError, KeyError, SessionError, StorageError) as err:
-        return no_update, dbc.Alert(reason(err), color="warning", dismissable=True)
+        return no_update, error_alert(err, color="warning")
     return dcc.send_bytes(content, filename, type="text/csv"), no_update
 
 

@@ -110,7 +110,7 @@ def run_stage(set_progress, clicks, ticks, guide, sid):
         line = summary.summary_line(view.history, view.snapshot.truth, view.config, unit)
         note = summary.stage_note(stage, len(STAGES), view.history, line, unit)
     except (ValueError, KeyError, SessionError, StorageError) as err:
-        return no_update, error_alert(err, sentence=True), {"next": 0}, no_update, 0, PAUSE_MS, True
+        return no_update, error_alert(err), {"next": 0}, no_update, 0, PAUSE_MS, True
     redraw = starting.changed("full" if stage == 0 else "step")
     return redraw, None, {"next": stage + 1}, note, 0, PAUSE_MS, stage + 1 >= len(STAGES)
 

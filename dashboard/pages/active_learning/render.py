@@ -16,7 +16,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Output, Patch, html, no_update
 
-from components.problems import reason
+from components.problems import as_sentence, reason
 from dashboard import campaigns, catalog
 from dashboard.engine.active_learning.config import REAL
 from dashboard.figures import active_learning as figures
@@ -72,7 +72,7 @@ def render(state, step, colour_by, sid):
     try:
         view = campaigns.view(sid, None if trigger != "al-slider" else step)
     except (ValueError, KeyError, SessionError) as err:
-        note = dbc.Alert(reason(err), color="info")
+        note = dbc.Alert(as_sentence(reason(err)), color="info")
         return (no_update,) * 5 + (note, 0, 0, [], [], "", HIDDEN, HIDDEN, "") + (True,) * 6
     snap, picked = view.snapshot, view.picked
     colour_by = colour_by or "mean"

@@ -10,7 +10,7 @@ from dash import Dash, Input, Output, State, no_update
 
 from components import remembered_choice
 from components.job_progress import JobProgress
-from components.problems import reason
+from components.problems import error_alert
 from dashboard import catalog, runtime
 from dashboard.jobs import reports_failures
 from dashboard.pages.data.download import download, download_note
@@ -156,7 +156,7 @@ def show_dataset(key: str | None, sid: str | None):
     try:
         dataset = catalog.load(sid, key)
     except (KeyError, ValueError, SessionError) as err:
-        message = dbc.Alert(reason(err), color="warning")
+        message = error_alert(err, color="warning")
         return (message, "", None, None, True, None, *([[]] * 5), *([None] * 6), None)
     columns = [{"label": str(c), "value": c} for c in dataset.frame.columns]
     return (
@@ -235,7 +235,7 @@ def remove(_confirmed, key: str, sid: str):
         with store.lock(sid):
             store.delete_dataset(sid, key.removeprefix(catalog.UPLOAD))
     except (ValueError, SessionError) as err:
-        return no_update, dbc.Alert(reason(err), color="danger")
+        return no_update, error_alert(err)
     removed = dbc.Alert(f"Removed {title} from your session.", color="info", dismissable=True)
     return {"select": DEFAULT_KEY, "t": time.time()}, removed
 

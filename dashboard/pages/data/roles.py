@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html, no_update
 
-from components.problems import problem_alert, reason
+from components.problems import error_alert, problem_alert
 from dashboard import catalog, runtime
 from dashboard.engine.data.dataset import Dataset
 from dashboard.engine.data.upload import Roles, Table, UploadResult, apply_roles
@@ -130,7 +130,7 @@ def apply_role_edits(
             return alert, no_update, no_update
         new_key = _save(store, sid, key, dataset, result, meta, table)
     except (KeyError, ValueError, SessionError, StorageError) as err:
-        return dbc.Alert(reason(err), color="danger"), no_update, no_update
+        return error_alert(err), no_update, no_update
     saved = f"Roles saved: {result.dataset.rows:,} rows used."
     notes = notes_alert([w.message for w in result.warnings])
     refresh = {"select": catalog.UPLOAD + new_key, "t": time.time()}

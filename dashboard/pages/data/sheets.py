@@ -7,10 +7,9 @@ from __future__ import annotations
 import time
 from pathlib import PurePosixPath
 
-import dash_bootstrap_components as dbc
 from dash import no_update
 
-from components.problems import problem_alert
+from components.problems import error_alert, problem_alert
 from dashboard import catalog, runtime
 from dashboard.engine.data.upload import UploadLimits, parse_upload, sheet_names
 from dashboard.engine.data.upload.sniff import EXTENSIONS
@@ -69,7 +68,7 @@ def read_sheet(sheet: str | None, key: str | None, sid: str | None):
             original = UploadedFile(uploaded.content, result.row_numbers)
             new_key = rt.store.save_dataset(sid, dataset, new_meta, result.table.frame, original)
     except (StorageError, SessionError) as err:
-        return dbc.Alert(str(err), color="danger"), no_update
+        return error_alert(err), no_update
     message = added_alert(what, dataset.rows, result.warnings)
     return message, {"select": catalog.UPLOAD + new_key, "t": time.time()}
 

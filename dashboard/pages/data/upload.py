@@ -8,7 +8,7 @@ import binascii
 import dash_bootstrap_components as dbc
 from dash import html
 
-from components.problems import problem_alert, reason
+from components.problems import error_alert, problem_alert
 from dashboard import runtime
 from dashboard.engine.data.upload import UploadLimits, parse_upload
 from dashboard.engine.data.upload.problems import Problem
@@ -29,7 +29,7 @@ def receive_upload(
         rt.store.require(sid)
         content = _decode(contents)
     except (SessionError, ValueError) as err:
-        return dbc.Alert(reason(err), color="danger"), None
+        return error_alert(err), None
     result = parse_upload(content, filename or "upload", UploadLimits.from_settings(rt.settings))
     if result.problems:
         return problem_alert(
@@ -41,7 +41,7 @@ def receive_upload(
             original = UploadedFile(content, result.row_numbers)
             key = rt.store.save_dataset(sid, result.dataset, meta, result.table.frame, original)
     except StorageError as err:
-        return dbc.Alert(str(err), color="danger"), None
+        return error_alert(err), None
     return added_alert(_safe_name(filename), result.dataset.rows, result.warnings), key
 
 
