@@ -177,3 +177,19 @@ def test_model_quality_counts_whole_steps_and_rounds_its_error_ticks():
     fig = campaign_history.model_quality(history)
     assert fig.layout.xaxis2.dtick == 1 and fig.layout.xaxis2.tick0 == 0
     assert fig.layout.yaxis2.tickformat == ".3~g"
+
+
+def test_best_so_far_of_a_real_campaign_leaves_out_the_recall_it_cannot_know():
+    fig = campaign_history.best_so_far([1.0, 2.0], [None, None], None, None, None, 10, "yield")
+    assert fig.layout.title.text == "Best so far" and fig.layout.height == 420
+    assert [list(trace.y) for trace in fig.data] == [[1.0, 2.0]]
+    assert "yaxis2" not in fig.layout and fig.layout.xaxis.title.text == "step"
+
+
+def test_model_quality_of_a_real_campaign_says_why_it_is_not_drawn():
+    history = [{"step": s, "r2": None, "mae": None} for s in range(3)]
+    fig = campaign_history.model_quality(history, real=True)
+    assert fig.layout.title.text == "Model quality and calibration" and not fig.data
+    assert fig.layout.height == campaign_history.model_quality(history).layout.height
+    note = fig.layout.annotations[0].text.replace("<br>", " ")
+    assert "true values of unmeasured candidates are unknown" in note
