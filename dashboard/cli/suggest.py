@@ -24,6 +24,7 @@ from dashboard.engine.active_learning.campaign_file import PRIORITY_COLUMN, Camp
 from dashboard.engine.active_learning.config import REAL
 from dashboard.engine.active_learning.measurements import measurements_from
 from dashboard.engine.active_learning.pool import CampaignData
+from dashboard.engine.data.export import whole_numbers
 from dashboard.engine.data.upload import UploadLimits, read_raw
 from dashboard.engine.data.upload.problems import Problem, Rejected
 from dashboard.engine.data.upload.table import build_table
@@ -96,7 +97,9 @@ def run(args: argparse.Namespace) -> int:
     except (ValueError, OSError) as err:
         print(f"suggest: {err}", file=sys.stderr)
         return 2
-    picks = dataset.frame.iloc[campaign.pending].drop(columns=[PRIORITY_COLUMN], errors="ignore")
+    picks = whole_numbers(  # 160, not 160.0, as the page shows and downloads it
+        dataset.frame.iloc[campaign.pending].drop(columns=[PRIORITY_COLUMN], errors="ignore")
+    )
     picks.index = pd.Index([upload.row_numbers[row] for row in campaign.pending], name="row")
     targets = [c for c in dataset.target_columns if c in picks.columns]
     picks[targets] = picks[targets].astype(object).where(picks[targets].notna(), "PENDING")

@@ -15,7 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from dashboard.figures.axes import one_row_with_right_axis
-from dashboard.figures.theme import COLORS, legend_below, note_figure, titled
+from dashboard.figures.theme import COLORS, legend_below, note_figure, titled, wrapped
 
 MAX_POINTS = 600
 """Other candidates drawn at most in a scatter plot: plotly.js draws each as an SVG node, and
@@ -205,18 +205,11 @@ def pool_map(
             marker={"color": color, "size": 9, "symbol": symbol},
             hoverinfo="skip",
         )
-    if not coloured:
-        fig.add_annotation(
-            text=f"No model yet, so no {colour_label}: measure a few candidates first.",
-            showarrow=False,
-            x=0.5,
-            y=1.0,
-            xref="paper",
-            yref="paper",
-            yanchor="bottom",
-        )
     title = "Pool map (PCA)" + (f": {colour_label}" if coloured else "")
     titled(fig, title, HEIGHT, "PC 1", "PC 2")
+    if not coloured:  # under the title, which makes room for it (above the plot, it hit the title)
+        note = f"No model yet, so no {colour_label}: measure a few candidates first."
+        fig.layout.title.subtitle.text = wrapped(note)
     return legend_below(fig)
 
 

@@ -14,6 +14,11 @@ from dashboard.figures.theme import COLORS, legend_below, note_figure
 GAUSSIAN_1SIGMA, GAUSSIAN_2SIGMA = 0.683, 0.954
 BEST_TITLE, BEST_HEIGHT = "Best so far and top-k recall", 420
 """The best-so-far plot's, its note's too, so that nothing below it moves once it draws."""
+QUALITY_TITLE, QUALITY_HEIGHT = "Model quality and calibration", 460
+REAL_QUALITY_NOTE = (
+    "In a real campaign the true values of unmeasured candidates are unknown, so R², MAE and "
+    "calibration against them cannot be drawn."
+)
 
 
 def best_so_far(
@@ -26,7 +31,9 @@ def best_so_far(
     label: str,
 ) -> go.Figure:
     """Best value found and top-k recall per step, against random search (10th–90th percentile);
-    with nothing measured yet, a note saying so (empty axes would look broken)."""
+    with nothing measured yet, a note saying so (empty axes would look broken). Recall needs
+    every candidate's true value: with none (a real campaign) its panel is left out, and the
+    best value fills the same height."""
     if all(value is None for value in best):
         return note_figure(
             BEST_TITLE,
@@ -34,9 +41,17 @@ def best_so_far(
             height=BEST_HEIGHT,
         )
     steps = np.arange(len(best))
-    layout, places = two_rows(top_share=0.55)
+    panels = [("top", best, random_best)]
+    if any(value is not None for value in recall):
+        layout, places = two_rows(top_share=0.55)
+        panels.append(("bottom", recall, random_recall))
+        layout["yaxis2"].update(title=f"top-{k} recall" if k else "recall", range=[-0.02, 1.02])
+        title, step_axis = BEST_TITLE, "xaxis2"
+    else:
+        layout = {"xaxis": {"anchor": "y"}, "yaxis": {"anchor": "x"}}
+        places, title, step_axis = {"top": ("x", "y")}, "Best so far", "xaxis"
     traces = []
-    for place, ours, baseline in (("top", best, random_best), ("bottom", recall, random_recall)):
+    for place, ours, baseline in panels:
         axes = {"xaxis": places[place][0], "yaxis": places[place][1]}
         first = place == "top"
         if baseline is not None:
@@ -85,14 +100,16 @@ def best_so_far(
         shape, note = hline(true_best, places["top"], COLORS["next"], "dash", "best in the dataset")
         layout.update(shapes=[shape], annotations=[note])
     layout["yaxis"]["title"] = f"best {label}"
-    layout["yaxis2"].update(title=f"top-{k} recall" if k else "recall", range=[-0.02, 1.02])
-    layout["xaxis2"].update(title="step", **step_ticks(len(best) - 1))
-    layout.update(title=BEST_TITLE, height=BEST_HEIGHT)
+    layout[step_axis].update(title="step", **step_ticks(len(best) - 1))
+    layout.update(title=title, height=BEST_HEIGHT)
     return legend_below(go.Figure(data=traces, layout=layout))
 
 
-def model_quality(history: list[dict]) -> go.Figure:
-    """R² and MAE on the unmeasured pool per step, and the calibration of σ against 68 % / 95 %."""
+def model_quality(history: list[dict], real: bool = False) -> go.Figure:
+    """R² and MAE on the unmeasured pool per step, and the calibration of σ against 68 % / 95 %;
+    in a `real` campaign, whose pool has no known values, a note saying so in the same space."""
+    if real:
+        return note_figure(QUALITY_TITLE, REAL_QUALITY_NOTE, height=QUALITY_HEIGHT)
     steps = [r["step"] for r in history]
 
     def series(key: str) -> list[float]:
@@ -128,7 +145,5 @@ def model_quality(history: list[dict]) -> go.Figure:
     layout["yaxis2"].update(title="MAE", tickformat=".3~g")
     layout["yaxis3"].update(title="share", range=[0, 1.02], tickformat=".0%")
     layout["xaxis2"].update(title="step", **step_ticks(max(steps, default=0)))
-    layout.update(
-        shapes=shapes, annotations=notes, title="Model quality and calibration", height=460
-    )
+    layout.update(shapes=shapes, annotations=notes, title=QUALITY_TITLE, height=QUALITY_HEIGHT)
     return legend_below(go.Figure(data=traces, layout=layout))

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import plotly.graph_objects as go
 import plotly.io as pio
 
 INK = "#8a8f98"
+NOTE_WIDTH = 40
+"""Characters a line of a plot's note holds at most: about 260 px at the template's 12-px font,
+which fits a plot at a 390-px phone's width (Plotly does not wrap text by itself)."""
 TOOLBAR_PX = 34
 GRID = "rgba(138, 143, 152, 0.25)"
 COLORS = {
@@ -90,10 +95,18 @@ def titled(fig: go.Figure, title: str, height: int, x_title: str, y_title: str) 
     return fig
 
 
+def wrapped(text: str, width: int = NOTE_WIDTH) -> str:
+    """`text` in lines of at most `width` characters joined by <br>: a long note in one line ran
+    past the plot's edges at phone width and was clipped."""
+    return "<br>".join(textwrap.wrap(text, width))
+
+
 def note_figure(title: str, note: str, height: int = 380) -> go.Figure:
     """An empty plot that says in its middle why there is nothing to draw yet."""
     fig = go.Figure()
-    fig.add_annotation(text=note, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+    fig.add_annotation(
+        text=wrapped(note), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper"
+    )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     fig.update_layout(title=title, height=height)

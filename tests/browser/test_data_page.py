@@ -24,6 +24,7 @@ MAX_INDEX = (
     "return Math.max(-1, ...Array.from(document.querySelectorAll('.ag-row[row-index]'))"
     ".map(r => Number(r.getAttribute('row-index'))))"
 )
+SCROLL_TO = "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})"
 GOOD = "formula,gap\nNaCl,8.5\nKBr,7.4\nMgO,7.8\nGaAs,1.42\nSi,1.12\nZnO,3.3\n"
 
 
@@ -218,6 +219,23 @@ def test_the_role_editor_shows_and_saves_categorical_inputs(dash_duo, app, scree
     dash_duo.wait_for_contains_text("#data-roles-notes", "Column 'cost' is not used", timeout=20)
     until(lambda: "targets: yield" in badges(dash_duo), timeout=20)
     screenshot("data-roles-saved")
+    assert dash_duo.get_logs() == []
+
+
+def test_roles_saved_stays_on_the_saved_copy_and_goes_with_another_dataset(dash_duo, app):
+    open_data_page(dash_duo, app)
+    open_tab(dash_duo, "Column roles")
+    until(lambda: chosen(dash_duo, "target_columns") != [], timeout=10)
+    click(dash_duo, "#data-roles-apply")
+    dash_duo.wait_for_contains_text("#data-roles-message", "Roles saved", timeout=30)
+    dash_duo.wait_for_contains_text("#data-picker", "(your roles)", timeout=20)
+    time.sleep(1)  # the picker's refresh and the dataset's redraw have run: the message stays
+    assert "Roles saved" in dash_duo.find_element("#data-roles-message").text
+    picker = dash_duo.find_element("#data-picker")
+    dash_duo.driver.execute_script(SCROLL_TO, picker)  # at once: a smooth scroll misplaces clicks
+    choose(dash_duo, "data-picker", "FreeSolv")
+    dash_duo.wait_for_contains_text("#data-headline", "642 rows", timeout=20)
+    until(lambda: dash_duo.find_element("#data-roles-message").text == "", timeout=10)
     assert dash_duo.get_logs() == []
 
 

@@ -109,7 +109,7 @@ def test_values_typed_as_text_are_entered_as_numbers(rt, sid):
     started(sid)
     rows = typed(sid, " 42.5", "", "7")
     _state, message = al_page.enter_measurements(1, rows, sid)
-    assert message.children == "2 value(s) taken in."
+    assert message.children == "2 values taken in."
     record = campaigns.view(sid).history[1]
     assert sorted(record["values"]) == [7.0, 42.5]
 

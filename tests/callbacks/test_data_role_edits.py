@@ -44,3 +44,13 @@ def test_a_name_column_made_an_input_beside_its_structures_is_saved_with_a_note(
     assert TWICE in text_of(notes)
     assert refresh["select"] == catalog.UPLOAD + key
     assert rt.store.load_dataset(sid, key).categorical_columns == ["ligand", "base"]
+
+
+def test_roles_saved_is_kept_on_the_saved_copy_and_cleared_on_another_dataset(rt, sid):
+    freesolv = catalog.BUILTIN + "freesolv"
+    _message, _notes, refresh = page.apply_role_edits(
+        1, ["smiles"], "smiles", [], ["calc"], ["expt"], "name", freesolv, sid
+    )
+    assert page.roles_message_on_pick(refresh["select"], refresh) is page.no_update
+    assert page.roles_message_on_pick(freesolv, refresh) is None
+    assert page.roles_message_on_pick(freesolv, None) is None

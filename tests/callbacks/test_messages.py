@@ -43,7 +43,7 @@ def test_active_learning_start_and_import_messages_stay(rt, sid):
 def test_active_learning_values_taken_in_message_stays(rt, sid):
     started(sid)
     _state, message = al_page.enter_measurements(1, typed(sid, "42.5"), sid)
-    assert message.children == "1 value(s) taken in." and stays(message)
+    assert message.children == "1 value taken in." and stays(message)
 
 
 def test_transfer_learning_trained_message_stays(rt, sid):

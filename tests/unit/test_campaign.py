@@ -258,6 +258,14 @@ def test_real_mode_exports_pending_rows_in_csv():
     assert "pending" in campaign.to_csv(frame)
 
 
+def test_the_campaign_csv_writes_whole_numbers_as_integers():
+    campaign = Campaign(config(mode="real"), smooth_data(unknown=280))
+    frame = pd.DataFrame({"name": [f"m{i}" for i in range(300)], "temperature": 200.0})
+    lines = campaign.to_csv(frame).splitlines()
+    assert lines[0] == "name,temperature,campaign_status,campaign_step,campaign_value"
+    assert lines[1].split(",")[:4] == ["m0", "200", "measured", "0"]  # as the page writes them
+
+
 # bad input ------------------------------------------------------------------------------------
 
 

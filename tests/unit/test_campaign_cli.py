@@ -102,6 +102,8 @@ def test_suggest_cli_marks_the_next_batch_and_takes_measured_values(tmp_path, ca
     assert main([*args, "--model", "rf", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "\n6 measured; the next 2 experiments:" in printed
+    picked = printed.split("experiments:\n", 1)[1].splitlines()[2:4]
+    assert all(line.split()[2] in {"60", "80"} for line in picked)  # 60, as the page shows it
     written = pd.read_csv(out)
     chosen = written[written["priority"] == 1]
     assert len(chosen) == 2 and set(chosen["yield"]) == {"PENDING"}

@@ -12,7 +12,7 @@ import plotly
 import plotly.io as pio
 
 from dashboard.figures import active_learning as al
-from dashboard.figures import campaign_history, transfer
+from dashboard.figures import campaign_history, theme, transfer
 from dashboard.figures import data as data_figures
 from dashboard.figures.theme import register_template
 
@@ -149,14 +149,27 @@ def test_a_pool_map_before_any_model_has_no_colour_bar_of_nan_and_says_why():
     fig = al.pool_map(coords, np.full(10, np.nan), "predicted mean", np.zeros(10, bool), picks)
     pool = fig.data[0]
     assert pool.marker.colorbar.title.text is None and isinstance(pool.marker.color, str)
-    assert fig.layout.title.text == "Pool map (PCA)"
-    assert "No model yet" in fig.layout.annotations[0].text
+    assert fig.layout.title.text == "Pool map (PCA)" and not fig.layout.annotations
+    assert fig.layout.title.subtitle.text == (
+        "No model yet, so no predicted mean:<br>measure a few candidates first."
+    )
 
 
 def test_best_so_far_with_nothing_measured_yet_says_why_it_is_empty():
     fig = campaign_history.best_so_far([None], [None], None, None, None, 10, "yield")
     assert fig.layout.title.text == "Best so far and top-k recall" and not fig.data
-    assert fig.layout.annotations[0].text == "Nothing measured yet: measure a few candidates first."
+    assert fig.layout.annotations[0].text == (
+        "Nothing measured yet: measure a few<br>candidates first."
+    )
+
+
+def test_a_long_note_is_wrapped_to_fit_a_phone_width_plot():
+    fig = transfer.learning_curve(None, {}, "expt")
+    assert (
+        fig.layout.annotations[0].text == "Drawn after the run when 'learning<br>curve' is ticked."
+    )
+    lines = theme.wrapped("a few words " * 20).split("<br>")
+    assert len(lines) > 1 and max(len(line) for line in lines) <= theme.NOTE_WIDTH
 
 
 def test_model_quality_counts_whole_steps_and_rounds_its_error_ticks():
@@ -164,3 +177,19 @@ def test_model_quality_counts_whole_steps_and_rounds_its_error_ticks():
     fig = campaign_history.model_quality(history)
     assert fig.layout.xaxis2.dtick == 1 and fig.layout.xaxis2.tick0 == 0
     assert fig.layout.yaxis2.tickformat == ".3~g"
+
+
+def test_best_so_far_of_a_real_campaign_leaves_out_the_recall_it_cannot_know():
+    fig = campaign_history.best_so_far([1.0, 2.0], [None, None], None, None, None, 10, "yield")
+    assert fig.layout.title.text == "Best so far" and fig.layout.height == 420
+    assert [list(trace.y) for trace in fig.data] == [[1.0, 2.0]]
+    assert "yaxis2" not in fig.layout and fig.layout.xaxis.title.text == "step"
+
+
+def test_model_quality_of_a_real_campaign_says_why_it_is_not_drawn():
+    history = [{"step": s, "r2": None, "mae": None} for s in range(3)]
+    fig = campaign_history.model_quality(history, real=True)
+    assert fig.layout.title.text == "Model quality and calibration" and not fig.data
+    assert fig.layout.height == campaign_history.model_quality(history).layout.height
+    note = fig.layout.annotations[0].text.replace("<br>", " ")
+    assert "true values of unmeasured candidates are unknown" in note

@@ -46,7 +46,7 @@ from dashboard.engine.active_learning.saved import (
 from dashboard.engine.active_learning.snapshot import INITIAL_DESIGN, Snapshot
 from dashboard.engine.active_learning.surrogates import Surrogate, make_surrogate
 from dashboard.engine.active_learning.table import campaign_table
-from dashboard.engine.data.export import to_safe_csv
+from dashboard.engine.data.export import to_safe_csv, whole_numbers
 from dashboard.engine.wording import counted, verb
 
 _NO_METRICS = {"r2": None, "mae": None, "within_1sigma": None, "within_2sigma": None}
@@ -159,8 +159,9 @@ class Campaign(Review):
         )
 
     def to_csv(self, frame: pd.DataFrame) -> str:
-        """`to_table` as spreadsheet-safe CSV text."""
-        return to_safe_csv(self.to_table(frame))
+        """`to_table` as spreadsheet-safe CSV text, whole numbers as integers (a step 3, not 3.0;
+        221, not 221.0) like the page's downloads."""
+        return to_safe_csv(whole_numbers(self.to_table(frame)))
 
     def to_dict(self) -> dict:
         """JSON-safe state: configuration, data fingerprint, history and entered values."""

@@ -16,6 +16,7 @@ from components.job_progress import JobProgress
 from components.problems import error_alert
 from dashboard import campaigns, runtime
 from dashboard.engine.active_learning.config import SIMULATED
+from dashboard.engine.wording import counted
 from dashboard.jobs import reports_failures
 from dashboard.pages.active_learning import campaign_file, config_form, guide, suggestions
 from dashboard.pages.active_learning.layout import BUSY, IDLE
@@ -230,9 +231,8 @@ def enter_measurements(_clicks, rows: list[dict] | None, sid):
             campaigns.save(sid, campaign)
     except (ValueError, KeyError, SessionError, StorageError) as err:
         return no_update, error_alert(err)
-    return changed("step"), dbc.Alert(
-        f"{len(values)} value(s) taken in.", color="success", dismissable=True
-    )
+    taken = f"{counted(len(values), 'value')} taken in."
+    return changed("step"), dbc.Alert(taken, color="success", dismissable=True)
 
 
 def export_campaign(_clicks, sid):

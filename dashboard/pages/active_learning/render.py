@@ -141,7 +141,7 @@ def _history_plots(view: campaigns.View, label: str) -> tuple:
             view.config.top_k,
             label,
         ),
-        campaign_history.model_quality(view.history),
+        campaign_history.model_quality(view.history, real=view.config.mode == REAL),
     )
 
 

@@ -21,6 +21,7 @@ from dashboard.pages.data.roles import (
     apply_role_edits,
     notes_alert,
     own_meta,
+    roles_message_on_pick,
     stored_notes,
 )
 from dashboard.pages.data.sheets import read_sheet, sheet_choices, sheet_request
@@ -88,6 +89,13 @@ def register_callbacks(app: Dash) -> None:
         State("session-id", "data"),
         prevent_initial_call=True,
     )(apply_role_edits)
+
+    app.callback(
+        Output("data-roles-message", "children", allow_duplicate=True),
+        Input("data-picker", "value"),
+        State("data-refresh", "data"),
+        prevent_initial_call=True,
+    )(roles_message_on_pick)
 
     app.callback(
         Output("data-sheet", "options"),

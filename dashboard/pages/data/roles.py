@@ -133,8 +133,16 @@ def apply_role_edits(
         return error_alert(err), no_update, no_update
     saved = f"Roles saved: {result.dataset.rows:,} rows used."
     notes = notes_alert([w.message for w in result.warnings])
-    refresh = {"select": catalog.UPLOAD + new_key, "t": time.time()}
+    selected = catalog.UPLOAD + new_key
+    refresh = {"select": selected, "saved": selected, "t": time.time()}
     return dbc.Alert(saved, color="success", dismissable=True), notes, refresh
+
+
+def roles_message_on_pick(key: str | None, refresh: dict | None):
+    """Clear the roles message when another dataset is picked, where it would be stale; keep it
+    when the pick is the save's own (a save selects what it saved: a built-in's new copy)."""
+    saved = (refresh or {}).get("saved")
+    return no_update if saved is not None and saved == key else None
 
 
 def _save(
