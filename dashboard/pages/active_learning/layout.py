@@ -186,8 +186,9 @@ def _results() -> html.Div:
             dbc.Row(
                 explained_graph(
                     "al-quality",
-                    "R² and MAE on the not-yet-measured pool, and how often the truth falls within "
-                    "±1σ and ±2σ: a calibrated model sits near 68 % and 95 %.",
+                    "In a simulated campaign: R² and MAE on the not-yet-measured pool, and how "
+                    "often the truth falls within ±1σ and ±2σ; a calibrated model sits near 68 % "
+                    "and 95 %.",
                     height=460,
                 )
             ),
