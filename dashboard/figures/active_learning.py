@@ -50,13 +50,16 @@ def parity(
     measured: np.ndarray,
     picks: np.ndarray,
     label: str,
+    known_as: str = "true",
 ) -> go.Figure:
     """Predicted against true value: measured rows and next picks with ±σ bars, the other
     candidates as a cloud whose σ shows on hover (a bar on each of up to MAX_POINTS overlapping
-    points hides the cloud and costs the browser about 0.2 s a redraw)."""
+    points hides the cloud and costs the browser about 0.2 s a redraw). `known_as` names the
+    known values: "measured" in a real campaign, where only the measured rows have one."""
     known = np.isfinite(truth) & np.isfinite(mean)
+    title = f"Predicted vs {known_as}"
     if not known.any():
-        return note_figure("Predicted vs true", "No model yet: measure a few candidates first.")
+        return note_figure(title, "No model yet: measure a few candidates first.")
     others = thinned(np.flatnonzero(known & ~measured & ~picks))
     fig = go.Figure()
     groups = (
@@ -74,7 +77,7 @@ def parity(
             error_y={"type": "data", "array": sigma, "thickness": 1, "width": 0} if bars else None,
             customdata=None if bars else sigma,
             marker={"color": color, "size": size, "opacity": opacity},
-            hovertemplate="true %{x:.3g}<br>predicted %{y:.3g} ± "
+            hovertemplate=f"{known_as} %{{x:.3g}}<br>predicted %{{y:.3g}} ± "
             + ("%{error_y.array:.2g}" if bars else "%{customdata:.2g}")
             + "<extra></extra>",
         )
@@ -92,7 +95,7 @@ def parity(
         if others.size == np.count_nonzero(known & ~measured & ~picks)
         else " (candidates thinned)"
     )
-    titled(fig, f"Predicted vs true, ±σ{shown}", HEIGHT, f"true {label}", f"predicted {label}")
+    titled(fig, f"{title}, ±σ{shown}", HEIGHT, f"{known_as} {label}", f"predicted {label}")
     return legend_below(fig)
 
 

@@ -296,6 +296,7 @@ def test_a_campaign_file_goes_round_the_page_and_comes_back_as_it_came(
     dash_duo.wait_for_contains_text("#al-message", "1 value taken in", timeout=60)
     dash_duo.wait_for_contains_text("#al-quality", "In a real campaign the true", timeout=30)
     assert "recall" not in dash_duo.find_element("#al-best").text  # no true values to find
+    dash_duo.wait_for_contains_text("#al-parity", "Predicted vs measured", timeout=30)
     dash_duo.driver.execute_script(
         "document.querySelector('#al-real-actions').scrollIntoView({block: 'center'})"
     )

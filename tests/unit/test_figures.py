@@ -36,6 +36,17 @@ def test_parity_draws_measured_candidates_and_picks_apart():
     assert cloud.error_y.array is None and np.allclose(cloud.customdata, [0.2])  # σ on hover
 
 
+def test_parity_of_a_real_campaign_calls_the_known_values_measured():
+    truth = np.array([1.0, 2.0, np.nan])
+    measured = np.array([True, True, False])
+    fig = al.parity(truth + 0.1, np.full(3, 0.2), truth, measured, ~measured, "yield", "measured")
+    assert fig.layout.title.text.startswith("Predicted vs measured")
+    assert fig.layout.xaxis.title.text == "measured yield"
+    assert fig.data[1].hovertemplate.startswith("measured ")
+    default = al.parity(truth + 0.1, np.full(3, 0.2), truth, measured, ~measured, "yield")
+    assert default.layout.xaxis.title.text == "true yield"
+
+
 def test_ranked_candidates_put_the_best_predicted_first():
     mean = np.array([0.5, 3.0, 1.0, np.nan])
     score = np.array([0.1, 0.2, 0.9, np.nan])  # the last row is measured: no score

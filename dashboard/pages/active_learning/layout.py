@@ -165,9 +165,9 @@ def _results() -> html.Div:
                     ),
                     explained_graph(
                         "al-parity",
-                        "Each dot is a material: its true value across, the model's prediction up, "
-                        "with ±σ bars. Measured rows (orange) should lie near the diagonal; long "
-                        "bars mean the model is unsure.",
+                        "Each dot is a material: its true value across (in a real campaign, the "
+                        "measured one), the model's prediction up, with ±σ bars. Measured rows "
+                        "(orange) should lie near the diagonal; long bars mean the model is unsure.",
                     ),
                 ]
             ),

@@ -99,7 +99,15 @@ def render(state, step, colour_by, sid):
     unit, dataset_title = dataset.units.get(label, ""), dataset.title
     history = view.history[: snap.step + 1]
     return (
-        figures.parity(snap.mean, snap.std, snap.truth, snap.measured, picked, label),
+        figures.parity(
+            snap.mean,
+            snap.std,
+            snap.truth,
+            snap.measured,
+            picked,
+            label,
+            "measured" if view.config.mode == REAL else "true",
+        ),
         figures.ranked_candidates(snap.mean, snap.std, snap.score, view.utility, picked, label),
         pool_map,
         *((no_update, no_update) if moved else _history_plots(view, label)),
