@@ -6,6 +6,7 @@ import joblib
 import numpy as np
 import pandas as pd
 import pytest
+from threadpoolctl import threadpool_info
 
 from dashboard.engine.data.dataset import Dataset
 from dashboard.engine.transfer import NotCached, TransferConfig, run_transfer
@@ -116,3 +117,17 @@ def test_a_cache_only_run_reads_what_was_trained_and_trains_nothing_else(tmp_pat
     switched = run_transfer(SOURCE, "y", TARGET, "y", other, tmp_path)
     assert len(list(tmp_path.glob("baseline-*.npz"))) == 2  # lv and ft share rf's baseline
     assert np.array_equal(switched.baseline_pred, tuned.baseline_pred)
+
+
+def _openmp_threads() -> list[int]:
+    return [p["num_threads"] for p in threadpool_info() if p["user_api"] == "openmp"]
+
+
+@pytest.mark.parametrize(("openmp", "expected"), [(None, 2), (1, 1), (4, 2)])
+def test_openmp_threads_bound_the_boosters_below_n_jobs(tmp_path, openmp, expected):
+    config = replace(CONFIG, n_jobs=2, openmp_threads=openmp, model="gbr")
+    run_transfer(SOURCE, "y", TARGET, "y", config, tmp_path)  # loads the OpenMP runtime
+    threads = []
+    report = lambda fraction, message: threads.extend(_openmp_threads())  # noqa: E731
+    run_transfer(SOURCE, "y", TARGET, "y", replace(config, seed=7), tmp_path, progress=report)
+    assert threads and set(threads) == {expected}

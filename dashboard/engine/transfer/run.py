@@ -69,6 +69,9 @@ class TransferConfig:
     learning_curve: bool = False
     curve_shares: tuple[float, ...] = SHARES
     curve_repeats: int = REPEATS
+    openmp_threads: int | None = None
+    """Threads of OpenMP (the boosters), when fewer than n_jobs: a server running several jobs
+    at once gives each a share of the cores (job_slots.openmp_threads)."""
 
     def validate(self) -> None:
         """Raise ValueError for an unknown approach or model, or a share outside (0, 1]."""
@@ -96,8 +99,9 @@ def run_transfer(
 ) -> TransferResult:
     """Train baseline and transfer models on the target's training rows and score both on its
     test rows; see TransferResult. `cache_dir` keeps features, source models and results.
-    `config.n_jobs` bounds every thread pool (forests, OpenMP boosting, BLAS): threads beyond
-    the free cores make OpenMP spin and slow down many times over. With `cached_only`, a run
+    `config.n_jobs` bounds every thread pool (forests, OpenMP boosting, BLAS), and
+    `config.openmp_threads` OpenMP's further: threads beyond the free cores make OpenMP spin and
+    slow down many times over. With `cached_only`, a run
     whose source or target models are not in the cache raises NotCached instead of training
     them (the features of a table are computed as always: a caller that wants nothing heavy
     asks only after a run of the same data)."""
@@ -105,7 +109,8 @@ def run_transfer(
     config.validate()
     if cached_only and config.learning_curve:
         raise ValueError("A run that only reads the cache draws no learning curve.")
-    with threadpool_limits(limits=config.n_jobs):
+    openmp = min(config.n_jobs, config.openmp_threads or config.n_jobs)
+    with threadpool_limits(limits=config.n_jobs), threadpool_limits(openmp, user_api="openmp"):
         return _run(
             source, source_column, target, target_column, config, cache_dir, progress, cached_only
         )

@@ -8,6 +8,7 @@ import math
 
 from dashboard import catalog, runtime
 from dashboard.engine.transfer import NotCached, TransferConfig, TransferResult, run_transfer
+from dashboard.job_slots import openmp_threads
 
 CURVE_SHARES = (0.05, 0.1, 0.25, 0.5, 1.0)
 """The page's learning curve: the shares of the slider, three repeats each."""
@@ -29,6 +30,7 @@ def run_request(
         learning_curve=learning_curve,
         curve_shares=CURVE_SHARES,
         curve_repeats=CURVE_REPEATS,
+        openmp_threads=openmp_threads(runtime.current().settings),
     )
     result = run_transfer(
         source,
