@@ -73,7 +73,8 @@ def error_histogram(result: dict, show_transfer: bool, label: str) -> go.Figure:
 
 def learning_curve(curve: dict | None, result: dict, label: str) -> go.Figure:
     """Test MAE against the number of target training rows: mean ± sd over the repeats, and
-    this run's two models as rings at the rows it used."""
+    this run's two models as rings at the rows it used; the log axis is labelled with the sizes
+    tried."""
     if not curve:
         return note_figure(
             "Learning curve", "Drawn after the run when 'learning curve' is ticked.", 400
@@ -115,7 +116,12 @@ def learning_curve(curve: dict | None, result: dict, label: str) -> go.Figure:
         height=400,
         legend={"orientation": "h", "y": -0.2},
     )
-    fig.update_xaxes(title="target training rows", type="log")
+    fig.update_xaxes(
+        title="target training rows",
+        type="log",
+        tickvals=x,
+        ticktext=[f"{n:,}" for n in x],
+    )
     fig.update_yaxes(title=f"MAE of {label}")
     return fig
 

@@ -193,3 +193,25 @@ def test_model_quality_of_a_real_campaign_says_why_it_is_not_drawn():
     assert fig.layout.height == campaign_history.model_quality(history).layout.height
     note = fig.layout.annotations[0].text.replace("<br>", " ")
     assert "true values of unmeasured candidates are unknown" in note
+
+
+def _curve_result() -> tuple[dict, dict]:
+    """A learning curve over FreeSolv's shares and the run it rings, as the page stores them."""
+    sizes = [26, 51, 128, 256, 513]
+    curve = {
+        "n_train": sizes,
+        "mae": {
+            m: {"mean": [1.5, 1.2, 1.0, 0.8, 0.6], "sd": [0.1] * 5} for m in ("baseline", "lv")
+        },
+    }
+    result = {"approach": "lv", "n_train": 51, "baseline": {"mae": 1.2}, "transfer": {"mae": 1.1}}
+    return curve, result
+
+
+def test_the_learning_curve_labels_its_log_axis_with_the_sizes_tried():
+    """Plotly's own log ticks read '3 4 5 … 100 2 3' (30, 40, 50 … 200, 300 rows): a student
+    took them for 3 rows."""
+    curve, result = _curve_result()
+    axis = transfer.learning_curve(curve, result, "expt").layout.xaxis
+    assert list(axis.tickvals) == [26, 51, 128, 256, 513]
+    assert list(axis.ticktext) == ["26", "51", "128", "256", "513"]
