@@ -71,14 +71,20 @@ def error_histogram(result: dict, show_transfer: bool, label: str) -> go.Figure:
     return fig
 
 
-def learning_curve(curve: dict | None, result: dict, label: str) -> go.Figure:
+def learning_curve(
+    curve: dict | None, result: dict, label: str, drawing: bool = False
+) -> go.Figure:
     """Test MAE against the number of target training rows: mean ± sd over the repeats, and
     this run's two models as rings at the rows it used; the log axis is labelled with the sizes
-    tried."""
+    tried. Without a curve, a note: it is `drawing` (asked for, its job under way) or how to
+    ask for one."""
     if not curve:
-        return note_figure(
-            "Learning curve", "Drawn after the run when 'learning curve' is ticked.", 400
+        note = (
+            "Being drawn after the run: its progress bar shows above."
+            if drawing
+            else "Drawn after the run when 'learning curve' is ticked."
         )
+        return note_figure("Learning curve", note, 400)
     fig = go.Figure()
     x = np.asarray(curve["n_train"])
     for method, values in curve["mae"].items():

@@ -233,10 +233,11 @@ def draw_curve(set_progress, state, sid):
     return {"key": with_curve["key"]}, no_update
 
 
-def render(_state, use_transfer: bool, sid):
+def render(state, use_transfer: bool, sid):
     """Verdict, cards, plots and the group table of the session's last run, with or without
     the transfer; the switch stays disabled until there is a run. (The learning curve's own
-    callback redraws the curve: as an input here, its job would hold this one back.)"""
+    callback redraws the curve: as an input here, its job would hold this one back; until then
+    its plot says it is being drawn, when the run's `state` asked for it.)"""
     result = _stored(sid)
     if result is None:
         return ({}, {"display": "none"}, True, "") + (no_update,) * 7
@@ -251,7 +252,9 @@ def render(_state, use_transfer: bool, sid):
         facts(result),
         figures.parity(result, shown, label),
         figures.error_histogram(result, shown, label),
-        figures.learning_curve(result.get("learning_curve"), result, label),
+        figures.learning_curve(
+            result.get("learning_curve"), result, label, drawing=bool((state or {}).get("curve"))
+        ),
         figures.importances(result),
         group_table(result, shown),
     )

@@ -1,0 +1,37 @@
+"""The Transfer Learning page's render callback: what a run shows while its curve is drawn."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard import catalog
+from dashboard.pages.transfer_learning import callbacks as tl_page
+from tests.callbacks.test_job_slots import in_callback
+
+FREESOLV = catalog.BUILTIN + "freesolv"
+CURVE_OUTPUT = 8
+"""Position of the learning curve's figure among render's outputs."""
+
+
+@pytest.fixture
+def trained(rt, sid) -> dict:
+    """The default demo trained, its learning curve asked for and not yet drawn."""
+    in_callback(sid)
+    state, _ = tl_page.train(
+        lambda _p: None, 1, sid, FREESOLV, "calc", FREESOLV, "expt", "lv", "et-median", 0.1, ["on"]
+    )
+    return state
+
+
+def _curve_note(state: dict | None, sid: str) -> str:
+    figure = tl_page.render(state, True, sid)[CURVE_OUTPUT]
+    return figure.layout.annotations[0].text.replace("<br>", " ")
+
+
+def test_a_curve_asked_for_says_it_is_being_drawn_not_that_it_needs_ticking(trained, sid):
+    assert trained["curve"] is True
+    assert _curve_note(trained, sid).startswith("Being drawn")
+
+
+def test_a_run_without_the_curve_says_how_to_get_one(trained, sid):
+    assert "is ticked" in _curve_note({**trained, "curve": False}, sid)
