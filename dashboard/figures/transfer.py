@@ -8,8 +8,12 @@ import plotly.graph_objects as go
 from dashboard.figures.theme import COLORS, note_figure
 
 TOP_FEATURES = 15
-CURVE_COLORS = {"baseline": COLORS["baseline"], "lv": COLORS["transfer"], "ft": COLORS["measured"]}
 CURVE_NAMES = {"baseline": "no transfer", "lv": "latent variable", "ft": "fine-tuned"}
+
+
+def _color(method: str) -> str:
+    """Grey without the transfer, purple with it (LV or FT alike), as in every plot's caption."""
+    return COLORS["baseline"] if method == "baseline" else COLORS["transfer"]
 
 
 def _series(result: dict, show_transfer: bool) -> list[tuple[str, list[float], str]]:
@@ -89,7 +93,7 @@ def learning_curve(
     x = np.asarray(curve["n_train"])
     for method, values in curve["mae"].items():
         mean, sd = np.asarray(values["mean"]), np.asarray(values["sd"])
-        color = CURVE_COLORS.get(method, COLORS["candidate"])
+        color = _color(method)
         fig.add_scatter(
             x=np.concatenate([x, x[::-1]]),
             y=np.concatenate([mean + sd, (mean - sd)[::-1]]),
@@ -108,7 +112,7 @@ def learning_curve(
             line={"color": color},
             hovertemplate="%{x} rows: MAE %{y:.3g}<extra></extra>",
         )
-    run_colors = [COLORS["baseline"], CURVE_COLORS.get(result["approach"], COLORS["transfer"])]
+    run_colors = [_color("baseline"), _color(result["approach"])]
     fig.add_scatter(
         x=[result["n_train"]] * 2,
         y=[result["baseline"]["mae"], result["transfer"]["mae"]],

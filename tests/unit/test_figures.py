@@ -215,3 +215,15 @@ def test_the_learning_curve_labels_its_log_axis_with_the_sizes_tried():
     axis = transfer.learning_curve(curve, result, "expt").layout.xaxis
     assert list(axis.tickvals) == [26, 51, 128, 256, 513]
     assert list(axis.ticktext) == ["26", "51", "128", "256", "513"]
+
+
+def test_a_fine_tuned_curve_is_purple_like_the_with_transfer_dots_of_its_other_plots():
+    """The captions say purple is the transfer; fine-tuning's curve and ring were orange, the
+    colour that means 'measured' on the Home page."""
+    curve, result = _curve_result()
+    curve["mae"]["ft"] = curve["mae"].pop("lv")
+    fig = transfer.learning_curve(curve, {**result, "approach": "ft"}, "expt")
+    line = next(trace for trace in fig.data if trace.name == "fine-tuned")
+    ring = next(trace for trace in fig.data if trace.name == "this run")
+    assert line.line.color == theme.COLORS["transfer"]
+    assert list(ring.marker.color) == [theme.COLORS["baseline"], theme.COLORS["transfer"]]
