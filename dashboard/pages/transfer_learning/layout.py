@@ -9,6 +9,7 @@ from components.explained_graph import explained_graph
 from components.fields import labelled
 from components.job_progress import JobProgress
 from dashboard.engine.transfer import DEFAULT_TARGET_MODEL, TARGET_MODELS
+from dashboard.pages.transfer_learning.restore import ASKED
 
 DEFAULT_SHARE = 0.1
 """The demo trains on a tenth of the target's training rows: where transfer shows."""
@@ -29,6 +30,7 @@ def layout(**_query) -> html.Div:
             dcc.Store(id="tl-state"),
             dcc.Store(id="tl-ready-state"),
             dcc.Store(id="tl-curve-state"),
+            dcc.Store(id=ASKED),
             dbc.Row(
                 [
                     dbc.Col(_controls(), lg=4, xl=3),
