@@ -1,8 +1,8 @@
-"""The Transfer Learning page's results as text: metric cards."""
+"""The Transfer Learning page's results as text: metric cards and the per-group table."""
 
 from __future__ import annotations
 
-from dashboard.pages.transfer_learning.results import metric_cards
+from dashboard.pages.transfer_learning.results import group_table, metric_cards
 from tests.callbacks.test_data_page import text_of
 
 
@@ -21,3 +21,10 @@ def test_the_error_cards_name_the_target_unit_and_r2_has_none():
 
 def test_without_a_unit_the_cards_name_the_metric_alone():
     assert text_of(metric_cards(_result(""), True)[1]).startswith("MAE 1.148")
+
+
+def test_without_groups_the_table_says_when_there_would_be_some():
+    """'No grouping for this target.' left a student asking what a grouping is."""
+    note = text_of(group_table({"group_metrics": None}, True))
+    assert note.startswith("No groups for this target:")
+    assert "metals among band gaps" in note

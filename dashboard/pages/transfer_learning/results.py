@@ -126,7 +126,11 @@ def group_table(result: dict, use_transfer: bool) -> dbc.Table | html.P:
         r for r in result.get("group_metrics") or [] if use_transfer or r["model"] == "baseline"
     ]
     if not rows:
-        return html.P("No grouping for this target.", className="mi-explain")
+        return html.P(
+            "No groups for this target: the test rows are split only where many target values "
+            "are 0 (metals among band gaps), into those and the rest.",
+            className="mi-explain",
+        )
     header = html.Thead(
         html.Tr([html.Th(h) for h in ("group", "model", "test points", "R²", "MAE", "RMSE")])
     )
