@@ -98,6 +98,7 @@ def learning_curve(
             x=np.concatenate([x, x[::-1]]),
             y=np.concatenate([mean + sd, (mean - sd)[::-1]]),
             fill="toself",
+            mode="lines",
             line={"width": 0},
             fillcolor=color,
             opacity=0.2,

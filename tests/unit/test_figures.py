@@ -227,3 +227,11 @@ def test_a_fine_tuned_curve_is_purple_like_the_with_transfer_dots_of_its_other_p
     ring = next(trace for trace in fig.data if trace.name == "this run")
     assert line.line.color == theme.COLORS["transfer"]
     assert list(ring.marker.color) == [theme.COLORS["baseline"], theme.COLORS["transfer"]]
+
+
+def test_the_learning_curve_bands_draw_no_markers_at_their_corners():
+    """Plotly gives a scatter of under 20 points markers by default: the ± sd bands showed stray
+    dots in the colourway's green and red at their corners."""
+    curve, result = _curve_result()
+    bands = [t for t in transfer.learning_curve(curve, result, "expt").data if t.fill == "toself"]
+    assert len(bands) == 2 and all(band.mode == "lines" for band in bands)
