@@ -8,8 +8,12 @@ import plotly.graph_objects as go
 from dashboard.figures.theme import COLORS, note_figure
 
 TOP_FEATURES = 15
-CURVE_COLORS = {"baseline": COLORS["baseline"], "lv": COLORS["transfer"], "ft": COLORS["measured"]}
 CURVE_NAMES = {"baseline": "no transfer", "lv": "latent variable", "ft": "fine-tuned"}
+
+
+def _color(method: str) -> str:
+    """Grey without the transfer, purple with it (LV or FT alike), as in every plot's caption."""
+    return COLORS["baseline"] if method == "baseline" else COLORS["transfer"]
 
 
 def _series(result: dict, show_transfer: bool) -> list[tuple[str, list[float], str]]:
@@ -71,22 +75,30 @@ def error_histogram(result: dict, show_transfer: bool, label: str) -> go.Figure:
     return fig
 
 
-def learning_curve(curve: dict | None, result: dict, label: str) -> go.Figure:
+def learning_curve(
+    curve: dict | None, result: dict, label: str, drawing: bool = False
+) -> go.Figure:
     """Test MAE against the number of target training rows: mean ± sd over the repeats, and
-    this run's two models as rings at the rows it used."""
+    this run's two models as rings at the rows it used; the log axis is labelled with the sizes
+    tried. Without a curve, a note: it is `drawing` (asked for, its job under way) or how to
+    ask for one."""
     if not curve:
-        return note_figure(
-            "Learning curve", "Drawn after the run when 'learning curve' is ticked.", 400
+        note = (
+            "Being drawn after the run: its progress bar shows above."
+            if drawing
+            else "Drawn after the run when 'learning curve' is ticked."
         )
+        return note_figure("Learning curve", note, 400)
     fig = go.Figure()
     x = np.asarray(curve["n_train"])
     for method, values in curve["mae"].items():
         mean, sd = np.asarray(values["mean"]), np.asarray(values["sd"])
-        color = CURVE_COLORS.get(method, COLORS["candidate"])
+        color = _color(method)
         fig.add_scatter(
             x=np.concatenate([x, x[::-1]]),
             y=np.concatenate([mean + sd, (mean - sd)[::-1]]),
             fill="toself",
+            mode="lines",
             line={"width": 0},
             fillcolor=color,
             opacity=0.2,
@@ -101,7 +113,7 @@ def learning_curve(curve: dict | None, result: dict, label: str) -> go.Figure:
             line={"color": color},
             hovertemplate="%{x} rows: MAE %{y:.3g}<extra></extra>",
         )
-    run_colors = [COLORS["baseline"], CURVE_COLORS.get(result["approach"], COLORS["transfer"])]
+    run_colors = [_color("baseline"), _color(result["approach"])]
     fig.add_scatter(
         x=[result["n_train"]] * 2,
         y=[result["baseline"]["mae"], result["transfer"]["mae"]],
@@ -115,7 +127,12 @@ def learning_curve(curve: dict | None, result: dict, label: str) -> go.Figure:
         height=400,
         legend={"orientation": "h", "y": -0.2},
     )
-    fig.update_xaxes(title="target training rows", type="log")
+    fig.update_xaxes(
+        title="target training rows",
+        type="log",
+        tickvals=x,
+        ticktext=[f"{n:,}" for n in x],
+    )
     fig.update_yaxes(title=f"MAE of {label}")
     return fig
 

@@ -106,3 +106,26 @@ def test_a_new_run_ends_the_preparation_and_the_curve_of_the_last_one(dash_duo, 
     assert waited < 30, f"the new run waited {waited:.0f} s for the old curve"
     dash_duo.wait_for_contains_text("#tl-curve-graph", "this run", timeout=300)
     assert dash_duo.get_logs() == []
+
+
+def test_after_a_reload_the_controls_show_the_run_shown_and_run_nothing(dash_duo, app):
+    """The layout starts from the demo's settings; the panel shows the session's last run."""
+    dash_duo.start_server(app)
+    dash_duo.wait_for_page(url=dash_duo.server_url + "/transfer-learning")
+    dash_duo.wait_for_contains_text("#tl-target-column", "expt", timeout=20)
+    dash_duo.driver.execute_script("arguments[0].click()", dash_duo.find_element("#tl-curve input"))
+    click(dash_duo, "#tl-train")
+    dash_duo.wait_for_contains_text("#tl-message", "Trained in", timeout=240)
+    click(dash_duo, "#tl-approach input[value=ft]")
+    dash_duo.wait_for_contains_text("#tl-verdict", "fine-tuning", timeout=60)
+    dash_duo.driver.refresh()
+    dash_duo.wait_for_contains_text("#tl-verdict", "fine-tuning", timeout=20)
+    until = time.monotonic() + 10
+    while not dash_duo.find_element("#tl-approach input[value=ft]").is_selected():
+        assert time.monotonic() < until, "the approach shown after a reload is not the run's"
+        time.sleep(0.2)
+    time.sleep(2)
+    assert dash_duo.find_element("#tl-message").text == ""  # setting the controls ran nothing
+    click(dash_duo, "#tl-approach input[value=lv]")  # a real change still runs at once
+    dash_duo.wait_for_contains_text("#tl-verdict", "the latent variable", timeout=60)
+    assert dash_duo.get_logs() == []

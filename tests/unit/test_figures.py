@@ -204,3 +204,45 @@ def test_model_quality_of_a_real_campaign_says_why_it_is_not_drawn():
     assert fig.layout.height == campaign_history.model_quality(history).layout.height
     note = fig.layout.annotations[0].text.replace("<br>", " ")
     assert "true values of unmeasured candidates are unknown" in note
+
+
+def _curve_result() -> tuple[dict, dict]:
+    """A learning curve over FreeSolv's shares and the run it rings, as the page stores them."""
+    sizes = [26, 51, 128, 256, 513]
+    curve = {
+        "n_train": sizes,
+        "mae": {
+            m: {"mean": [1.5, 1.2, 1.0, 0.8, 0.6], "sd": [0.1] * 5} for m in ("baseline", "lv")
+        },
+    }
+    result = {"approach": "lv", "n_train": 51, "baseline": {"mae": 1.2}, "transfer": {"mae": 1.1}}
+    return curve, result
+
+
+def test_the_learning_curve_labels_its_log_axis_with_the_sizes_tried():
+    """Plotly's own log ticks read '3 4 5 … 100 2 3' (30, 40, 50 … 200, 300 rows): a student
+    took them for 3 rows."""
+    curve, result = _curve_result()
+    axis = transfer.learning_curve(curve, result, "expt").layout.xaxis
+    assert list(axis.tickvals) == [26, 51, 128, 256, 513]
+    assert list(axis.ticktext) == ["26", "51", "128", "256", "513"]
+
+
+def test_a_fine_tuned_curve_is_purple_like_the_with_transfer_dots_of_its_other_plots():
+    """The captions say purple is the transfer; fine-tuning's curve and ring were orange, the
+    colour that means 'measured' on the Home page."""
+    curve, result = _curve_result()
+    curve["mae"]["ft"] = curve["mae"].pop("lv")
+    fig = transfer.learning_curve(curve, {**result, "approach": "ft"}, "expt")
+    line = next(trace for trace in fig.data if trace.name == "fine-tuned")
+    ring = next(trace for trace in fig.data if trace.name == "this run")
+    assert line.line.color == theme.COLORS["transfer"]
+    assert list(ring.marker.color) == [theme.COLORS["baseline"], theme.COLORS["transfer"]]
+
+
+def test_the_learning_curve_bands_draw_no_markers_at_their_corners():
+    """Plotly gives a scatter of under 20 points markers by default: the ± sd bands showed stray
+    dots in the colourway's green and red at their corners."""
+    curve, result = _curve_result()
+    bands = [t for t in transfer.learning_curve(curve, result, "expt").data if t.fill == "toself"]
+    assert len(bands) == 2 and all(band.mode == "lines" for band in bands)

@@ -100,7 +100,7 @@ def test_an_unknown_target_model_is_refused_naming_the_known_ones():
 def test_an_unknown_group_column_is_refused():
     with pytest.raises(ValueError, match="has no column 'family' to group by"):
         run(
-            compositions(np.arange(12.0)),
+            compositions(np.arange(12.0) + 1.0),
             "gap",
             compositions(np.arange(12.0)),
             "gap",
@@ -111,3 +111,10 @@ def test_an_unknown_group_column_is_refused():
 def test_the_structure_column_cannot_be_the_value_to_learn():
     with pytest.raises(ValueError, match="holds the structures of the target"):
         run(compositions(np.arange(12.0)), "gap", compositions(np.arange(12.0)), "formula")
+
+
+def test_the_same_column_of_one_table_as_source_and_target_is_refused():
+    """The source model would have learned the target's own values: no transfer to measure."""
+    gaps = compositions(np.arange(12.0))
+    with pytest.raises(ValueError, match="the same column, 'gap' of 'gaps'"):
+        run(gaps, "gap", compositions(np.arange(12.0)), "gap")

@@ -94,6 +94,7 @@ def prepare(
     _check_columns(source, source_column, "source")
     _check_columns(target, target_column, "target")
     _check_kinds(source, target)
+    _check_distinct(source, source_column, target, target_column)
     numeric_column(source, source_column)
     if not 0.0 < test_size < 1.0:
         raise ValueError(f"The test share must lie between 0 and 1, not {test_size}.")
@@ -169,6 +170,18 @@ def _check_kinds(source: Dataset, target: Dataset) -> None:
             f"The source '{source.title}' holds {_KIND_WORDS[source.structure_kind]} but the "
             f"target '{target.title}' holds {_KIND_WORDS[target.structure_kind]}; transfer "
             "needs source and target described the same way."
+        )
+
+
+def _check_distinct(
+    source: Dataset, source_column: str, target: Dataset, target_column: str
+) -> None:
+    """One column of one table as both source and target would hand the target its own values."""
+    if source_column == target_column and _same_table(source, target):
+        raise ValueError(
+            f"The source and the target are the same column, '{target_column}' of "
+            f"'{target.title}': the source model would already know the target's values. "
+            "Pick another column (e.g. a computed one) or another dataset as the source."
         )
 
 

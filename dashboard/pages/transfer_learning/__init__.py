@@ -10,6 +10,7 @@ from dash import Dash
 from dashboard.pages.transfer_learning.callbacks import register_callbacks
 from dashboard.pages.transfer_learning.layout import layout
 from dashboard.pages.transfer_learning.prefetch import register_prefetch
+from dashboard.pages.transfer_learning.restore import register_restore
 
 
 def register(app: Dash) -> None:
@@ -23,3 +24,4 @@ def register(app: Dash) -> None:
     )
     register_callbacks(app)
     register_prefetch(app)
+    register_restore(app)

@@ -19,19 +19,23 @@ from dashboard.pages.transfer_learning.newest import (
     mark_newest,
 )
 from dashboard.pages.transfer_learning.prefetch import TRAIN_CANCELS
+from dashboard.pages.transfer_learning.restore import ASKED, last_request, stored
 from dashboard.pages.transfer_learning.results import facts, group_table, metric_cards
 from dashboard.pages.transfer_learning.runs import run_request, switch_from_cache
 from dashboard.pages.transfer_learning.verdict import verdict
 from dashboard.store import SessionError, StorageError
 
 DEFAULT_PAIR = (catalog.BUILTIN + "freesolv", "calc", "expt")
-SWITCH_RUNS = """(model, approach, noResult, clicks) => noResult
-    ? window.dash_clientside.no_update : (clicks || 0) + 1"""
+SWITCH_RUNS = """(model, approach, noResult, clicks, asked) => noResult
+    || (asked && asked.model === model && asked.approach === approach)
+    ? window.dash_clientside.no_update : [(clicks || 0) + 1, {model, approach}]"""
 """Once a run is shown (the transfer switch is enabled), a change of target model or approach
 runs at once, as a click on Train would: the page's other target models were trained right
 after the run (prefetch.py), so a switch reads its result from the cache. Without it the
 choice changed nothing on screen until Train, and a user saw the old model's figures under the
-new model's name. Other settings (datasets, rows used) wait for Train: they may mean a long run."""
+new model's name. Other settings (datasets, rows used) wait for Train: they may mean a long run.
+A 'change' to the model and approach last asked for (the controls set to the run shown on a
+reload, restore.py) runs nothing."""
 
 
 def register_callbacks(app: Dash) -> None:
@@ -69,10 +73,12 @@ def register_callbacks(app: Dash) -> None:
     app.clientside_callback(
         SWITCH_RUNS,
         Output("tl-train", "n_clicks"),
+        Output(ASKED, "data", allow_duplicate=True),
         Input("tl-model", "value"),
         Input("tl-approach", "value"),
         State("tl-use-transfer", "disabled"),
         State("tl-train", "n_clicks"),
+        State(ASKED, "data"),
         prevent_initial_call=True,
     )
     app.callback(
@@ -118,7 +124,8 @@ def dataset_options_for(side: str):
     def dataset_options(sid: str | None, current: str | None):
         options = catalog.options(sid)
         keys = {o["value"] for o in options}
-        return options, current if current in keys else DEFAULT_PAIR[0]
+        fallback = (last_request(sid) or {}).get(f"{side}_key", DEFAULT_PAIR[0])
+        return options, next((k for k in (current, fallback, DEFAULT_PAIR[0]) if k in keys), None)
 
     dataset_options.__name__ = f"{side}_dataset_options"
     return dataset_options
@@ -128,13 +135,16 @@ def column_options_for(side: str):
     preferred = DEFAULT_PAIR[1] if side == "source" else DEFAULT_PAIR[2]
 
     def column_options(key: str | None, sid: str | None):
+        last = last_request(sid) or {}
+        chosen = last.get(f"{side}_column") if last.get(f"{side}_key") == key else preferred
         try:
             dataset = catalog.load(sid, key)
         except (KeyError, ValueError, SessionError):
             return [], None
         columns = dataset.target_columns + dataset.feature_columns
         options = [{"label": c, "value": c} for c in columns]
-        return options, preferred if preferred in columns else (columns[0] if columns else None)
+        candidates = [c for c in (chosen, preferred) if c in columns] + columns
+        return options, candidates[0] if candidates else None
 
     column_options.__name__ = f"{side}_column_options"
     return column_options
@@ -177,7 +187,7 @@ def train(
             set_progress((int(100 * fraction), message))
 
         run = mark_newest(store, sid)
-        answer = switch_from_cache(sid, request, _stored(sid))
+        answer = switch_from_cache(sid, request, stored(sid))
         from_cache = answer is not None
         if not from_cache:
             with job_slot(set_progress):
@@ -233,11 +243,12 @@ def draw_curve(set_progress, state, sid):
     return {"key": with_curve["key"]}, no_update
 
 
-def render(_state, use_transfer: bool, sid):
+def render(state, use_transfer: bool, sid):
     """Verdict, cards, plots and the group table of the session's last run, with or without
     the transfer; the switch stays disabled until there is a run. (The learning curve's own
-    callback redraws the curve: as an input here, its job would hold this one back.)"""
-    result = _stored(sid)
+    callback redraws the curve: as an input here, its job would hold this one back; until then
+    its plot says it is being drawn, when the run's `state` asked for it.)"""
+    result = stored(sid)
     if result is None:
         return ({}, {"display": "none"}, True, "") + (no_update,) * 7
     label = _label(result)
@@ -251,7 +262,9 @@ def render(_state, use_transfer: bool, sid):
         facts(result),
         figures.parity(result, shown, label),
         figures.error_histogram(result, shown, label),
-        figures.learning_curve(result.get("learning_curve"), result, label),
+        figures.learning_curve(
+            result.get("learning_curve"), result, label, drawing=bool((state or {}).get("curve"))
+        ),
         figures.importances(result),
         group_table(result, shown),
     )
@@ -259,19 +272,12 @@ def render(_state, use_transfer: bool, sid):
 
 def render_curve(_curve_state, sid):
     """The verdict and the learning curve once the curve's job has added it."""
-    result = _stored(sid)
+    result = stored(sid)
     if result is None:
         return no_update, no_update
     return verdict(result), figures.learning_curve(
         result.get("learning_curve"), result, _label(result)
     )
-
-
-def _stored(sid) -> dict | None:
-    try:
-        return runtime.current().store.load_json(runtime.current().store.require(sid), KIND, NAME)
-    except SessionError:
-        return None
 
 
 def _label(result: dict) -> str:

@@ -9,6 +9,7 @@ from components.explained_graph import explained_graph
 from components.fields import labelled
 from components.job_progress import JobProgress
 from dashboard.engine.transfer import DEFAULT_TARGET_MODEL, TARGET_MODELS
+from dashboard.pages.transfer_learning.restore import ASKED
 
 DEFAULT_SHARE = 0.1
 """The demo trains on a tenth of the target's training rows: where transfer shows."""
@@ -29,6 +30,7 @@ def layout(**_query) -> html.Div:
             dcc.Store(id="tl-state"),
             dcc.Store(id="tl-ready-state"),
             dcc.Store(id="tl-curve-state"),
+            dcc.Store(id=ASKED),
             dbc.Row(
                 [
                     dbc.Col(_controls(), lg=4, xl=3),
@@ -76,7 +78,7 @@ def _controls() -> dbc.Card:
                         inline=True,
                         options=[{"label": text, "value": share} for share, text in SHARES.items()],
                     ),
-                    "Few rows: where transfer usually helps. The test rows stay the same.",
+                    "Few rows show transfer best; the test rows stay the same. Waits for Train.",
                 ),
                 labelled(
                     "Approach",
@@ -89,8 +91,8 @@ def _controls() -> dbc.Card:
                             {"label": "fine-tuning", "value": "ft"},
                         ],
                     ),
-                    "LV: the source model's answer is one more input. FT: boosting goes on "
-                    "from the source's answer with the target rows.",
+                    "LV: the source's prediction is one more input. FT: boosting goes on "
+                    "from it. Applies at once after a run.",
                 ),
                 labelled(
                     "Target model",
@@ -101,7 +103,7 @@ def _controls() -> dbc.Card:
                         options=model_options,
                         optionHeight=50,
                     ),
-                    "Of the baseline and LV; a change applies at once.",
+                    "For no transfer and for LV. Applies at once after a run.",
                 ),
                 dbc.Checklist(
                     id="tl-curve",
@@ -112,8 +114,10 @@ def _controls() -> dbc.Card:
                 dbc.Button("Train", id="tl-train", color="primary", className="w-100"),
                 JobProgress("tl-train"),
                 html.H2("Source and target", className="h6 mt-3"),
-                _pair("source", "Large and cheaper, e.g. computed values."),
-                _pair("target", "Small and accurate, e.g. measured; same kind of structure."),
+                _pair("source", "Large and cheaper, e.g. computed values. Waits for Train."),
+                _pair(
+                    "target", "Small and accurate, e.g. measured; same structures. Waits for Train."
+                ),
             ]
         )
     )

@@ -13,7 +13,8 @@ METRICS = (("r2", "R²", True), ("mae", "MAE", False), ("rmse", "RMSE", False))
 
 
 def metric_cards(result: dict, use_transfer: bool) -> list[dbc.Col]:
-    """R², MAE and RMSE of the shown model, each with its change against the other one."""
+    """R², MAE and RMSE of the shown model, each with its change against the other one; the
+    errors are in the target's unit, which their titles name."""
     active, other = ("transfer", "baseline") if use_transfer else ("baseline", "transfer")
     cards = []
     for key, name, higher_better in METRICS:
@@ -28,7 +29,10 @@ def metric_cards(result: dict, use_transfer: bool) -> list[dbc.Col]:
                 dbc.Card(
                     dbc.CardBody(
                         [
-                            html.Div(name, className="small text-body-secondary"),
+                            html.Div(
+                                _titled(name, key, result.get("unit")),
+                                className="small text-body-secondary",
+                            ),
                             html.Div(
                                 _number(value), className="fs-3 fw-semibold", id=f"tl-card-{key}"
                             ),
@@ -42,6 +46,11 @@ def metric_cards(result: dict, use_transfer: bool) -> list[dbc.Col]:
             )
         )
     return cards
+
+
+def _titled(name: str, key: str, unit: str | None) -> str:
+    """'MAE (kcal/mol)'; R² has no unit."""
+    return f"{name} ({unit})" if unit and key != "r2" else name
 
 
 def facts(result: dict) -> str:
@@ -117,7 +126,11 @@ def group_table(result: dict, use_transfer: bool) -> dbc.Table | html.P:
         r for r in result.get("group_metrics") or [] if use_transfer or r["model"] == "baseline"
     ]
     if not rows:
-        return html.P("No grouping for this target.", className="mi-explain")
+        return html.P(
+            "No groups for this target: the test rows are split only where many target values "
+            "are 0 (metals among band gaps), into those and the rest.",
+            className="mi-explain",
+        )
     header = html.Thead(
         html.Tr([html.Th(h) for h in ("group", "model", "test points", "R²", "MAE", "RMSE")])
     )

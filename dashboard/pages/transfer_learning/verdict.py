@@ -1,5 +1,8 @@
 """One honest sentence on whether the transfer helped, derived from the run and its learning curve.
 
+The curve's points are means over repeats on other draws of the rows, so its change at the run's
+size need not be the run's own: the sentence says 'on average' where it names one.
+
 A change of the test MAE smaller than SAME_WITHIN of the baseline's counts as no change: the
 spread between repeats of a small training set is of that order.
 """
@@ -41,7 +44,7 @@ def curve_sentence(result: dict) -> str:
     changes = [(t - b) / b if b else 0.0 for b, t in zip(baseline, transfer, strict=True)]
     helps = [c < -SAME_WITHIN for c in changes]
     best = min(range(len(sizes)), key=lambda i: changes[i])
-    most = f"most with {sizes[best]:,} rows ({_percent(changes[best])})"
+    most = f"most with {sizes[best]:,} rows ({_percent(changes[best])} on average)"
     if all(helps):
         return (
             f"The learning curve shows it helping at every size tried, from {sizes[0]:,} to "
