@@ -75,6 +75,11 @@ def error_histogram(result: dict, show_transfer: bool, label: str) -> go.Figure:
     return fig
 
 
+def curve_cancelled() -> go.Figure:
+    """The learning curve's place once its job was cancelled (it said it was being drawn)."""
+    return note_figure("Learning curve", "Cancelled: the next Train draws it.", 400)
+
+
 def learning_curve(
     curve: dict | None, result: dict, label: str, drawing: bool = False
 ) -> go.Figure:

@@ -55,3 +55,8 @@ def test_a_reload_sets_the_controls_to_the_run_shown(rt, sid):
 def test_without_a_run_the_controls_keep_the_demo_settings(rt, sid):
     assert restore_controls(sid) == (no_update,) * 4
     assert tl_page.column_options_for("source")(FREESOLV, sid)[1] == "calc"
+
+
+def test_a_cancelled_curve_says_so_where_it_said_it_was_being_drawn():
+    note = tl_page.curve_cancelled(1).layout.annotations[0].text
+    assert "Cancelled" in note and "Being drawn" not in note

@@ -91,6 +91,11 @@ def register_callbacks(app: Dash) -> None:
         **_cancelled_by_train(JobProgress.callback_kwargs("tl-curve-job")),
     )(draw_curve)
     app.callback(
+        Output("tl-curve-graph", "figure", allow_duplicate=True),
+        Input(JobProgress.ids.cancel("tl-curve-job"), "n_clicks"),
+        prevent_initial_call=True,
+    )(curve_cancelled)
+    app.callback(
         Output("tl-empty", "style"),
         Output("tl-results", "style"),
         Output("tl-use-transfer", "disabled"),
@@ -241,6 +246,12 @@ def draw_curve(set_progress, state, sid):
     except (ValueError, KeyError, SessionError, StorageError) as err:
         return no_update, error_alert(err)
     return {"key": with_curve["key"]}, no_update
+
+
+def curve_cancelled(_clicks):
+    """The learning curve's note once its Cancel is clicked: the job ends without a word, and
+    the plot went on saying the curve was being drawn."""
+    return figures.curve_cancelled()
 
 
 def render(state, use_transfer: bool, sid):
