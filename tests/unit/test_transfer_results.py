@@ -28,3 +28,8 @@ def test_without_groups_the_table_says_when_there_would_be_some():
     note = text_of(group_table({"group_metrics": None}, True))
     assert note.startswith("No groups for this target:")
     assert "metals among band gaps" in note
+
+
+def test_a_lower_error_is_written_with_the_verdicts_minus_sign():
+    mae_card = text_of(metric_cards(_result("kcal/mol"), True)[1])
+    assert "−0.082 vs without transfer" in mae_card and "-0.082" not in mae_card

@@ -17,7 +17,7 @@ PAGE_CARDS = {
     "/data": "Pick a built-in dataset or drop your own CSV, TSV, Excel or Parquet file; check the "
     "column roles, missing values and the distribution of each target.",
     "/transfer-learning": "Train a model on a large, cheaper dataset and let it help a model of a "
-    "small, accurate one. Switch the latent-variable feature on and off and compare.",
+    "small, accurate one. Switch the transfer on and off and compare.",
     "/active-learning": "Let a model with uncertainty choose which material to measure next. Step "
     "through a campaign and watch predictions, uncertainty and the best value found.",
     "/about": "Where every dataset and method comes from: citations, licences and the version.",

@@ -23,7 +23,7 @@ def metric_cards(result: dict, use_transfer: bool) -> list[dbc.Col]:
         better = (delta > 0) == higher_better if delta else None
         color = "success" if better else ("danger" if better is False else "secondary")
         versus = "without" if use_transfer else "with"
-        change = "—" if delta is None else f"{delta:+.3f}"
+        change = "—" if delta is None else f"{delta:+.3f}".replace("-", "−")  # as the verdict
         cards.append(
             dbc.Col(
                 dbc.Card(
