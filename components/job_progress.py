@@ -11,6 +11,9 @@ POLL_MS = 250
 """How often the browser asks whether a job has finished (Dash's default is 1,000 ms, so a job of
 2 s was seen done up to a second late). A poll is a small request the server answers from the
 job's cache entry, and a page polls only while its job runs."""
+STARTING = "Starting…"
+"""What the block says from the click until the job's first report, on a full striped bar: the
+job takes about a second to start, and an empty bar with no label looked broken meanwhile."""
 
 
 class JobProgress(html.Div):
@@ -69,7 +72,8 @@ class JobProgress(html.Div):
         cls, name: str, detail: bool = False, extra_running: list | None = None
     ) -> dict:
         """Arguments for `app.callback(..., background=True, **kwargs)` tied to this block (made
-        with the same `detail`); `extra_running` adds (output, while running, after) entries."""
+        with the same `detail`); `extra_running` adds (output, while running, after) entries.
+        From the click to the first report the bar is full and says STARTING."""
         sentence = (
             Output(cls.ids.text(name), "children") if detail else Output(cls.ids.bar(name), "label")
         )
@@ -78,6 +82,8 @@ class JobProgress(html.Div):
             "progress_default": [0, ""],
             "running": [
                 (Output(cls.ids.container(name), "style"), SHOWN, HIDDEN),
+                (Output(cls.ids.bar(name), "value"), 100, 0),
+                (sentence, STARTING, ""),
                 *(extra_running or []),
             ],
             "cancel": [Input(cls.ids.cancel(name), "n_clicks")],
