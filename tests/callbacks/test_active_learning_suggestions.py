@@ -16,7 +16,9 @@ from dashboard import campaigns
 from dashboard.pages.active_learning import callbacks as al_page
 from dashboard.pages.active_learning import render, suggestions
 from dashboard.pages.active_learning.layout import ACTIONS
+from dashboard.pages.data import roles
 from tests.callbacks.test_campaign_file_download import start_real_campaign, upload
+from tests.callbacks.test_data_page import text_of
 
 pytestmark = pytest.mark.both_stores
 
@@ -68,6 +70,23 @@ def test_the_csv_writes_whole_numbers_as_integers_and_other_numbers_in_full(rt, 
     loadings = [row[header.index("Loading")] for row in rows]
     assert rows and all(t.isdigit() and 221 <= int(t) <= 276 for t in temperatures)
     assert set(loadings) <= {repr(loading) for loading in LOADINGS}
+
+
+def test_a_pick_without_its_id_has_an_empty_cell_in_the_table_and_the_csv(rt, sid):
+    """Not <NA> (the missing value of a column of whole numbers): as `suggest` prints it."""
+    text = "run,temperature,yield\n" + "".join(
+        f"{'' if i == 7 else i},{200 + 5 * i},{40 + i if i < 7 else 'PENDING'}\n" for i in range(10)
+    )
+    key = upload(sid, text, "runs.csv")
+    message, _notes, _refresh = roles.apply_role_edits(
+        1, [], "none", [], ["temperature"], ["yield"], "run", key, sid
+    )
+    assert "Roles saved" in text_of(message)
+    start_real_campaign(sid, key)  # a batch of 3: every candidate
+    rows, _columns = suggestions.grid(campaigns.view(sid), sid)
+    assert next(row for row in rows if row["row"] == 7)["run"] is None  # shown empty
+    written = csv.DictReader(io.StringIO(suggestions.download(1, sid)["content"], newline=""))
+    assert sorted(row["run"] for row in written) == ["", "8", "9"]
 
 
 def test_the_row_in_file_says_a_spreadsheet_shows_it_one_lower(rt, sid):
