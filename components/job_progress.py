@@ -11,15 +11,19 @@ POLL_MS = 250
 """How often the browser asks whether a job has finished (Dash's default is 1,000 ms, so a job of
 2 s was seen done up to a second late). A poll is a small request the server answers from the
 job's cache entry, and a page polls only while its job runs."""
+STARTING = "Starting…"
+"""What the block says from the click until the job's first report, on a full striped bar: the
+job takes about a second to start, and an empty bar with no label looked broken meanwhile."""
 
 
 class JobProgress(html.Div):
-    """A hidden-until-running block: striped progress bar with a label, and a Cancel button.
+    """A hidden-until-running block: striped progress bar, a Cancel button, and a line under them.
 
     `JobProgress.callback_kwargs(name)` gives the `progress`, `running` and `cancel` arguments of
     the background callback that drives it; the callback then calls
-    `set_progress((percent, "what is happening"))`. With `detail`, that sentence goes on a line
-    under the bar instead (for long ones, which the bar's label would cut).
+    `set_progress((percent, "what is happening"))`, and that sentence goes on the line under the
+    bar: as the bar's label it was cut to the filled part (nothing at 0 %, and a narrow bar of
+    10 % hid 'source model' for the ten seconds the Transfer page's Train spends on it).
     """
 
     class ids:
@@ -28,7 +32,7 @@ class JobProgress(html.Div):
         text = staticmethod(lambda name: f"{name}-job-text")
         cancel = staticmethod(lambda name: f"{name}-job-cancel")
 
-    def __init__(self, name: str, detail: bool = False) -> None:
+    def __init__(self, name: str) -> None:
         super().__init__(
             [
                 dbc.Row(
@@ -55,9 +59,7 @@ class JobProgress(html.Div):
                     ],
                     className="g-2 align-items-center",
                 ),
-                html.Div(id=self.ids.text(name), className="small mt-1", role="status")
-                if detail
-                else None,
+                html.Div(id=self.ids.text(name), className="small mt-1", role="status"),
             ],
             id=self.ids.container(name),
             style=HIDDEN,
@@ -65,19 +67,18 @@ class JobProgress(html.Div):
         )
 
     @classmethod
-    def callback_kwargs(
-        cls, name: str, detail: bool = False, extra_running: list | None = None
-    ) -> dict:
-        """Arguments for `app.callback(..., background=True, **kwargs)` tied to this block (made
-        with the same `detail`); `extra_running` adds (output, while running, after) entries."""
-        sentence = (
-            Output(cls.ids.text(name), "children") if detail else Output(cls.ids.bar(name), "label")
-        )
+    def callback_kwargs(cls, name: str, extra_running: list | None = None) -> dict:
+        """Arguments for `app.callback(..., background=True, **kwargs)` tied to this block;
+        `extra_running` adds (output, while running, after) entries. From the click to the first
+        report the bar is full and the line says STARTING."""
+        sentence = Output(cls.ids.text(name), "children")
         return {
             "progress": [Output(cls.ids.bar(name), "value"), sentence],
             "progress_default": [0, ""],
             "running": [
                 (Output(cls.ids.container(name), "style"), SHOWN, HIDDEN),
+                (Output(cls.ids.bar(name), "value"), 100, 0),
+                (sentence, STARTING, ""),
                 *(extra_running or []),
             ],
             "cancel": [Input(cls.ids.cancel(name), "n_clicks")],

@@ -28,7 +28,7 @@ from dashboard.settings import Settings
 
 JOB_RESULT_EXPIRE_SECONDS = 3600
 QUEUED_PERCENT = 100
-"""A queued job's bar is full (and striped) so that its label, the sentence about the wait, shows."""
+"""A queued job's bar is full (and striped), as while it starts: it waits, with no share done."""
 WRITE_ERRORS = (sqlite3.Error, OSError)
 """What the disk cache raises when its folder is read-only or full."""
 PROBE_KEY = "mi-dashboard-write-probe"

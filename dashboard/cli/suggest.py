@@ -15,6 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from dashboard.cli.campaign_options import GOAL_HELP, config_from_args, load_upload
@@ -101,8 +102,6 @@ def run(args: argparse.Namespace) -> int:
         dataset.frame.iloc[campaign.pending].drop(columns=[PRIORITY_COLUMN], errors="ignore")
     )
     picks.index = pd.Index([upload.row_numbers[row] for row in campaign.pending], name="row")
-    targets = [c for c in dataset.target_columns if c in picks.columns]
-    picks[targets] = picks[targets].astype(object).where(picks[targets].notna(), "PENDING")
     for warning in upload.warnings:  # what `check` says: rows left out, columns unused
         print(f"note: {warning.message}")
     if picks.empty:  # the results entered were the last ones (they are written all the same)
@@ -114,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         what = "experiment" if len(picks) == 1 else f"{len(picks)} experiments"
         print(f"{len(campaign.measured_rows)} measured; the next {what}:")
-        print(picks.to_string())
+        print(_printed(picks, dataset.target_columns))
     if args.out:
         try:
             args.out.write_bytes(encoded)
@@ -123,6 +122,20 @@ def run(args: argparse.Namespace) -> int:
             return 2
         print(f"campaign file with the next batch marked (priority 1): {args.out}")
     return 0
+
+
+def _printed(picks: pd.DataFrame, targets: list[str]) -> str:
+    """The picks as a text table: a target not measured yet says PENDING, any other missing cell
+    is empty, as the CSV files write it (pandas printed <NA> in a column of whole numbers, None
+    in one of text and NaN in one of other numbers)."""
+    shown = picks.copy()
+    for column in shown.columns:
+        missing = shown[column].isna()
+        if column in targets:
+            shown[column] = shown[column].astype(object).where(~missing, "PENDING")
+        elif missing.any() and not pd.api.types.is_float_dtype(shown[column]):
+            shown[column] = shown[column].astype(object).where(~missing, np.nan)  # na_rep's
+    return shown.to_string(na_rep="")
 
 
 def _unused_results(results: pd.DataFrame, used: list[str | None]) -> None:

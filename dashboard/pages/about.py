@@ -139,9 +139,9 @@ def layout(**_query) -> html.Div:
                             html.Tr(
                                 [
                                     html.Td(info.title),
-                                    html.Td(f"{info.rows:,}"),
-                                    html.Td(info.source),
-                                    html.Td(info.licence),
+                                    _cell("Rows", f"{info.rows:,}"),
+                                    _cell("Source", info.source),
+                                    _cell("Licence", info.licence),
                                 ]
                             )
                             for info in datasets.list_datasets()
@@ -150,8 +150,7 @@ def layout(**_query) -> html.Div:
                 ],
                 bordered=False,
                 hover=True,
-                responsive=True,
-                className="align-middle",
+                className="align-middle mi-stacked",
             ),
             html.H2("Methods", className="h4 mt-4"),
             html.Dl([item for name, cite in METHODS for item in (html.Dt(name), html.Dd(cite))]),
@@ -174,6 +173,12 @@ def layout(**_query) -> html.Div:
             ),
         ]
     )
+
+
+def _cell(column: str, value: str) -> html.Td:
+    """A cell that names its column on a phone, where the table is stacked (app.css): a row of
+    four columns did not fit 390 px and hid its licence behind a sideways scroll."""
+    return html.Td([html.Span(f"{column}: ", className="mi-cell-label d-sm-none"), value])
 
 
 def _version(package: str) -> str:

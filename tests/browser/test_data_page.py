@@ -179,7 +179,7 @@ def test_a_slow_upload_shows_progress_and_can_be_cancelled(dash_duo, app, tmp_pa
     path.write_text(GOOD)
     upload(dash_duo, path)
     dash_duo.wait_for_style_to_equal("#data-upload-job", "display", "block", timeout=20)
-    dash_duo.wait_for_contains_text("#data-upload-job-bar", "reading the file", timeout=10)
+    dash_duo.wait_for_contains_text("#data-upload-job-text", "reading the file", timeout=10)
     dash_duo.find_element("#data-upload-job-cancel").click()
     dash_duo.wait_for_style_to_equal("#data-upload-job", "display", "none", timeout=10)
     time.sleep(1)

@@ -16,7 +16,9 @@ from dashboard import campaigns
 from dashboard.pages.active_learning import callbacks as al_page
 from dashboard.pages.active_learning import render, suggestions
 from dashboard.pages.active_learning.layout import ACTIONS
+from dashboard.pages.data import roles
 from tests.callbacks.test_campaign_file_download import start_real_campaign, upload
+from tests.callbacks.test_data_page import text_of
 
 pytestmark = pytest.mark.both_stores
 
@@ -45,7 +47,7 @@ def started(sid) -> campaigns.View:
 
 def test_the_table_names_what_to_run_and_the_csv_adds_the_ligands_descriptors(rt, sid):
     view = started(sid)
-    rows, columns = suggestions.grid(view, sid)
+    rows, columns, text = suggestions.panel(view, sid)
     shown = [c["field"] for c in columns if not c.get("hide")]
     assert shown == [
         "row in file", "Ligand", "Solvent", "Concentration", "predicted", "sigma", "score",
@@ -53,11 +55,32 @@ def test_the_table_names_what_to_run_and_the_csv_adds_the_ligands_descriptors(rt
     ]  # fmt: skip
     assert {r["Ligand"] for r in rows} <= set(LIGANDS)
     assert {r["Solvent"] for r in rows} <= {"MeCN", "DMF", "THF"}
-    assert "adds 2 descriptors" in suggestions.help_text(view, sid)
+    assert "adds 2 descriptors" in text
     download = suggestions.download(1, sid)
     csv = pd.read_csv(io.StringIO(download["content"]))
     assert list(csv.columns)[2:7] == ["Ligand", "Solvent", "Concentration", "HOMO", "Dipole"]
     assert all(csv["HOMO"] == [LIGANDS[ligand][0] for ligand in csv["Ligand"]])
+
+
+def rendered(sid, monkeypatch) -> dict:
+    """The page's render of the session's campaign after a change of it: {output id: value}."""
+    monkeypatch.setattr(render.dash, "ctx", type("Ctx", (), {"triggered_id": "al-state"}))
+    names = [f"{o.component_id}.{o.component_property}" for o in render.OUTPUTS]
+    return dict(zip(names, render.render({"redraw": "full"}, None, "mean", sid), strict=True))
+
+
+def test_a_render_finds_the_inputs_beside_the_picks_once(rt, sid, monkeypatch):
+    """`inputs` compares every label with every setting; the table and the text above it used
+    to find them each."""
+    started(sid)
+    found = []
+    monkeypatch.setattr(
+        suggestions,
+        "inputs",
+        lambda dataset, real=suggestions.inputs: found.append(0) or real(dataset),
+    )
+    assert "adds 2 descriptors" in rendered(sid, monkeypatch)["al-suggestions-help.children"]
+    assert len(found) == 1
 
 
 def test_the_csv_writes_whole_numbers_as_integers_and_other_numbers_in_full(rt, sid):
@@ -70,8 +93,25 @@ def test_the_csv_writes_whole_numbers_as_integers_and_other_numbers_in_full(rt, 
     assert set(loadings) <= {repr(loading) for loading in LOADINGS}
 
 
+def test_a_pick_without_its_id_has_an_empty_cell_in_the_table_and_the_csv(rt, sid):
+    """Not <NA> (the missing value of a column of whole numbers): as `suggest` prints it."""
+    text = "run,temperature,yield\n" + "".join(
+        f"{'' if i == 7 else i},{200 + 5 * i},{40 + i if i < 7 else 'PENDING'}\n" for i in range(10)
+    )
+    key = upload(sid, text, "runs.csv")
+    message, _notes, _refresh = roles.apply_role_edits(
+        1, [], "none", [], ["temperature"], ["yield"], "run", key, sid
+    )
+    assert "Roles saved" in text_of(message)
+    start_real_campaign(sid, key)  # a batch of 3: every candidate
+    rows, _columns, _text = suggestions.panel(campaigns.view(sid), sid)
+    assert next(row for row in rows if row["row"] == 7)["run"] is None  # shown empty
+    written = csv.DictReader(io.StringIO(suggestions.download(1, sid)["content"], newline=""))
+    assert sorted(row["run"] for row in written) == ["", "8", "9"]
+
+
 def test_the_row_in_file_says_a_spreadsheet_shows_it_one_lower(rt, sid):
-    _rows, columns = suggestions.grid(started(sid), sid)
+    _rows, columns, _text = suggestions.panel(started(sid), sid)
     row = next(c for c in columns if c["field"] == suggestions.FILE_ROW)
     assert "first row under the column names" in row["headerTooltip"]
     assert "N + 1" in row["headerTooltip"]
@@ -79,7 +119,7 @@ def test_the_row_in_file_says_a_spreadsheet_shows_it_one_lower(rt, sid):
 
 def typed(sid, *values: str) -> list[dict]:
     """The table's rows with `values` typed into the first ones, as the grid sends them."""
-    rows, _columns = suggestions.grid(campaigns.view(sid), sid)
+    rows, _columns, _text = suggestions.panel(campaigns.view(sid), sid)
     for row, value in zip(rows, values, strict=False):
         row["measured"] = value
     return rows
@@ -116,9 +156,7 @@ def test_values_typed_as_text_are_entered_as_numbers(rt, sid):
 
 def test_in_real_mode_only_the_table_steps_and_step_run_play_wait_for_it(rt, sid, monkeypatch):
     started(sid)
-    monkeypatch.setattr(render.dash, "ctx", type("Ctx", (), {"triggered_id": "al-state"}))
-    names = [f"{o.component_id}.{o.component_property}" for o in render.OUTPUTS]
-    answer = dict(zip(names, render.render({"redraw": "full"}, None, "mean", sid), strict=True))
+    answer = rendered(sid, monkeypatch)
     disabled = {name: answer[f"{name}.disabled"] for name in ACTIONS}
     assert disabled == {
         "al-step": True, "al-run": True, "al-play": True,

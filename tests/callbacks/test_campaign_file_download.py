@@ -43,7 +43,7 @@ def test_the_campaign_file_goes_back_as_it_came_with_the_values_entered(rt, sid)
     start_real_campaign(sid, upload(sid, ROUND1))
     view = campaigns.view(sid)
     picks = view.history[-1]["picks"]
-    shown = suggestions.table(view, sid)  # the picks name their row in the file too
+    shown = suggestions.table(view, sid, [])  # the picks name their row in the file too
     dataset_rows = [r for r in range(1, 25) if r != 4]  # the file's data rows, in dataset order
     assert shown[suggestions.FILE_ROW].tolist() == [dataset_rows[r] for r in shown["row"]]
     rows = [{"row": row, "measured": 50.0 + i / 2} for i, row in enumerate(picks[:2])]

@@ -197,7 +197,7 @@ def test_a_transfer_run_without_a_curve_never_queues_for_one(tmp_path):
     assert time.monotonic() - started < 1.0
 
 
-def test_a_job_process_shows_the_queue_on_its_bar_and_runs_when_the_slot_frees(tmp_path):
+def test_a_job_process_shows_the_queue_under_its_bar_and_runs_when_the_slot_frees(tmp_path):
     """Through Dash itself: the upload runs in a job process of the disk manager while this
     process holds the only slot."""
     app = create_app(Settings(storage_dir=tmp_path / "storage", warm_cache=False, max_jobs=1))
@@ -211,7 +211,7 @@ def test_a_job_process_shows_the_queue_on_its_bar_and_runs_when_the_slot_frees(t
         while "Server busy: your job is queued (1 running)…" not in labels:
             assert time.monotonic() < deadline, labels
             progress = client.post(ROUTE + query, json=body).get_json().get("progress", {})
-            labels.add(progress.get("data-upload-job-bar.label"))
+            labels.add(progress.get("data-upload-job-text.children"))
             time.sleep(0.1)
         assert runtime.current().store.list_datasets(sid) == []
     answer = poll(client, body, handles).get_json()["response"]

@@ -266,6 +266,15 @@ def test_the_campaign_csv_writes_whole_numbers_as_integers():
     assert lines[1].split(",")[:4] == ["m0", "200", "measured", "0"]  # as the page writes them
 
 
+def test_the_campaign_csv_leaves_a_missing_whole_number_empty():
+    """Not <NA> (the integer column's missing value), as `suggest` prints it and the page's CSV
+    of the picks writes it."""
+    campaign = Campaign(config(mode="real"), smooth_data(unknown=280))
+    frame = pd.DataFrame({"run": [np.nan if i == 1 else float(i) for i in range(300)]})
+    lines = campaign.to_csv(frame).splitlines()
+    assert [line.split(",")[0] for line in lines[:4]] == ["run", "0", "", "2"]
+
+
 # bad input ------------------------------------------------------------------------------------
 
 

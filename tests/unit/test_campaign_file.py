@@ -237,3 +237,26 @@ def test_the_last_results_are_written_and_the_campaign_says_it_is_complete(tmp_p
     assert suggest(path, "--measured", str(results), "--out", str(out)) == 0
     assert "8 measured: every candidate has a value of 'yield'" in capsys.readouterr().out
     assert out.read_text().splitlines()[-2:] == ["70,5,-1", "75,6.5,-1"]
+
+
+def test_a_missing_cell_among_the_picks_prints_empty_as_the_files_write_it(tmp_path, capsys):
+    """An id may be missing and unused columns are kept: pandas printed <NA> in the id of whole
+    numbers, None in the text column and NaN in the other numbers, where a CSV file of the same
+    picks has empty cells."""
+    path = tmp_path / "round1.csv"
+    path.write_text(
+        "run,temperature,time,comment,pressure,yield\n"
+        + "".join(
+            f"{'' if i == 7 else i},{50 + 5 * i},{1 + i % 3},{'re-run' if i == 8 else ''},"
+            f"{'' if i == 7 else i + 0.5},{30 + i if i in (1, 2, 3, 5) else 'PENDING'}\n"
+            for i in range(1, 13)
+        )
+    )
+    every_candidate = ("--batch", "8", "--id", "run", "--numeric", "temperature,time")
+    assert suggest(path, *every_candidate) == 0
+    printed = capsys.readouterr().out
+    assert "<NA>" not in printed and "None" not in printed and "NaN" not in printed
+    row7 = next(line for line in printed.splitlines() if line.startswith("7 "))
+    assert row7.split() == ["7", "85", "2", "PENDING"]  # id, comment and pressure: blanks
+    row8 = next(line for line in printed.splitlines() if line.startswith("8 "))
+    assert row8.split() == ["8", "8", "90", "3", "re-run", "8.5", "PENDING"]

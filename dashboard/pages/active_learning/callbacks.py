@@ -75,7 +75,7 @@ def register_callbacks(app: Dash) -> None:
         *(State(name, "value") for name in config_form.FORM_IDS),
         background=True,
         prevent_initial_call=True,
-        **JobProgress.callback_kwargs("al-start", detail=True, extra_running=BUSY_RUNNING),
+        **JobProgress.callback_kwargs("al-start", extra_running=BUSY_RUNNING),
     )(start_campaign)
     app.callback(
         Output("al-state", "data", allow_duplicate=True),
@@ -85,7 +85,7 @@ def register_callbacks(app: Dash) -> None:
         State("session-id", "data"),
         background=True,
         prevent_initial_call=True,
-        **JobProgress.callback_kwargs("al-run", detail=True, extra_running=BUSY_RUNNING),
+        **JobProgress.callback_kwargs("al-run", extra_running=BUSY_RUNNING),
     )(run_steps)
     app.callback(
         Output("al-state", "data", allow_duplicate=True),

@@ -54,7 +54,7 @@ def guide_card(autostart: bool) -> dbc.Card:
                     ],
                     className="d-flex flex-wrap align-items-center gap-2",
                 ),
-                JobProgress("al-guide", detail=True),
+                JobProgress("al-guide"),
                 html.P(id="al-guide-text", className="mb-0 mt-2", **{"aria-live": "polite"}),
                 dcc.Store(id="al-guide", data={"next": 0}),
                 dcc.Interval(
@@ -86,7 +86,7 @@ def register(app: Dash, busy: list) -> None:
         State("session-id", "data"),
         background=True,
         prevent_initial_call=True,
-        **JobProgress.callback_kwargs("al-guide", detail=True, extra_running=busy),
+        **JobProgress.callback_kwargs("al-guide", extra_running=busy),
     )(run_stage)
 
 

@@ -39,16 +39,14 @@ def inputs(dataset: Dataset) -> tuple[list[str], list[str], list[str]]:
     return labels + settings[:MAX_SETTINGS], settings[MAX_SETTINGS:], described
 
 
-def table(view: campaigns.View, sid, everything: bool = True) -> pd.DataFrame:
-    """The step's picks: dataset row (and for an upload the row in its file), id, inputs
-    (`everything`: also those `inputs` keeps for the CSV), predicted mean, σ and score (to three
-    significant figures: EI and PI may be tiny), best first."""
+def table(view: campaigns.View, sid, columns: list[str]) -> pd.DataFrame:
+    """The step's picks: dataset row (and for an upload the row in its file), id, the input
+    `columns`, predicted mean, σ and score (to three significant figures: EI and PI may be
+    tiny), best first."""
     dataset = catalog.load(sid, view.config.dataset_id)
     positions = np.flatnonzero(view.picked)
     rows = view.pool_rows[positions]
-    shown, more, described = inputs(dataset)
-    columns = [dataset.id_column, *shown, *((*more, *described) if everything else ())]
-    frame = dataset.frame.iloc[rows][[c for c in columns if c]].copy()
+    frame = dataset.frame.iloc[rows][[c for c in (dataset.id_column, *columns) if c]].copy()
     frame.insert(0, "row", rows)
     in_file = _file_rows(view.config.dataset_id, sid)
     if in_file is not None:
@@ -59,12 +57,20 @@ def table(view: campaigns.View, sid, everything: bool = True) -> pd.DataFrame:
     return frame.sort_values("score", ascending=False, kind="stable")
 
 
-def grid(view: campaigns.View, sid) -> tuple[list[dict], list[dict]]:
-    """Rows and columns of the suggestions table (empty while reviewing a past step): the row
-    pinned on the left, in real mode the measured value to type pinned on the right."""
+def panel(view: campaigns.View, sid) -> tuple[list[dict], list[dict], str]:
+    """Rows and columns of the suggestions table and the text above it (no rows while reviewing
+    a past step); `inputs`, which compares every label with every setting (11 ms on EDBO+'s
+    campaign file), is found once for both."""
     if view.snapshot.step != view.steps:
-        return [], []
-    frame = table(view, sid, everything=False)
+        return [], [], "Reviewing a past step: move the slider to the end to see the current picks."
+    shown, more, described = inputs(catalog.load(sid, view.config.dataset_id))
+    return *grid(view, sid, shown), help_text(view, more, described)
+
+
+def grid(view: campaigns.View, sid, shown: list[str]) -> tuple[list[dict], list[dict]]:
+    """Rows and columns of the suggestions table with the inputs `shown`: the row pinned on the
+    left, in real mode the measured value to type pinned on the right."""
+    frame = table(view, sid, shown)
     columns = [
         _column(str(c), _width(c, frame[c]), hide=c == "row" and FILE_ROW in frame)
         for c in frame.columns
@@ -125,11 +131,9 @@ def _column(name: str, width: int, hide: bool) -> dict:
     return column
 
 
-def help_text(view: campaigns.View, sid) -> str:
-    """What to do with the table: measure (real mode), step (simulated), or go to the last step;
-    and where the inputs it leaves out are."""
-    if view.snapshot.step != view.steps:
-        return "Reviewing a past step: move the slider to the end to see the current picks."
+def help_text(view: campaigns.View, more: list[str], described: list[str]) -> str:
+    """What to do with the table: measure (real mode) or step (simulated); and that the CSV has
+    the inputs it leaves out: `more` settings and the `described` descriptors of its labels."""
     if view.config.mode == REAL:
         text = (
             "Measure these, type the values in the column 'measured' and press 'Enter these "
@@ -137,7 +141,6 @@ def help_text(view: campaigns.View, sid) -> str:
         )
     else:
         text = "Step reveals these rows' known values; in real mode you would measure them."
-    _shown, more, described = inputs(catalog.load(sid, view.config.dataset_id))
     if described:
         text += f" The CSV download adds {counted(len(described), 'descriptor')} of the labels"
         text += f" shown and {counted(len(more), 'more setting')}." if more else " shown."
@@ -151,7 +154,8 @@ def download(_clicks, sid):
     other numbers in full (a callback: the 'Download suggestions' button)."""
     try:
         view = campaigns.view(sid)
-        frame = table(view, sid)
+        every = [c for part in inputs(catalog.load(sid, view.config.dataset_id)) for c in part]
+        frame = table(view, sid, every)
     except (ValueError, KeyError, SessionError):
         return no_update
     return {
