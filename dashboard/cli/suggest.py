@@ -21,16 +21,20 @@ import pandas as pd
 from dashboard.cli.campaign_options import GOAL_HELP, config_from_args, load_upload
 from dashboard.cli.check import add_role_arguments, roles_from_args
 from dashboard.engine.active_learning.campaign import Campaign
-from dashboard.engine.active_learning.campaign_file import PRIORITY_COLUMN, CampaignFile
+from dashboard.engine.active_learning.campaign_file import CampaignFile
 from dashboard.engine.active_learning.config import REAL
+from dashboard.engine.active_learning.descriptors import pick_inputs
 from dashboard.engine.active_learning.measurements import measurements_from
 from dashboard.engine.active_learning.pool import CampaignData
 from dashboard.engine.data.export import whole_numbers
 from dashboard.engine.data.upload import UploadLimits, read_raw
 from dashboard.engine.data.upload.problems import Problem, Rejected
 from dashboard.engine.data.upload.table import build_table
+from dashboard.engine.wording import counted
 from dashboard.settings import Settings
 
+PREDICTED, SIGMA = "predicted", "sigma"
+"""The model's columns beside the picks, named as on the page and in its download."""
 TEXT_SUFFIXES = frozenset({".csv", ".tsv", ".txt", ".tab", ""})
 """What --out can be: the campaign is written as delimited text."""
 
@@ -98,9 +102,8 @@ def run(args: argparse.Namespace) -> int:
     except (ValueError, OSError) as err:
         print(f"suggest: {err}", file=sys.stderr)
         return 2
-    picks = whole_numbers(  # 160, not 160.0, as the page shows and downloads it
-        dataset.frame.iloc[campaign.pending].drop(columns=[PRIORITY_COLUMN], errors="ignore")
-    )
+    shown, more, described = pick_inputs(dataset)
+    picks = _picks(campaign, dataset.frame, [c for c in (dataset.id_column, *shown) if c])
     picks.index = pd.Index([upload.row_numbers[row] for row in campaign.pending], name="row")
     for warning in upload.warnings:  # what `check` says: rows left out, columns unused
         print(f"note: {warning.message}")
@@ -112,8 +115,11 @@ def run(args: argparse.Namespace) -> int:
         )
     else:
         what = "experiment" if len(picks) == 1 else f"{len(picks)} experiments"
-        print(f"{len(campaign.measured_rows)} measured; the next {what}:")
-        print(_printed(picks, dataset.target_columns))
+        how = "" if PREDICTED in picks else " (the initial design: no model before a measurement)"
+        print(f"{len(campaign.measured_rows)} measured; the next {what}{how}:")
+        print(picks.to_string(na_rep=""))
+        if more or described:
+            print(f"not listed: {_left_out(more, described)} (the campaign file has them).")
     if args.out:
         try:
             args.out.write_bytes(encoded)
@@ -124,18 +130,31 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _printed(picks: pd.DataFrame, targets: list[str]) -> str:
-    """The picks as a text table: a target not measured yet says PENDING, any other missing cell
-    is empty, as the CSV files write it (pandas printed <NA> in a column of whole numbers, None
-    in one of text and NaN in one of other numbers)."""
-    shown = picks.copy()
-    for column in shown.columns:
-        missing = shown[column].isna()
-        if column in targets:
-            shown[column] = shown[column].astype(object).where(~missing, "PENDING")
-        elif missing.any() and not pd.api.types.is_float_dtype(shown[column]):
-            shown[column] = shown[column].astype(object).where(~missing, np.nan)  # na_rep's
-    return shown.to_string(na_rep="")
+def _picks(campaign: Campaign, frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The pending rows' `columns` of `frame` (what to run: as the page lists them, see
+    `pick_inputs`), whole numbers as integers, then the model's predicted mean and σ of each
+    when a model exists, to four decimals as the page shows them. A missing cell is printed
+    empty, as the files write it (pandas printed <NA>, None or NaN)."""
+    picks = whole_numbers(frame.iloc[campaign.pending][columns])
+    snapshot = campaign.snapshot()
+    position = {row: i for i, row in enumerate(campaign.pool_rows)}
+    chosen = [position[row] for row in campaign.pending]
+    if not np.isnan(snapshot.mean[chosen]).all():
+        picks[PREDICTED] = np.round(snapshot.mean[chosen], 4)
+        picks[SIGMA] = np.round(snapshot.std[chosen], 4)
+    for column in picks.columns:
+        missing = picks[column].isna()
+        if missing.any() and not pd.api.types.is_float_dtype(picks[column]):
+            picks[column] = picks[column].astype(object).where(~missing, np.nan)  # na_rep's
+    return picks
+
+
+def _left_out(more: list[str], described: list[str]) -> str:
+    """What the printed picks leave out, as the page's text above its list says it."""
+    parts = (
+        [f"{counted(len(described), 'descriptor')} that follow from a label"] if described else []
+    )
+    return " and ".join([*parts, *([counted(len(more), "more setting")] if more else [])])
 
 
 def _unused_results(results: pd.DataFrame, used: list[str | None]) -> None:

@@ -70,14 +70,14 @@ def rendered(sid, monkeypatch) -> dict:
 
 
 def test_a_render_finds_the_inputs_beside_the_picks_once(rt, sid, monkeypatch):
-    """`inputs` compares every label with every setting; the table and the text above it used
-    to find them each."""
+    """`pick_inputs` compares every label with every setting; the table and the text above it
+    used to find them each."""
     started(sid)
     found = []
     monkeypatch.setattr(
         suggestions,
-        "inputs",
-        lambda dataset, real=suggestions.inputs: found.append(0) or real(dataset),
+        "pick_inputs",
+        lambda dataset, real=suggestions.pick_inputs: found.append(0) or real(dataset),
     )
     assert "adds 2 descriptors" in rendered(sid, monkeypatch)["al-suggestions-help.children"]
     assert len(found) == 1

@@ -240,15 +240,14 @@ def test_the_last_results_are_written_and_the_campaign_says_it_is_complete(tmp_p
 
 
 def test_a_missing_cell_among_the_picks_prints_empty_as_the_files_write_it(tmp_path, capsys):
-    """An id may be missing and unused columns are kept: pandas printed <NA> in the id of whole
-    numbers, None in the text column and NaN in the other numbers, where a CSV file of the same
-    picks has empty cells."""
+    """An id may be missing: pandas printed <NA> in an id of whole numbers (None in text, NaN in
+    other numbers), where a CSV file of the same picks has an empty cell."""
     path = tmp_path / "round1.csv"
     path.write_text(
-        "run,temperature,time,comment,pressure,yield\n"
+        "run,temperature,time,yield\n"
         + "".join(
-            f"{'' if i == 7 else i},{50 + 5 * i},{1 + i % 3},{'re-run' if i == 8 else ''},"
-            f"{'' if i == 7 else i + 0.5},{30 + i if i in (1, 2, 3, 5) else 'PENDING'}\n"
+            f"{'' if i == 7 else i},{50 + 5 * i},{1 + i % 3},"
+            f"{30 + i if i in (1, 2, 3, 5) else 'PENDING'}\n"
             for i in range(1, 13)
         )
     )
@@ -257,6 +256,36 @@ def test_a_missing_cell_among_the_picks_prints_empty_as_the_files_write_it(tmp_p
     printed = capsys.readouterr().out
     assert "<NA>" not in printed and "None" not in printed and "NaN" not in printed
     row7 = next(line for line in printed.splitlines() if line.startswith("7 "))
-    assert row7.split() == ["7", "85", "2", "PENDING"]  # id, comment and pressure: blanks
+    assert row7.split()[:3] == ["7", "85", "2"]  # the row, then no id: a blank
     row8 = next(line for line in printed.splitlines() if line.startswith("8 "))
-    assert row8.split() == ["8", "8", "90", "3", "re-run", "8.5", "PENDING"]
+    assert row8.split()[:4] == ["8", "8", "90", "3"]
+
+
+def test_the_picks_print_what_to_run_with_the_models_prediction_and_sigma(tmp_path, capsys):
+    """As the page lists them: the label and the settings, not the label's descriptors (named
+    in a line under the list) nor other objectives' PENDING, then predicted and σ."""
+    path = tmp_path / "round1.csv"
+    path.write_text(
+        "ligand,homo,temperature,yield,ee\n"
+        + "".join(
+            f"L{i % 3},{-0.2 - 0.1 * (i % 3):.1f},{40 + 5 * i},"
+            f"{10 + i if i < 6 else 'PENDING'},PENDING\n"
+            for i in range(15)
+        )
+    )
+    assert suggest(path, "--batch", "2") == 0
+    printed = capsys.readouterr().out
+    listed = printed.split("experiments:\n", 1)[1].splitlines()
+    assert listed[0].split() == ["ligand", "temperature", "predicted", "sigma"]
+    assert all(len(line.split()) == 5 for line in listed[2:4])
+    assert all(float(line.split()[-1]) > 0 for line in listed[2:4])  # σ of a real model
+    assert "not listed: 1 descriptor that follow from a label" in listed[4]
+
+
+def test_a_first_batch_says_it_comes_before_any_model(tmp_path, capsys):
+    path = tmp_path / "round1.csv"
+    path.write_text("temperature,yield\n" + "".join(f"{t},PENDING\n" for t in range(20, 90, 5)))
+    assert suggest(path, "--init", "3") == 0
+    printed = capsys.readouterr().out
+    assert "0 measured; the next 3 experiments (the initial design: no model before a " in printed
+    assert "predicted" not in printed and "not listed" not in printed

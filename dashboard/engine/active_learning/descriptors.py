@@ -6,6 +6,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dashboard.engine.data.dataset import Dataset
+
+MAX_SETTINGS = 8
+"""Numeric settings a list of picks shows at most (a download or campaign file has them all)."""
+
 
 def descriptor_columns(frame: pd.DataFrame, labels: list[str], numbers: list[str]) -> list[str]:
     """The columns of `numbers` whose value follows from one column of `labels` (each label one
@@ -20,3 +25,13 @@ def descriptor_columns(frame: pd.DataFrame, labels: list[str], numbers: list[str
         spread = frame[varying].groupby(codes).nunique(dropna=False).max()
         found.update(spread.index[spread <= 1])
     return [c for c in numbers if c in found]
+
+
+def pick_inputs(dataset: Dataset) -> tuple[list[str], list[str], list[str]]:
+    """The inputs beside each pick: structures, labels and up to MAX_SETTINGS numeric settings
+    to show; then, left to a download so that the list stays readable, the other settings and
+    the descriptors that follow from a label (EDBO+'s 22 of each ligand)."""
+    labels = [*dataset.structure_columns, *dataset.categorical_columns]
+    described = descriptor_columns(dataset.frame, labels, dataset.feature_columns)
+    settings = [c for c in dataset.feature_columns if c not in described]
+    return labels + settings[:MAX_SETTINGS], settings[MAX_SETTINGS:], described

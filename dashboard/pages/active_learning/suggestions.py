@@ -9,9 +9,8 @@ from dash import no_update
 
 from dashboard import campaigns, catalog, runtime
 from dashboard.engine.active_learning.config import REAL
-from dashboard.engine.active_learning.descriptors import descriptor_columns
+from dashboard.engine.active_learning.descriptors import pick_inputs
 from dashboard.engine.active_learning.measurements import read_result
-from dashboard.engine.data.dataset import Dataset
 from dashboard.engine.data.export import to_safe_csv, whole_numbers
 from dashboard.engine.wording import counted
 from dashboard.store import SessionError
@@ -25,18 +24,6 @@ HEADER_HELP = {
     "row": "The row of the dataset, counting from 0.",
 }
 MEASURED = "measured"
-MAX_SETTINGS = 8
-"""Numeric settings shown in the table at most (all of them are in the CSV)."""
-
-
-def inputs(dataset: Dataset) -> tuple[list[str], list[str], list[str]]:
-    """The inputs beside each pick: structures, labels and up to MAX_SETTINGS numeric settings
-    for the table; then for the CSV only, so that the table stays readable, the other settings
-    and the descriptors that follow from a label (EDBO+'s 22 of each ligand)."""
-    labels = [*dataset.structure_columns, *dataset.categorical_columns]
-    described = descriptor_columns(dataset.frame, labels, dataset.feature_columns)
-    settings = [c for c in dataset.feature_columns if c not in described]
-    return labels + settings[:MAX_SETTINGS], settings[MAX_SETTINGS:], described
 
 
 def table(view: campaigns.View, sid, columns: list[str]) -> pd.DataFrame:
@@ -59,11 +46,11 @@ def table(view: campaigns.View, sid, columns: list[str]) -> pd.DataFrame:
 
 def panel(view: campaigns.View, sid) -> tuple[list[dict], list[dict], str]:
     """Rows and columns of the suggestions table and the text above it (no rows while reviewing
-    a past step); `inputs`, which compares every label with every setting (11 ms on EDBO+'s
+    a past step); `pick_inputs`, which compares every label with every setting (11 ms on EDBO+'s
     campaign file), is found once for both."""
     if view.snapshot.step != view.steps:
         return [], [], "Reviewing a past step: move the slider to the end to see the current picks."
-    shown, more, described = inputs(catalog.load(sid, view.config.dataset_id))
+    shown, more, described = pick_inputs(catalog.load(sid, view.config.dataset_id))
     return *grid(view, sid, shown), help_text(view, more, described)
 
 
@@ -154,7 +141,7 @@ def download(_clicks, sid):
     other numbers in full (a callback: the 'Download suggestions' button)."""
     try:
         view = campaigns.view(sid)
-        every = [c for part in inputs(catalog.load(sid, view.config.dataset_id)) for c in part]
+        every = [c for part in pick_inputs(catalog.load(sid, view.config.dataset_id)) for c in part]
         frame = table(view, sid, every)
     except (ValueError, KeyError, SessionError):
         return no_update
