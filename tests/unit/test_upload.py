@@ -193,6 +193,15 @@ def test_numbered_runs_are_the_id_not_an_input(name):
     assert result.dataset.feature_columns == ["temperature", "time"]
 
 
+@pytest.mark.parametrize("name", ["id", "run"])
+def test_an_id_left_blank_in_a_row_is_still_the_id_and_the_row_stays(name):
+    rows = [("" if i == 7 else i + 1, 40 + i % 4 * 10, i % 3, i * 1.5) for i in range(12)]
+    result = parse(csv_text(rows, (name, "temperature", "time", "yield")))
+    assert result.dataset.id_column == name
+    assert result.dataset.feature_columns == ["temperature", "time"]
+    assert result.dataset.rows == 12
+
+
 def test_numbers_written_with_a_percent_sign_are_numbers_and_the_user_is_told():
     rows = [
         (c, f"{load}%", 60 + 10 * i, f"{10 + 7 * i} %")

@@ -263,9 +263,14 @@ def _id_columns(
 
 
 def _unique_integers(values: pd.Series) -> bool:
-    numbers = values.to_numpy(dtype=float)
+    """Distinct whole numbers in at least FILLED_SHARE of the cells, the others empty: a run
+    number left blank in one row keeps its column the id (it became a numeric input, which the
+    model then learnt from, and its row was left out for the missing input)."""
+    present = values.dropna()
+    numbers = present.to_numpy(dtype=float)
     whole = np.isfinite(numbers).all() and np.array_equal(numbers, np.round(numbers))
-    return bool(whole and values.is_unique and len(values) > 1)
+    filled = len(present) >= FILLED_SHARE * len(values)
+    return bool(whole and filled and present.is_unique and len(present) > 1)
 
 
 def _running_numbers(values: pd.Series, name: str) -> bool:
