@@ -84,10 +84,10 @@ def test_a_fresh_campaign_file_with_an_empty_target_shows_and_starts_from_a_desi
     assert outputs[-3] == ["yield"]  # the target, though nothing is measured yet
     start_real_campaign(sid, key)
     view = campaigns.view(sid)
-    assert view.history[0]["added"] == [] and len(view.history[-1]["picks"]) == 5  # initial
+    assert view.history[0]["added"] == [] and len(view.history[-1]["picks"]) == 3
     download, _message = campaign_file.download(1, sid)
     lines = base64.b64decode(download["content"]).decode().split("\n")
-    assert lines[0] == "T,eq,yield,priority" and sum(line.endswith(",1") for line in lines) == 5
+    assert lines[0] == "T,eq,yield,priority" and sum(line.endswith(",1") for line in lines) == 3
 
 
 def test_a_campaign_file_whose_results_are_all_one_value_starts_on_the_page(rt, sid):

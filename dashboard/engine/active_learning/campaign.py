@@ -267,7 +267,7 @@ class Campaign(Review):
             record.update(model_metrics(*self._pool_truth(candidates, mean, std)))
         record.update(self._progress(measured, all_values))
         positions_next, pick_mean, pick_std = self._choose(
-            snapshot, candidates, snapshot.acquisition, self._batch(candidates, not measured)
+            snapshot, candidates, snapshot.acquisition, self._batch(candidates)
         )
         snapshot.picks = self._pool.rows_of(positions_next)
         record.update(
@@ -347,14 +347,11 @@ class Campaign(Review):
         known = candidates if self.config.mode == SIMULATED else candidates[:0]
         return self._pool.truth[known], mean[known], std[known]
 
-    def _batch(self, candidates: np.ndarray, first: bool) -> int:
-        """The batch size, or the initial size for the `first` batch of a real campaign that
-        starts with nothing measured (its initial design, as a simulated campaign's step 0 is);
-        when fewer candidates are left, all of them in a real campaign (the last experiments to
-        run) and none in a simulated one (whose steps are all one size)."""
-        size = self.config.initial_size if first else self.config.batch_size
-        if candidates.size >= size:
-            return size
+    def _batch(self, candidates: np.ndarray) -> int:
+        """The batch size; when fewer candidates are left, all of them in a real campaign (the
+        last experiments to run) and none in a simulated one (whose steps are all one size)."""
+        if candidates.size >= self.config.batch_size:
+            return self.config.batch_size
         return int(candidates.size) if self.config.mode == REAL else 0
 
     def _no_picks_message(self) -> str:
