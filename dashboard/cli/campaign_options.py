@@ -31,12 +31,13 @@ GOAL_HELP = (
 
 def config_from_args(args: argparse.Namespace, dataset_id: str, **overrides) -> CampaignConfig:
     """The campaign the command-line options say (`campaign`, `bench al`, `suggest`). An option a
-    command lacks (`bench al` has no model, acquisition or design, `suggest` no top-k) keeps
+    command lacks (`bench al` has no model, acquisition or design, `suggest` no top-k and no
+    initial size: a real campaign starts from its measured rows, or from one batch) keeps
     CampaignConfig's default; `overrides` (a bench method's settings, the seed of a run, the
     real mode of `suggest`) win over the options."""
     options = {
         "goal": args.goal or default_goal(args.target),
-        "initial_size": args.init,
+        "initial_size": getattr(args, "init", None),
         "batch_size": args.batch,
         "top_k": getattr(args, "top_k", None),
         "model": getattr(args, "model", None),

@@ -49,8 +49,12 @@ def register(commands: argparse._SubParsersAction, bench: argparse._SubParsersAc
         help=GOAL_HELP,
     )
     parser.add_argument("--model", default="auto")
-    parser.add_argument("--batch", type=int, default=5, help="experiments to suggest (default 5)")
-    parser.add_argument("--init", type=int, default=5, help="first batch when nothing is measured")
+    parser.add_argument(
+        "--batch",
+        type=int,
+        default=5,
+        help="experiments to suggest (default 5); with nothing measured, the initial design's",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--measured", type=Path, help="a table of new results: inputs and target")
     parser.add_argument("--out", type=Path, help="write the campaign file with the next batch")

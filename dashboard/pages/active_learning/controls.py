@@ -113,7 +113,7 @@ def campaign_controls() -> dbc.Card:
                             labelled(
                                 "Initial",
                                 dbc.Input(id="al-init", value=50, min=1, **number),
-                                "rows to start",
+                                "rows to start (simulated)",
                             )
                         ),
                         dbc.Col(
