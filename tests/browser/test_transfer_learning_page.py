@@ -16,6 +16,25 @@ def click(dash_duo, selector: str) -> None:
     )
 
 
+RECORD_OVERFLOW = """
+window.__overflow = [];
+const record = () => {
+  const panel = document.querySelector('#tl-results');
+  if (getComputedStyle(panel).visibility !== 'hidden' && panel.offsetHeight > 0) {
+    const widths = [...panel.querySelectorAll('.js-plotly-plot')].map(plot => {
+      const svg = plot.querySelector('.main-svg');
+      return svg ? svg.getBoundingClientRect().width - plot.parentElement.clientWidth : 0;
+    });
+    window.__overflow.push(Math.max(...widths));
+  }
+  if (window.__overflow.length < 30) requestAnimationFrame(record);
+};
+requestAnimationFrame(record);
+"""
+"""From the first frame that shows the results panel, how far its widest plot reaches past
+its container, in px, for 30 frames (half a second)."""
+
+
 def pick_model(dash_duo, name: str) -> None:
     model = dash_duo.find_element("#tl-model")
     dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", model)
@@ -129,3 +148,28 @@ def test_after_a_reload_the_controls_show_the_run_shown_and_run_nothing(dash_duo
     click(dash_duo, "#tl-approach input[value=lv]")  # a real change still runs at once
     dash_duo.wait_for_contains_text("#tl-verdict", "the latent variable", timeout=60)
     assert dash_duo.get_logs() == []
+
+
+@pytest.mark.parametrize("width, height", [(1366, 900), (390, 844)])
+def test_the_plots_fit_their_cards_from_the_first_frame_that_shows_them(
+    dash_duo, app, width, height
+):
+    """Plots laid out while their panel was hidden took Plotly's default 700 px and reached
+    past their cards until a later resize (up to ~3 s on a busy server)."""
+    dash_duo.driver.set_window_size(width, height)
+    try:
+        dash_duo.start_server(app)
+        dash_duo.wait_for_page(url=dash_duo.server_url + "/transfer-learning")
+        dash_duo.wait_for_contains_text("#tl-target-column", "expt", timeout=20)
+        assert dash_duo.driver.execute_script("return window.innerWidth") == width
+        click(dash_duo, "#tl-curve input")  # no curve: nothing else runs after the results
+        dash_duo.driver.execute_script(RECORD_OVERFLOW)
+        click(dash_duo, "#tl-train")
+        dash_duo.wait_for_contains_text("#tl-message", "Trained in", timeout=240)
+        until = time.monotonic() + 20
+        while len(overflow := dash_duo.driver.execute_script("return window.__overflow")) < 30:
+            assert time.monotonic() < until, "the results panel was not shown for 30 frames"
+            time.sleep(0.2)
+        assert max(overflow) <= 0.5, f"a plot reached past its card by {max(overflow)} px"
+    finally:
+        dash_duo.driver.set_window_size(1366, 900)

@@ -10,7 +10,7 @@ from components.problems import error_alert
 from dashboard import catalog, runtime
 from dashboard.figures import transfer as figures
 from dashboard.jobs import job_slot, reports_failures
-from dashboard.pages.transfer_learning.layout import DEFAULT_SHARE
+from dashboard.pages.transfer_learning.layout import DEFAULT_SHARE, HIDDEN_RESULTS
 from dashboard.pages.transfer_learning.newest import (
     KIND,
     NAME,
@@ -261,7 +261,7 @@ def render(state, use_transfer: bool, sid):
     its plot says it is being drawn, when the run's `state` asked for it.)"""
     result = stored(sid)
     if result is None:
-        return ({}, {"display": "none"}, True, "") + (no_update,) * 7
+        return ({}, HIDDEN_RESULTS, True, "") + (no_update,) * 7
     label = _label(result)
     shown = bool(use_transfer)
     return (
