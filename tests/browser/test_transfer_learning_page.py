@@ -143,6 +143,7 @@ def test_after_a_reload_the_controls_show_the_run_shown_and_run_nothing(dash_duo
     while not dash_duo.find_element("#tl-approach input[value=ft]").is_selected():
         assert time.monotonic() < until, "the approach shown after a reload is not the run's"
         time.sleep(0.2)
+    assert not dash_duo.find_element("#tl-curve input").is_selected()  # as the run: no curve
     time.sleep(2)
     assert dash_duo.find_element("#tl-message").text == ""  # setting the controls ran nothing
     click(dash_duo, "#tl-approach input[value=lv]")  # a real change still runs at once

@@ -46,14 +46,25 @@ def test_a_reload_sets_the_controls_to_the_run_shown(rt, sid):
     tl_page.train(
         lambda _p: None, 1, sid, FREESOLV, "expt", FREESOLV, "calc", "ft", "gbr", 0.25, []
     )
-    assert restore_controls(sid) == (0.25, "ft", "gbr", {"model": "gbr", "approach": "ft"})
+    assert restore_controls(sid) == (0.25, "ft", "gbr", [], {"model": "gbr", "approach": "ft"})
     assert tl_page.dataset_options_for("target")(sid, None)[1] == FREESOLV
     assert tl_page.column_options_for("source")(FREESOLV, sid)[1] == "expt"
     assert tl_page.column_options_for("target")(FREESOLV, sid)[1] == "calc"
 
 
+def test_a_reload_keeps_the_learning_curve_ticked_when_the_run_asked_for_it(trained, sid):
+    assert restore_controls(sid)[3] == ["on"]
+
+
+def test_a_run_stored_before_the_curve_box_was_kept_leaves_the_box_as_laid_out(trained, rt, sid):
+    document = rt.store.load_json(sid, tl_page.KIND, tl_page.NAME)
+    del document["request"]["curve"]
+    rt.store.save_json(sid, tl_page.KIND, tl_page.NAME, document)
+    assert restore_controls(sid)[:4] == (0.1, "lv", "et-median", no_update)
+
+
 def test_without_a_run_the_controls_keep_the_demo_settings(rt, sid):
-    assert restore_controls(sid) == (no_update,) * 4
+    assert restore_controls(sid) == (no_update,) * 5
     assert tl_page.column_options_for("source")(FREESOLV, sid)[1] == "calc"
 
 

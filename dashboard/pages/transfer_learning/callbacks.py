@@ -182,6 +182,7 @@ def train(
         "approach": approach,
         "model": model,
         "train_share": float(share or DEFAULT_SHARE),
+        "curve": "on" in (curve or []),  # drawn by draw_curve; kept for the box's restore
     }
     try:
         store.require(sid)
@@ -211,7 +212,7 @@ def train(
         note = f"Trained in {result.seconds:.1f} s" + (
             " (source model from the cache)." if result.source_cached else "."
         )
-    state = dict(seconds=result.seconds, curve="on" in (curve or []), key=document["key"], run=run)
+    state = dict(seconds=result.seconds, curve=request["curve"], key=document["key"], run=run)
     return state, dbc.Alert(note, color="success", dismissable=True)
 
 
