@@ -77,19 +77,31 @@ def test_the_default_demo_draws_its_curve_and_the_lv_switch_changes_the_metrics(
     assert dash_duo.get_logs() == []
 
 
-def test_a_source_of_another_structure_kind_is_explained(dash_duo, app):
-    dash_duo.start_server(app)
-    dash_duo.wait_for_page(url=dash_duo.server_url + "/transfer-learning")
-    dash_duo.wait_for_contains_text("#tl-source-column", "calc", timeout=20)
+def pick_source(dash_duo, text: str) -> None:
     source = dash_duo.find_element("#tl-source")
     dash_duo.driver.execute_script(
         "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", source
     )
     source.click()
     dash_duo.wait_for_element(".dash-dropdown-option", timeout=10)
-    next(
-        o for o in dash_duo.find_elements(".dash-dropdown-option") if "band gaps" in o.text
-    ).click()
+    next(o for o in dash_duo.find_elements(".dash-dropdown-option") if text in o.text).click()
+
+
+def test_the_pickers_say_how_long_a_first_run_with_qm9_takes(dash_duo, app):
+    dash_duo.start_server(app)
+    dash_duo.wait_for_page(url=dash_duo.server_url + "/transfer-learning")
+    dash_duo.wait_for_contains_text("#tl-source-column", "calc", timeout=20)
+    assert dash_duo.find_element("#tl-first-run").text == ""  # the demo's first run is quick
+    pick_source(dash_duo, "QM9")
+    dash_duo.wait_for_contains_text("#tl-first-run", "features of 10,642 molecules", timeout=20)
+    assert "trains a source model: about" in dash_duo.find_element("#tl-first-run").text
+
+
+def test_a_source_of_another_structure_kind_is_explained(dash_duo, app):
+    dash_duo.start_server(app)
+    dash_duo.wait_for_page(url=dash_duo.server_url + "/transfer-learning")
+    dash_duo.wait_for_contains_text("#tl-source-column", "calc", timeout=20)
+    pick_source(dash_duo, "band gaps")
     dash_duo.wait_for_contains_text("#tl-source-column", "gap", timeout=20)
     pick_model(dash_duo, "gbr")  # before a first run, a change of model waits for Train
     time.sleep(1.5)

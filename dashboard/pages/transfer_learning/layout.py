@@ -122,6 +122,7 @@ def _controls() -> dbc.Card:
                 _pair(
                     "target", "Small and accurate, e.g. measured; same structures. Waits for Train."
                 ),
+                html.P(id="tl-first-run", className="small mb-0", role="status"),
             ]
         )
     )
