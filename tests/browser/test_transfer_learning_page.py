@@ -16,6 +16,25 @@ def click(dash_duo, selector: str) -> None:
     )
 
 
+RECORD_OVERFLOW = """
+window.__overflow = [];
+const record = () => {
+  const panel = document.querySelector('#tl-results');
+  if (getComputedStyle(panel).visibility !== 'hidden' && panel.offsetHeight > 0) {
+    const widths = [...panel.querySelectorAll('.js-plotly-plot')].map(plot => {
+      const svg = plot.querySelector('.main-svg');
+      return svg ? svg.getBoundingClientRect().width - plot.parentElement.clientWidth : 0;
+    });
+    window.__overflow.push(Math.max(...widths));
+  }
+  if (window.__overflow.length < 30) requestAnimationFrame(record);
+};
+requestAnimationFrame(record);
+"""
+"""From the first frame that shows the results panel, how far its widest plot reaches past
+its container, in px, for 30 frames (half a second)."""
+
+
 def pick_model(dash_duo, name: str) -> None:
     model = dash_duo.find_element("#tl-model")
     dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", model)
@@ -58,19 +77,31 @@ def test_the_default_demo_draws_its_curve_and_the_lv_switch_changes_the_metrics(
     assert dash_duo.get_logs() == []
 
 
-def test_a_source_of_another_structure_kind_is_explained(dash_duo, app):
-    dash_duo.start_server(app)
-    dash_duo.wait_for_page(url=dash_duo.server_url + "/transfer-learning")
-    dash_duo.wait_for_contains_text("#tl-source-column", "calc", timeout=20)
+def pick_source(dash_duo, text: str) -> None:
     source = dash_duo.find_element("#tl-source")
     dash_duo.driver.execute_script(
         "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", source
     )
     source.click()
     dash_duo.wait_for_element(".dash-dropdown-option", timeout=10)
-    next(
-        o for o in dash_duo.find_elements(".dash-dropdown-option") if "band gaps" in o.text
-    ).click()
+    next(o for o in dash_duo.find_elements(".dash-dropdown-option") if text in o.text).click()
+
+
+def test_the_pickers_say_how_long_a_first_run_with_qm9_takes(dash_duo, app):
+    dash_duo.start_server(app)
+    dash_duo.wait_for_page(url=dash_duo.server_url + "/transfer-learning")
+    dash_duo.wait_for_contains_text("#tl-source-column", "calc", timeout=20)
+    assert dash_duo.find_element("#tl-first-run").text == ""  # the demo's first run is quick
+    pick_source(dash_duo, "QM9")
+    dash_duo.wait_for_contains_text("#tl-first-run", "features of 10,642 molecules", timeout=20)
+    assert "trains a source model: about" in dash_duo.find_element("#tl-first-run").text
+
+
+def test_a_source_of_another_structure_kind_is_explained(dash_duo, app):
+    dash_duo.start_server(app)
+    dash_duo.wait_for_page(url=dash_duo.server_url + "/transfer-learning")
+    dash_duo.wait_for_contains_text("#tl-source-column", "calc", timeout=20)
+    pick_source(dash_duo, "band gaps")
     dash_duo.wait_for_contains_text("#tl-source-column", "gap", timeout=20)
     pick_model(dash_duo, "gbr")  # before a first run, a change of model waits for Train
     time.sleep(1.5)
@@ -124,8 +155,34 @@ def test_after_a_reload_the_controls_show_the_run_shown_and_run_nothing(dash_duo
     while not dash_duo.find_element("#tl-approach input[value=ft]").is_selected():
         assert time.monotonic() < until, "the approach shown after a reload is not the run's"
         time.sleep(0.2)
+    assert not dash_duo.find_element("#tl-curve input").is_selected()  # as the run: no curve
     time.sleep(2)
     assert dash_duo.find_element("#tl-message").text == ""  # setting the controls ran nothing
     click(dash_duo, "#tl-approach input[value=lv]")  # a real change still runs at once
     dash_duo.wait_for_contains_text("#tl-verdict", "the latent variable", timeout=60)
     assert dash_duo.get_logs() == []
+
+
+@pytest.mark.parametrize("width, height", [(1366, 900), (390, 844)])
+def test_the_plots_fit_their_cards_from_the_first_frame_that_shows_them(
+    dash_duo, app, width, height
+):
+    """Plots laid out while their panel was hidden took Plotly's default 700 px and reached
+    past their cards until a later resize (up to ~3 s on a busy server)."""
+    dash_duo.driver.set_window_size(width, height)
+    try:
+        dash_duo.start_server(app)
+        dash_duo.wait_for_page(url=dash_duo.server_url + "/transfer-learning")
+        dash_duo.wait_for_contains_text("#tl-target-column", "expt", timeout=20)
+        assert dash_duo.driver.execute_script("return window.innerWidth") == width
+        click(dash_duo, "#tl-curve input")  # no curve: nothing else runs after the results
+        dash_duo.driver.execute_script(RECORD_OVERFLOW)
+        click(dash_duo, "#tl-train")
+        dash_duo.wait_for_contains_text("#tl-message", "Trained in", timeout=240)
+        until = time.monotonic() + 20
+        while len(overflow := dash_duo.driver.execute_script("return window.__overflow")) < 30:
+            assert time.monotonic() < until, "the results panel was not shown for 30 frames"
+            time.sleep(0.2)
+        assert max(overflow) <= 0.5, f"a plot reached past its card by {max(overflow)} px"
+    finally:
+        dash_duo.driver.set_window_size(1366, 900)

@@ -1,5 +1,5 @@
-"""The Transfer Learning page's render callbacks: what a run shows while its curve is drawn, and
-the controls of the run shown after a reload."""
+"""The Transfer Learning page's render callbacks: what a run shows while its curve is drawn, the
+controls of the run shown after a reload, and the first run's estimate under the pickers."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ from dash import no_update
 
 from dashboard import catalog
 from dashboard.pages.transfer_learning import callbacks as tl_page
+from dashboard.pages.transfer_learning.first_run import first_run_hint
 from dashboard.pages.transfer_learning.restore import restore_controls
 from tests.callbacks.test_job_slots import in_callback
 
 FREESOLV = catalog.BUILTIN + "freesolv"
+QM9 = catalog.BUILTIN + "qm9"
 CURVE_OUTPUT = 8
 """Position of the learning curve's figure among render's outputs."""
 
@@ -46,17 +48,38 @@ def test_a_reload_sets_the_controls_to_the_run_shown(rt, sid):
     tl_page.train(
         lambda _p: None, 1, sid, FREESOLV, "expt", FREESOLV, "calc", "ft", "gbr", 0.25, []
     )
-    assert restore_controls(sid) == (0.25, "ft", "gbr", {"model": "gbr", "approach": "ft"})
+    assert restore_controls(sid) == (0.25, "ft", "gbr", [], {"model": "gbr", "approach": "ft"})
     assert tl_page.dataset_options_for("target")(sid, None)[1] == FREESOLV
     assert tl_page.column_options_for("source")(FREESOLV, sid)[1] == "expt"
     assert tl_page.column_options_for("target")(FREESOLV, sid)[1] == "calc"
 
 
+def test_a_reload_keeps_the_learning_curve_ticked_when_the_run_asked_for_it(trained, sid):
+    assert restore_controls(sid)[3] == ["on"]
+
+
+def test_a_run_stored_before_the_curve_box_was_kept_leaves_the_box_as_laid_out(trained, rt, sid):
+    document = rt.store.load_json(sid, tl_page.KIND, tl_page.NAME)
+    del document["request"]["curve"]
+    rt.store.save_json(sid, tl_page.KIND, tl_page.NAME, document)
+    assert restore_controls(sid)[:4] == (0.1, "lv", "et-median", no_update)
+
+
 def test_without_a_run_the_controls_keep_the_demo_settings(rt, sid):
-    assert restore_controls(sid) == (no_update,) * 4
+    assert restore_controls(sid) == (no_update,) * 5
     assert tl_page.column_options_for("source")(FREESOLV, sid)[1] == "calc"
 
 
 def test_a_cancelled_curve_says_so_where_it_said_it_was_being_drawn():
     note = tl_page.curve_cancelled(1).layout.annotations[0].text
     assert "Cancelled" in note and "Being drawn" not in note
+
+
+def test_before_a_first_run_on_qm9_the_pickers_say_it_takes_minutes(rt, sid):
+    hint = first_run_hint(QM9, QM9, None, sid)
+    assert hint.startswith("This pair's first run computes the features of 10,000 molecules")
+    assert "6 source models" in hint and " min on two cores" in hint
+
+
+def test_the_quick_demo_gets_no_estimate(rt, sid):
+    assert first_run_hint(FREESOLV, FREESOLV, None, sid) == ""

@@ -12,6 +12,7 @@ def result(baseline: float, transfer: float, curve=None, n_train=51, approach="l
         "baseline": {"mae": baseline},
         "transfer": {"mae": transfer},
         "learning_curve": curve,
+        "model": "gbr",
     }
 
 
@@ -72,3 +73,17 @@ def test_the_curve_says_its_change_is_an_average_so_the_run_may_differ_at_its_si
     """The run at 51 rows said −7 %, the curve 'most with 51 rows (−11 %)': they looked at odds."""
     sentence = verdict(result(1.23, 1.148, curve([1.6, 1.37, 0.95], [1.45, 1.22, 0.9])))
     assert "(−7%)" in sentence and "most with 51 rows (−11% on average)" in sentence
+
+
+def test_fine_tuning_says_a_change_of_target_model_moves_only_the_baseline():
+    """A switch of model under FT changed the grey numbers and left the purple ones: say why."""
+    sentence = verdict(result(1.2, 1.1, curve([1.5, 1.2], [1.2, 1.1], "ft"), approach="ft"))
+    assert sentence.endswith(
+        "Fine-tuning does not use the target model (gbr): a change of it moves only the "
+        "no-transfer baseline."
+    )
+
+
+def test_the_latent_variable_says_nothing_of_the_kind():
+    """LV is the target model with more inputs: a change of it moves both."""
+    assert "does not use the target model" not in verdict(result(1.2, 1.1))

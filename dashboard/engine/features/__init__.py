@@ -8,7 +8,7 @@ from dashboard.engine.features.composition import (
     composition_feature_names,
     composition_features,
 )
-from dashboard.engine.features.dispatch import featurize
+from dashboard.engine.features.dispatch import featurize, is_cached
 from dashboard.engine.features.matrix import FeatureMatrix
 from dashboard.engine.features.molecules import ecfp, ecfp_names, rdkit_descriptors
 
@@ -19,5 +19,6 @@ __all__ = [
     "ecfp",
     "ecfp_names",
     "featurize",
+    "is_cached",
     "rdkit_descriptors",
 ]

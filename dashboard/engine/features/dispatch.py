@@ -68,6 +68,19 @@ def featurize(
     return matrix
 
 
+def is_cached(
+    dataset: Dataset,
+    cache_dir: Path,
+    descriptors: bool = False,
+    radius: int = 2,
+    n_bits: int = 2048,
+) -> bool:
+    """Whether `featurize` with these arguments would read `dataset`'s features from `cache_dir`
+    instead of computing them (a few seconds, or minutes, for large tables of molecules)."""
+    featuriser, params = _featuriser_and_params(dataset, descriptors, radius, n_bits)
+    return cache.cache_path(cache_dir, dataset.content_hash(), featuriser, params).is_file()
+
+
 def _save_if_possible(path: Path, matrix: FeatureMatrix) -> None:
     """Keep `matrix` in the cache; a full or read-only disk only costs the next computation."""
     with contextlib.suppress(OSError):

@@ -130,7 +130,7 @@ def prepare(
         train=np.sort(train),
         test=np.sort(test),
         seed=seed,
-        same_dataset=_same_table(source, target),
+        same_dataset=same_table(source, target),
         _target_columns=target_columns,
         _source_columns=source_columns,
     )
@@ -177,7 +177,7 @@ def _check_distinct(
     source: Dataset, source_column: str, target: Dataset, target_column: str
 ) -> None:
     """One column of one table as both source and target would hand the target its own values."""
-    if source_column == target_column and _same_table(source, target):
+    if source_column == target_column and same_table(source, target):
         raise ValueError(
             f"The source and the target are the same column, '{target_column}' of "
             f"'{target.title}': the source model would already know the target's values. "
@@ -219,7 +219,7 @@ def _source_feature_names(
     return _featurise(source, cache, params).names
 
 
-def _same_table(source: Dataset, target: Dataset) -> bool:
+def same_table(source: Dataset, target: Dataset) -> bool:
     """Whether both datasets hold the very same table (e.g. two columns of one file)."""
     if source.frame.shape != target.frame.shape:
         return False

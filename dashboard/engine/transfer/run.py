@@ -165,9 +165,14 @@ def prepared(
         target_column,
         test_size=config.test_size,
         seed=config.seed,
-        feature_cache=None if cache_dir is None else Path(cache_dir) / "features",
+        feature_cache=None if cache_dir is None else feature_folder(cache_dir),
         feature_params={"descriptors": config.descriptors},
     )
+
+
+def feature_folder(cache_dir: Path) -> Path:
+    """Where runs that cache under `cache_dir` keep the tables' features."""
+    return Path(cache_dir) / "features"
 
 
 class Reporter:

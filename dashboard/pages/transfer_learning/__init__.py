@@ -8,6 +8,7 @@ import dash
 from dash import Dash
 
 from dashboard.pages.transfer_learning.callbacks import register_callbacks
+from dashboard.pages.transfer_learning.first_run import register_first_run
 from dashboard.pages.transfer_learning.layout import layout
 from dashboard.pages.transfer_learning.prefetch import register_prefetch
 from dashboard.pages.transfer_learning.restore import register_restore
@@ -23,5 +24,6 @@ def register(app: Dash) -> None:
         layout=layout,
     )
     register_callbacks(app)
+    register_first_run(app)
     register_prefetch(app)
     register_restore(app)

@@ -10,7 +10,7 @@ from components.problems import error_alert
 from dashboard import catalog, runtime
 from dashboard.figures import transfer as figures
 from dashboard.jobs import job_slot, reports_failures
-from dashboard.pages.transfer_learning.layout import DEFAULT_SHARE
+from dashboard.pages.transfer_learning.layout import DEFAULT_SHARE, HIDDEN_RESULTS
 from dashboard.pages.transfer_learning.newest import (
     KIND,
     NAME,
@@ -182,6 +182,7 @@ def train(
         "approach": approach,
         "model": model,
         "train_share": float(share or DEFAULT_SHARE),
+        "curve": "on" in (curve or []),  # drawn by draw_curve; kept for the box's restore
     }
     try:
         store.require(sid)
@@ -211,7 +212,7 @@ def train(
         note = f"Trained in {result.seconds:.1f} s" + (
             " (source model from the cache)." if result.source_cached else "."
         )
-    state = dict(seconds=result.seconds, curve="on" in (curve or []), key=document["key"], run=run)
+    state = dict(seconds=result.seconds, curve=request["curve"], key=document["key"], run=run)
     return state, dbc.Alert(note, color="success", dismissable=True)
 
 
@@ -261,7 +262,7 @@ def render(state, use_transfer: bool, sid):
     its plot says it is being drawn, when the run's `state` asked for it.)"""
     result = stored(sid)
     if result is None:
-        return ({}, {"display": "none"}, True, "") + (no_update,) * 7
+        return ({}, HIDDEN_RESULTS, True, "") + (no_update,) * 7
     label = _label(result)
     shown = bool(use_transfer)
     return (

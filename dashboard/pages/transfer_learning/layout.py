@@ -14,6 +14,10 @@ from dashboard.pages.transfer_learning.restore import ASKED
 DEFAULT_SHARE = 0.1
 """The demo trains on a tenth of the target's training rows: where transfer shows."""
 SHARES = {0.05: "5 %", 0.1: "10 %", 0.25: "25 %", 0.5: "50 %", 1.0: "all"}
+HIDDEN_RESULTS = {"visibility": "hidden", "height": 0, "overflow": "hidden"}
+"""The results panel before a run: laid out at its width but unseen and taking no room. Under
+display:none its plots were drawn at Plotly's default 700 px and reached past their cards
+(by 296 px on a desktop, 349 px on a phone) until a resize up to seconds after they showed."""
 
 
 def layout(**_query) -> html.Div:
@@ -118,6 +122,7 @@ def _controls() -> dbc.Card:
                 _pair(
                     "target", "Small and accurate, e.g. measured; same structures. Waits for Train."
                 ),
+                html.P(id="tl-first-run", className="small mb-0", role="status"),
             ]
         )
     )
@@ -142,7 +147,7 @@ def _results() -> html.Div:
     """Metric cards, facts, four explained plots and the per-group table; hidden until a run."""
     return html.Div(
         id="tl-results",
-        style={"display": "none"},
+        style=HIDDEN_RESULTS,
         children=[
             dbc.Row(id="tl-cards", className="g-2 mb-2"),
             JobProgress("tl-curve-job"),

@@ -23,18 +23,23 @@ def register_restore(app: Dash) -> None:
         Output("tl-share", "value"),
         Output("tl-approach", "value"),
         Output("tl-model", "value"),
+        Output("tl-curve", "value"),
         Output(ASKED, "data"),
         Input("session-id", "data"),
     )(restore_controls)
 
 
 def restore_controls(sid):
-    """Rows used, approach and target model of the session's last run (no_update without one)."""
+    """Rows used, approach, target model and learning-curve box of the session's last run
+    (no_update without one; the box too for a run stored before its setting was kept). The box
+    left ticked by the layout drew a curve, the longest job, on the next switch of model after a
+    run without one."""
     request = last_request(sid)
     if request is None:
-        return (no_update,) * 4
+        return (no_update,) * 5
+    curve = no_update if "curve" not in request else (["on"] if request["curve"] else [])
     asked = {"model": request["model"], "approach": request["approach"]}
-    return request["train_share"], request["approach"], request["model"], asked
+    return request["train_share"], request["approach"], request["model"], curve, asked
 
 
 def last_request(sid) -> dict | None:

@@ -1,4 +1,5 @@
-"""One honest sentence on whether the transfer helped, derived from the run and its learning curve.
+"""One honest sentence on whether the transfer helped, derived from the run and its learning curve
+(and, under fine-tuning, which numbers a switch of target model moves).
 
 The curve's points are means over repeats on other draws of the rows, so its change at the run's
 size need not be the run's own: the sentence says 'on average' where it names one.
@@ -79,6 +80,20 @@ def _percent(change: float) -> str:
     return f"{change:+.0%}".replace("-", "−")
 
 
+def model_sentence(result: dict) -> str:
+    """Under fine-tuning, that a switch of target model moves only the baseline (fine-tuning
+    boosts on from the source's value, with no target model): the switch changed the grey
+    numbers and plots and left the purple ones, which read as if it had not taken. '' for LV."""
+    if result["approach"] != "ft":
+        return ""
+    return (
+        f"Fine-tuning does not use the target model ({result['model']}): a change of it moves "
+        "only the no-transfer baseline."
+    )
+
+
 def verdict(result: dict) -> str:
-    """The run's sentence and the curve's, as one paragraph."""
-    return " ".join(part for part in (run_sentence(result), curve_sentence(result)) if part)
+    """The run's sentence, the curve's and, under fine-tuning, the target model's, as one
+    paragraph."""
+    sentences = (run_sentence(result), curve_sentence(result), model_sentence(result))
+    return " ".join(part for part in sentences if part)

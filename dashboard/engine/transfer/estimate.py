@@ -1,0 +1,75 @@
+"""How long a pair's first run takes, said before Train: the tables whose features are not in the
+cache yet, and the source models trained on a large source's features, at rates measured on a
+2-core machine. qm9 as source and target took 5.8 min there, of which its features took 20 s and
+its six source models most of the rest; nothing said so before Train.
+
+A source whose features are cached is taken to have its source models cached too (a run that
+featurised a source trained its models); a new column of that source retrains them unannounced.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from dashboard.engine.data.dataset import Dataset
+from dashboard.engine.features import is_cached
+from dashboard.engine.transfer.data import same_table
+from dashboard.engine.transfer.lv import OUT_OF_FOLD_SPLITS
+from dashboard.engine.transfer.models import LARGE_SOURCE_ROWS
+from dashboard.engine.transfer.run import TransferConfig, feature_folder
+
+FEATURE_SECONDS = {"smiles": 0.002, "composition": 0.00015, "none": 0.0}
+"""Seconds per distinct structure to featurise a table, by structure kind: qm9's 10,000 molecules
+(ECFP bits and RDKit descriptors) took 19.6 s in one process and 12.1 s in two, expt-gap's 4,895
+formulas 0.7 s (2 cores, with another job running); numbers are taken as they are."""
+SOURCE_SECONDS = {"smiles": 0.008, "composition": 0.00013, "none": 0.0}
+"""Seconds per row to fit a large source's model (gradient boosting, from LARGE_SOURCE_ROWS on;
+the extra trees of a smaller source take seconds): on qm9's 2,269 features 8.6 ms a row (6,400
+rows, 2 threads) and 13.7 ms (10,000 rows, on a busy machine); on 145 composition features 0.13
+ms (Matbench's 106,113 band gaps, 14 s). On a few numeric columns it takes seconds."""
+BUSY = 2.0
+"""The high end of an estimate against its low: a busy server, or one OpenMP thread per job."""
+
+
+@dataclass(frozen=True)
+class FirstRun:
+    """What a run would compute because the cache lacks it: the `featurised` tables and their
+    distinct `structures` (each is featurised once), `models` source models of a large source,
+    and the seconds that takes on a quiet machine (times BUSY on a busy one)."""
+
+    featurised: tuple[Dataset, ...]
+    structures: int
+    models: int
+    seconds: float
+
+
+def first_run(
+    source: Dataset, target: Dataset, cache_dir: Path, config: TransferConfig
+) -> FirstRun:
+    """The features and source models a run of `config` on this pair would compute, and how
+    long that takes; nothing when the two tables hold different kinds of structure (the run
+    refuses them at once)."""
+    if source.structure_kind != target.structure_kind:
+        return FirstRun((), 0, 0, 0.0)
+    folder = feature_folder(cache_dir)
+    shared = same_table(source, target)
+    source_new = not is_cached(source, folder, config.descriptors)
+    target_new = not shared and not is_cached(target, folder, config.descriptors)
+    featurised = (source,) * source_new + (target,) * target_new
+    kind = target.structure_kind
+    structures = sum(_distinct_structures(t) for t in featurised)
+    seconds = structures * FEATURE_SECONDS[kind]
+    models = 0
+    if source_new and source.rows >= LARGE_SOURCE_ROWS:
+        # a table that is its own target: its test rows withheld, a whole model and K more that
+        # each leave out one fold (lv.py), together the cost of about K whole ones
+        rows = source.rows * (1 - config.test_size) if shared else source.rows
+        models, fits = (1 + OUT_OF_FOLD_SPLITS, OUT_OF_FOLD_SPLITS) if shared else (1, 1)
+        seconds += fits * rows * SOURCE_SECONDS[kind]
+    return FirstRun(featurised, structures, models, seconds)
+
+
+def _distinct_structures(dataset: Dataset) -> int:
+    """The formulas or SMILES of `dataset` featurised: each distinct one of each column once."""
+    return sum(dataset.frame[column].nunique() for column in dataset.structure_columns)
