@@ -20,6 +20,11 @@ GRAPH_CONFIG = {
 }
 """The plots' tool bar: download, zoom, pan and reset only. The full bar is half as wide as a
 half-width plot and covered its title wherever it is always shown (touch screens)."""
+UNSEEN = {"visibility": "hidden", "height": 0, "overflow": "hidden"}
+"""The style of a panel of these plots with nothing to show yet: laid out at its width but
+unseen and taking no room. Under display:none its plots were drawn at Plotly's default 700 px
+and reached past their cards (by 296 px on a desktop, 349 px on a phone) for the first frames
+after they showed, until a resize up to seconds later."""
 
 
 def explained_graph(graph_id: str, explanation: str, height: int = 420) -> dbc.Col:

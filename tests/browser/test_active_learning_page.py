@@ -14,6 +14,7 @@ from selenium.webdriver.common.keys import Keys
 from dashboard import browser_bench, catalog
 from dashboard.pages.active_learning import guide
 from dashboard.pages.active_learning.layout import ACTIONS
+from tests.browser.overflow import recorded, start_recording
 
 pytestmark = pytest.mark.browser
 
@@ -31,14 +32,15 @@ def click(dash_duo, selector: str) -> None:
 
 
 def choose(dash_duo, dropdown_id: str, text: str) -> None:
-    """Open a dcc.Dropdown and click the first option whose label contains `text`."""
-    dash_duo.find_element(f"#{dropdown_id}").click()
+    """Open a dcc.Dropdown and click the first option whose label contains `text` (scrolled
+    into view first: on a phone the form runs below the screen)."""
+    click(dash_duo, f"#{dropdown_id}")
     dash_duo.wait_for_element(".dash-dropdown-option", timeout=10)
     option = next(o for o in dash_duo.find_elements(".dash-dropdown-option") if text in o.text)
     option.click()
 
 
-def start_small_campaign(dash_duo, app) -> None:
+def start_small_campaign(dash_duo, app, before_start=lambda: None) -> None:
     dash_duo.start_server(app)
     dash_duo.wait_for_page(url=dash_duo.server_url + "/active-learning")
     dash_duo.wait_for_element("#al-dataset", timeout=20)
@@ -48,6 +50,7 @@ def start_small_campaign(dash_duo, app) -> None:
         box = dash_duo.find_element(field)
         box.clear()
         box.send_keys(value + Keys.TAB)  # debounced inputs commit on blur
+    before_start()
     click(dash_duo, "#al-start")
     dash_duo.wait_for_contains_text("#al-status", "20 measured", timeout=120)
     assert "step 0 of 0" in status(dash_duo)
@@ -391,3 +394,20 @@ def test_a_campaign_with_nothing_measured_yet_draws_valid_plots_and_says_why_the
     assert not dash_duo.find_elements("#al-map .colorbar")
     screenshot("active-learning-nothing-measured")
     assert dash_duo.get_logs() == []
+
+
+@pytest.mark.parametrize("width, height", [(1366, 900), (390, 844)])
+def test_the_plots_fit_their_cards_from_the_first_frame_that_shows_them(
+    dash_duo, app, width, height
+):
+    """Laid out while their panel was hidden, they reached 296 px past their cards on a desktop
+    for the first 12 frames."""
+    dash_duo.driver.set_window_size(width, height)
+    try:
+        start_small_campaign(
+            dash_duo, app, before_start=lambda: start_recording(dash_duo.driver, "al-results")
+        )
+        overflow = recorded(dash_duo.driver)
+        assert max(overflow) <= 0.5, f"a plot reached past its card by {max(overflow)} px"
+    finally:
+        dash_duo.driver.set_window_size(1366, 900)

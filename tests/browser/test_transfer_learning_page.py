@@ -6,6 +6,8 @@ import time
 
 import pytest
 
+from tests.browser.overflow import recorded, start_recording
+
 pytestmark = pytest.mark.browser
 
 
@@ -14,25 +16,6 @@ def click(dash_duo, selector: str) -> None:
     dash_duo.driver.execute_script(
         "arguments[0].scrollIntoView({block: 'center'}); arguments[0].click()", element
     )
-
-
-RECORD_OVERFLOW = """
-window.__overflow = [];
-const record = () => {
-  const panel = document.querySelector('#tl-results');
-  if (getComputedStyle(panel).visibility !== 'hidden' && panel.offsetHeight > 0) {
-    const widths = [...panel.querySelectorAll('.js-plotly-plot')].map(plot => {
-      const svg = plot.querySelector('.main-svg');
-      return svg ? svg.getBoundingClientRect().width - plot.parentElement.clientWidth : 0;
-    });
-    window.__overflow.push(Math.max(...widths));
-  }
-  if (window.__overflow.length < 30) requestAnimationFrame(record);
-};
-requestAnimationFrame(record);
-"""
-"""From the first frame that shows the results panel, how far its widest plot reaches past
-its container, in px, for 30 frames (half a second)."""
 
 
 def pick_model(dash_duo, name: str) -> None:
@@ -176,13 +159,10 @@ def test_the_plots_fit_their_cards_from_the_first_frame_that_shows_them(
         dash_duo.wait_for_contains_text("#tl-target-column", "expt", timeout=20)
         assert dash_duo.driver.execute_script("return window.innerWidth") == width
         click(dash_duo, "#tl-curve input")  # no curve: nothing else runs after the results
-        dash_duo.driver.execute_script(RECORD_OVERFLOW)
+        start_recording(dash_duo.driver, "tl-results")
         click(dash_duo, "#tl-train")
         dash_duo.wait_for_contains_text("#tl-message", "Trained in", timeout=240)
-        until = time.monotonic() + 20
-        while len(overflow := dash_duo.driver.execute_script("return window.__overflow")) < 30:
-            assert time.monotonic() < until, "the results panel was not shown for 30 frames"
-            time.sleep(0.2)
+        overflow = recorded(dash_duo.driver)
         assert max(overflow) <= 0.5, f"a plot reached past its card by {max(overflow)} px"
     finally:
         dash_duo.driver.set_window_size(1366, 900)

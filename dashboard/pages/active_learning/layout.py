@@ -8,7 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from components import remembered_choice
-from components.explained_graph import GRAPH_CONFIG, explained_graph
+from components.explained_graph import GRAPH_CONFIG, UNSEEN, explained_graph
 from components.job_progress import JobProgress
 from dashboard.pages.active_learning.config_form import GOAL_MEMORY
 from dashboard.pages.active_learning.controls import campaign_controls
@@ -154,7 +154,7 @@ def _results() -> html.Div:
     """The plots, best-so-far first, the slider over past steps and the picks."""
     return html.Div(
         id="al-results",
-        style={"display": "none"},
+        style=UNSEEN,
         children=[
             dbc.Row(
                 [

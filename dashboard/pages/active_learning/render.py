@@ -16,6 +16,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Output, Patch, html, no_update
 
+from components.explained_graph import UNSEEN
 from components.problems import as_sentence, reason
 from dashboard import campaigns, catalog
 from dashboard.engine.active_learning.config import REAL
@@ -73,7 +74,7 @@ def render(state, step, colour_by, sid):
         view = campaigns.view(sid, None if trigger != "al-slider" else step)
     except (ValueError, KeyError, SessionError) as err:
         note = dbc.Alert(as_sentence(reason(err)), color="info")
-        return (no_update,) * 5 + (note, 0, 0, [], [], "", HIDDEN, HIDDEN, "") + (True,) * 6
+        return (no_update,) * 5 + (note, 0, 0, [], [], "", HIDDEN, UNSEEN, "") + (True,) * 6
     snap, picked = view.snapshot, view.picked
     colour_by = colour_by or "mean"
     colour = {"mean": snap.mean, "std": snap.std, "score": snap.score}[colour_by]

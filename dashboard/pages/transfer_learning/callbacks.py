@@ -5,12 +5,13 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, no_update
 
+from components.explained_graph import UNSEEN
 from components.job_progress import JobProgress
 from components.problems import error_alert
 from dashboard import catalog, runtime
 from dashboard.figures import transfer as figures
 from dashboard.jobs import job_slot, reports_failures
-from dashboard.pages.transfer_learning.layout import DEFAULT_SHARE, HIDDEN_RESULTS
+from dashboard.pages.transfer_learning.layout import DEFAULT_SHARE
 from dashboard.pages.transfer_learning.newest import (
     KIND,
     NAME,
@@ -262,7 +263,7 @@ def render(state, use_transfer: bool, sid):
     its plot says it is being drawn, when the run's `state` asked for it.)"""
     result = stored(sid)
     if result is None:
-        return ({}, HIDDEN_RESULTS, True, "") + (no_update,) * 7
+        return ({}, UNSEEN, True, "") + (no_update,) * 7
     label = _label(result)
     shown = bool(use_transfer)
     return (

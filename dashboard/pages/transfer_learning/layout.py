@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from components.explained_graph import explained_graph
+from components.explained_graph import UNSEEN, explained_graph
 from components.fields import labelled
 from components.job_progress import JobProgress
 from dashboard.engine.transfer import DEFAULT_TARGET_MODEL, TARGET_MODELS
@@ -14,10 +14,6 @@ from dashboard.pages.transfer_learning.restore import ASKED
 DEFAULT_SHARE = 0.1
 """The demo trains on a tenth of the target's training rows: where transfer shows."""
 SHARES = {0.05: "5 %", 0.1: "10 %", 0.25: "25 %", 0.5: "50 %", 1.0: "all"}
-HIDDEN_RESULTS = {"visibility": "hidden", "height": 0, "overflow": "hidden"}
-"""The results panel before a run: laid out at its width but unseen and taking no room. Under
-display:none its plots were drawn at Plotly's default 700 px and reached past their cards
-(by 296 px on a desktop, 349 px on a phone) until a resize up to seconds after they showed."""
 
 
 def layout(**_query) -> html.Div:
@@ -147,7 +143,7 @@ def _results() -> html.Div:
     """Metric cards, facts, four explained plots and the per-group table; hidden until a run."""
     return html.Div(
         id="tl-results",
-        style=HIDDEN_RESULTS,
+        style=UNSEEN,
         children=[
             dbc.Row(id="tl-cards", className="g-2 mb-2"),
             JobProgress("tl-curve-job"),
