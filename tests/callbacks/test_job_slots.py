@@ -21,7 +21,6 @@ from dashboard.job_slots import JobSlots
 from dashboard.jobs import reports_failures
 from dashboard.pages.active_learning import callbacks as al_page
 from dashboard.pages.data import callbacks as data_page
-from dashboard.pages.transfer_learning import callbacks as tl_page
 from dashboard.settings import Settings
 from tests.callbacks.conftest import data_url
 from tests.callbacks.test_data_page import GOOD_CSV, text_of
@@ -183,18 +182,6 @@ def test_active_learning_runs_wait_for_a_slot_too(tmp_path):
     assert progress == [(100, "Server busy: your job is queued (1 running)…")]
     assert "did not start and nothing was changed" in text_of(message)
     assert campaigns.saved(sid) == before
-
-
-def test_a_transfer_run_without_a_curve_never_queues_for_one(tmp_path):
-    rt = configure(tmp_path, max_jobs=1)
-    sid = rt.store.create()
-    progress = []
-    with busy_elsewhere(None, threading.Event()):
-        in_callback(sid)
-        started = time.monotonic()
-        answer = tl_page.draw_curve(progress.append, {"curve": False}, sid)
-    assert answer == (no_update, no_update) and progress == []  # a queued job says so
-    assert time.monotonic() - started < 1.0
 
 
 def test_a_job_process_shows_the_queue_under_its_bar_and_runs_when_the_slot_frees(tmp_path):

@@ -68,7 +68,7 @@ def test_the_other_models_are_ready_after_a_run_so_a_switch_trains_nothing(tmp_p
     sid = rt.store.create()
     in_callback(sid)
     state, _ = tl_page.train(
-        lambda _p: None, 1, sid, FREESOLV, "calc", FREESOLV, "expt", "lv", "et-median", 0.1, []
+        lambda _p: None, 1, sid, FREESOLV, "calc", FREESOLV, "expt", "lv", "et-median", 0.1, ["on"]
     )
     assert prefetch(state, sid) == state  # handed on to the curve's job
 
@@ -85,10 +85,12 @@ def test_the_other_models_are_ready_after_a_run_so_a_switch_trains_nothing(tmp_p
             assert rt.store.load_json(sid, tl_page.KIND, tl_page.NAME)["model"] == model
             assert not any("Queued" in sentence for _, sentence in progress)
             assert switched["seconds"] < 5
-        _state, message = tl_page.train(
+        last, message = tl_page.train(
             lambda _p: None, 2, sid, FREESOLV, "calc", FREESOLV, "expt", "lv", "et-median", 0.1, []
         )
         assert "Read from the cache in" in text_of(message)
+    # no curve asked: its job is not started (it showed its bar, 'Starting…' and Cancel)
+    assert prefetch(last, sid) is no_update
 
 
 def test_the_other_models_give_way_to_a_new_run(tmp_path):

@@ -220,12 +220,10 @@ def train(
 @reports_failures(message_output=1, outputs=2, heavy=False)
 def draw_curve(set_progress, state, sid):
     """The learning curve of the session's last run, added to its stored result, once the other
-    target models are prepared (`prefetch`); it takes a job slot only when there is a curve to
-    draw, so that a run without one never queues. A click on Train ends it (TRAIN_CANCELS); a
-    Train in another tab of the session stops it, drawing nothing, at the next progress report
-    (between fits, and while queued)."""
-    if not state or not state.get("curve"):
-        return no_update, no_update
+    target models are prepared (`prefetch`, which starts it only for a run that asks for a
+    curve, so that a run without one never queues). A click on Train ends it (TRAIN_CANCELS);
+    a Train in another tab of the session stops it, drawing nothing, at the next progress
+    report (between fits, and while queued)."""
     store = runtime.current().store
     try:
         document = store.load_json(store.require(sid), KIND, NAME)

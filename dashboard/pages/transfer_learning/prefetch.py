@@ -48,7 +48,9 @@ def register_prefetch(app: Dash) -> None:
 
 def prefetch(state, sid):
     """Train and cache the other target models of the session's last run; the run's state for
-    the curve, or no_update when a newer run came meanwhile."""
+    the curve when it asks for one, else no_update (as when a newer run came meanwhile): a
+    curve's job started only to find nothing to draw showed its bar, 'Starting…' and Cancel
+    for the second a job takes to start."""
     if not state or not state.get("run"):
         return no_update
     rt = runtime.current()
@@ -69,4 +71,4 @@ def prefetch(state, sid):
         pass  # the server is busy: no preparation, the curve queues as any job
     except Exception:  # the preparation is a bonus: a failure is logged, the curve still follows
         log.exception("preparing the other target models failed")
-    return state
+    return state if state.get("curve") else no_update
