@@ -7,8 +7,9 @@ takes half a minute), only when the server has a slot free at that moment. A cli
 ends it at once (`TRAIN_CANCELS`: its process is killed, which frees its slot, so the switch
 clicked does not wait for a fit nobody asked for); a Train in another tab of the session makes
 it give way between fits, as the curve does. It shows nothing and changes no stored result: it
-fills the cache, then hands the run's state on to the curve's job (one job after the other:
-started together, the curve's fits would slow the preparation's).
+fills the cache, then hands the run's state on to the curve's job when the run asks for a
+curve (one job after the other: started together, the curve's fits would slow the
+preparation's).
 """
 
 from __future__ import annotations
