@@ -53,7 +53,8 @@ def register(commands: argparse._SubParsersAction, bench: argparse._SubParsersAc
         "--batch",
         type=int,
         default=5,
-        help="experiments to suggest (default 5); with nothing measured, the initial design's",
+        help="experiments to suggest (default 5); with nothing measured yet, that many from a "
+        "random design",
     )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--measured", type=Path, help="a table of new results: inputs and target")
