@@ -23,14 +23,13 @@ from dashboard.cli.check import add_role_arguments, roles_from_args
 from dashboard.engine.active_learning.campaign import Campaign
 from dashboard.engine.active_learning.campaign_file import CampaignFile
 from dashboard.engine.active_learning.config import REAL
-from dashboard.engine.active_learning.descriptors import pick_inputs
+from dashboard.engine.active_learning.descriptors import not_shown, pick_inputs
 from dashboard.engine.active_learning.measurements import measurements_from
 from dashboard.engine.active_learning.pool import CampaignData
 from dashboard.engine.data.export import whole_numbers
 from dashboard.engine.data.upload import UploadLimits, read_raw
 from dashboard.engine.data.upload.problems import Problem, Rejected
 from dashboard.engine.data.upload.table import build_table
-from dashboard.engine.wording import counted
 from dashboard.settings import Settings
 
 PREDICTED, SIGMA = "predicted", "sigma"
@@ -124,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{len(campaign.measured_rows)} measured; the next {what}{how}:")
         print(picks.to_string(na_rep=""))
         if more or described:
-            print(f"not listed: {_left_out(more, described)} (the campaign file has them).")
+            print(f"not listed: {not_shown(more, described)} (the campaign file has them).")
     if args.out:
         try:
             args.out.write_bytes(encoded)
@@ -152,14 +151,6 @@ def _picks(campaign: Campaign, frame: pd.DataFrame, columns: list[str]) -> pd.Da
         if missing.any() and not pd.api.types.is_float_dtype(picks[column]):
             picks[column] = picks[column].astype(object).where(~missing, np.nan)  # na_rep's
     return picks
-
-
-def _left_out(more: list[str], described: list[str]) -> str:
-    """What the printed picks leave out, as the page's text above its list says it."""
-    parts = (
-        [f"{counted(len(described), 'descriptor')} that follow from a label"] if described else []
-    )
-    return " and ".join([*parts, *([counted(len(more), "more setting")] if more else [])])
 
 
 def _unused_results(results: pd.DataFrame, used: list[str | None]) -> None:

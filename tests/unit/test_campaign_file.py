@@ -279,7 +279,7 @@ def test_the_picks_print_what_to_run_with_the_models_prediction_and_sigma(tmp_pa
     assert listed[0].split() == ["ligand", "temperature", "predicted", "sigma"]
     assert all(len(line.split()) == 5 for line in listed[2:4])
     assert all(float(line.split()[-1]) > 0 for line in listed[2:4])  # σ of a real model
-    assert "not listed: 1 descriptor that follow from a label" in listed[4]
+    assert listed[4] == "not listed: 1 descriptor of the labels shown (the campaign file has them)."
 
 
 def test_a_first_batch_says_it_comes_before_any_model(tmp_path, capsys):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.engine.data.dataset import Dataset
+from dashboard.engine.wording import counted
 
 MAX_SETTINGS = 8
 """Numeric settings a list of picks shows at most (a download or campaign file has them all)."""
@@ -35,3 +36,10 @@ def pick_inputs(dataset: Dataset) -> tuple[list[str], list[str], list[str]]:
     described = descriptor_columns(dataset.frame, labels, dataset.feature_columns)
     settings = [c for c in dataset.feature_columns if c not in described]
     return labels + settings[:MAX_SETTINGS], settings[MAX_SETTINGS:], described
+
+
+def not_shown(more: list[str], described: list[str]) -> str:
+    """What a list of picks leaves out (see `pick_inputs`), in words: '22 descriptors of the
+    labels shown and 3 more settings'; '' when nothing is."""
+    parts = [f"{counted(len(described), 'descriptor')} of the labels shown"] if described else []
+    return " and ".join([*parts, *([counted(len(more), "more setting")] if more else [])])

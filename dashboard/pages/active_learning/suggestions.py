@@ -9,10 +9,9 @@ from dash import no_update
 
 from dashboard import campaigns, catalog, runtime
 from dashboard.engine.active_learning.config import REAL
-from dashboard.engine.active_learning.descriptors import pick_inputs
+from dashboard.engine.active_learning.descriptors import not_shown, pick_inputs
 from dashboard.engine.active_learning.measurements import read_result
 from dashboard.engine.data.export import to_safe_csv, whole_numbers
-from dashboard.engine.wording import counted
 from dashboard.store import SessionError
 
 FILE_ROW = "row in file"
@@ -128,11 +127,8 @@ def help_text(view: campaigns.View, more: list[str], described: list[str]) -> st
         )
     else:
         text = "Step reveals these rows' known values; in real mode you would measure them."
-    if described:
-        text += f" The CSV download adds {counted(len(described), 'descriptor')} of the labels"
-        text += f" shown and {counted(len(more), 'more setting')}." if more else " shown."
-    elif more:
-        text += f" The CSV download adds {counted(len(more), 'more setting')}."
+    if more or described:
+        text += f" The CSV download adds {not_shown(more, described)}."
     return text
 
 
