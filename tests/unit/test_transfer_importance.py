@@ -5,8 +5,10 @@ import numpy as np
 from sklearn.ensemble import ExtraTreesRegressor, HistGradientBoostingRegressor
 
 from dashboard.engine.transfer.models import (
-    SplittableColumnsBooster,
+    MedianForest,
+    SplittableColumns,
     feature_importances,
+    make_target_model,
     split_gains,
 )
 
@@ -44,10 +46,18 @@ def test_every_target_model_gives_importances_for_every_column():
     X, y = _rows()
     forest = ExtraTreesRegressor(n_estimators=10, random_state=0).fit(X, y)
     assert np.array_equal(feature_importances(forest), forest.feature_importances_)
-    booster = SplittableColumnsBooster(max_iter=50).fit(X, y)
-    importances = feature_importances(booster)
-    assert importances.shape == (40,) and np.all(importances[10:] == 0.0)
-    assert set(np.argsort(importances)[-2:].tolist()) == {0, 1}
+    for name in ("et-median", "et", "rf", "gbr"):
+        importances = feature_importances(make_target_model(name, seed=0).fit(X, y))
+        assert importances.shape == (40,) and np.all(importances[10:] == 0.0), name
+        assert np.isclose(importances.sum(), 1.0), name
+        assert set(np.argsort(importances)[-2:].tolist()) == {0, 1}, name
+
+
+def _booster(max_iter: int) -> SplittableColumns:
+    plain = HistGradientBoostingRegressor(
+        max_iter=max_iter, learning_rate=0.05, early_stopping=False, random_state=0
+    )
+    return SplittableColumns(plain, min_samples_leaf=20)
 
 
 def test_boosting_on_the_splittable_columns_predicts_as_boosting_on_all():
@@ -62,18 +72,35 @@ def test_boosting_on_the_splittable_columns_predicts_as_boosting_on_all():
     X[:20, 12] = 1.0  # in 20: splittable
     X[:, 13] = np.where(np.arange(120) < 19, rng.normal(size=120), 5.0)  # 19 rows off the mode
     y = X[:, 2] - 2 * X[:, 19] + X[:, 11] + X[:, 12] + 0.1 * rng.normal(size=120)
-    ours = SplittableColumnsBooster(max_iter=60, random_state=0).fit(X[:100], y[:100])
-    plain = HistGradientBoostingRegressor(
-        max_iter=60, learning_rate=0.05, early_stopping=False, random_state=0
-    ).fit(X[:100], y[:100])
+    ours = _booster(60).fit(X[:100], y[:100])
+    plain = ours.estimator.fit(X[:100], y[:100])
     assert ours.columns_.tolist() == [2, 7, 12, 19]
     np.testing.assert_array_equal(ours.predict(X[100:]), plain.predict(X[100:]))
     np.testing.assert_array_equal(
         np.flatnonzero(ours.feature_importances_),
-        sorted(ours.columns_[list(_split_columns(ours.booster_))]),
+        sorted(ours.columns_[list(_split_columns(ours.estimator_))]),
     )
-    assert _split_columns(plain) == set(ours.columns_[list(_split_columns(ours.booster_))].tolist())
+    assert _split_columns(plain) == set(
+        ours.columns_[list(_split_columns(ours.estimator_))].tolist()
+    )
     assert ours.predict(np.zeros((1, 30))).shape == (1,)
-    assert SplittableColumnsBooster(max_iter=5).fit(
-        np.ones((10, 3)), np.arange(10.0)
-    ).columns_.tolist() == [0]
+    assert _booster(5).fit(np.ones((10, 3)), np.arange(10.0)).columns_.tolist() == [0]
+
+
+def test_a_forest_on_the_varying_columns_predicts_from_the_whole_table():
+    """A forest drops the columns constant on its training rows (leaves of one row can split
+    on any other); it is given and asked about rows of every column."""
+    X, y = _rows()
+    X[150:, 30] = 1.0  # constant on the training rows, set on the test rows
+    forest = make_target_model("et-median", seed=0).fit(X[:150], y[:150])
+    assert forest.columns_.tolist() == list(range(10))
+    predicted = forest.predict(X[150:])
+    assert predicted.shape == (50,)
+    assert np.mean(np.abs(predicted - y[150:])) < 0.5 * np.mean(np.abs(y[150:] - y[:150].mean()))
+
+
+def test_the_median_forest_predicts_the_median_of_its_trees():
+    X, y = _rows()
+    forest = MedianForest(n_estimators=15, max_features=0.5).fit(X[:150], y[:150])
+    trees = [tree.predict(X[150:]) for tree in forest.forest_.estimators_]
+    np.testing.assert_array_equal(forest.predict(X[150:]), np.median(trees, axis=0))
