@@ -5,6 +5,7 @@
    - dcc.Slider: the handle and the value box are named by the field's label, or by the nearest
      data-label attribute.
    - dcc.Upload: the file input is named by the upload's visible text.
+   - dbc.Progress: the bar is named by the nearest data-label (a job's block says what it does).
    - dbc.Tabs used as plain navigation point aria-controls at panes that do not exist. */
 (function () {
   function fieldLabel(element) {
@@ -37,6 +38,9 @@
     });
     root.querySelectorAll('[role="slider"], input.dash-range-slider-input').forEach(function (el) {
       name(el, 'value');
+    });
+    root.querySelectorAll('[role="progressbar"]').forEach(function (bar) {
+      name(bar, 'progress');
     });
     root.querySelectorAll('input[type="file"]:not([aria-label])').forEach(function (input) {
       var text = (input.parentElement && input.parentElement.textContent || '').trim();

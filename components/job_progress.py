@@ -32,7 +32,9 @@ class JobProgress(html.Div):
         text = staticmethod(lambda name: f"{name}-job-text")
         cancel = staticmethod(lambda name: f"{name}-job-cancel")
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, label: str) -> None:
+        """`label` names the bar for screen readers (what the job does, e.g. "Training");
+        assets/a11y.js gives it to the bar, which dbc.Progress renders without a name."""
         super().__init__(
             [
                 dbc.Row(
@@ -63,6 +65,7 @@ class JobProgress(html.Div):
             ],
             id=self.ids.container(name),
             style=HIDDEN,
+            **{"data-label": label},
             className="my-2",
         )
 

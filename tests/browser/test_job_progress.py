@@ -71,6 +71,8 @@ def test_train_shows_a_full_bar_that_says_starting(dash_duo, app):
     open_transfer_page(dash_duo, app)
     shown = click_and_watch(dash_duo, "tl-train", "#tl-train")
     assert (shown["width"], shown["text"]) == ("100%", STARTING)
+    bar = dash_duo.find_element("#tl-train-job [role=progressbar]")
+    assert bar.get_attribute("aria-label") == "Training"  # named for screen readers
     cancel(dash_duo, "tl-train")
 
 

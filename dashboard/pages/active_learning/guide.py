@@ -54,7 +54,7 @@ def guide_card(autostart: bool) -> dbc.Card:
                     ],
                     className="d-flex flex-wrap align-items-center gap-2",
                 ),
-                JobProgress("al-guide"),
+                JobProgress("al-guide", "Running the guided campaign"),
                 html.P(id="al-guide-text", className="mb-0 mt-2", **{"aria-live": "polite"}),
                 dcc.Store(id="al-guide", data={"next": 0}),
                 dcc.Interval(

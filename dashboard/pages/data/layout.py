@@ -82,7 +82,7 @@ def _picker_card() -> dbc.Card:
                             dcc.Dropdown(id="data-sheet", clearable=False, searchable=False),
                             "Another sheet is added as a dataset of its own.",
                         ),
-                        JobProgress("data-sheet"),
+                        JobProgress("data-sheet", "Reading the sheet"),
                     ],
                     id="data-sheet-row",
                     className="mt-2",
@@ -139,7 +139,7 @@ def _upload_card(max_bytes: int, max_mb: float) -> dbc.Card:
                     "solvent, numbers such as a temperature) and at least one numeric property.",
                     className="mi-explain mt-2 mb-0",
                 ),
-                JobProgress("data-upload"),
+                JobProgress("data-upload", "Reading the upload"),
                 html.Div(id="data-upload-message", className="mt-2"),
             ]
         )

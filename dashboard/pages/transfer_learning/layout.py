@@ -112,7 +112,7 @@ def _controls() -> dbc.Card:
                     className="mb-2",
                 ),
                 dbc.Button("Train", id="tl-train", color="primary", className="w-100"),
-                JobProgress("tl-train"),
+                JobProgress("tl-train", "Training"),
                 html.H2("Source and target", className="h6 mt-3"),
                 _pair("source", "Large and cheaper, e.g. computed values. Waits for Train."),
                 _pair(
@@ -146,7 +146,7 @@ def _results() -> html.Div:
         style=UNSEEN,
         children=[
             dbc.Row(id="tl-cards", className="g-2 mb-2"),
-            JobProgress("tl-curve-job"),
+            JobProgress("tl-curve-job", "Drawing the learning curve"),
             dbc.Row(
                 [
                     explained_graph(
