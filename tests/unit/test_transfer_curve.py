@@ -6,7 +6,7 @@ import pytest
 from dashboard.engine.data.builtin import load
 from dashboard.engine.data.dataset import Dataset
 from dashboard.engine.transfer import TransferConfig, learning_curve, run_transfer
-from dashboard.engine.transfer.curve import SHARES
+from dashboard.engine.transfer.curve import SHARES, WORK_EXPONENT, TimeLeft
 
 Y = np.linspace(0.0, 10.0, 60)
 TRAIN = np.arange(50)
@@ -83,6 +83,37 @@ def test_progress_is_reported_between_steps():
     fractions = [f for f, _ in messages]
     assert len(messages) == 2 * len(SHARES)
     assert fractions == sorted(fractions) and fractions[0] >= 0.0 and fractions[-1] < 1.0
+    assert messages[1][1] == "learning curve: 10%, repeat 1 of 2"
+
+
+def test_progress_counts_each_fit_by_its_work_not_one_by_one():
+    """A fit of 50 rows weighs 2^1.5 = 2.8 fits of 25: the bar reaches the last fit of a
+    repeat at 1 / (1 + 2.8) of it, not at half."""
+    messages = []
+    learning_curve(
+        {"a": mean_of_training},
+        Y,
+        TRAIN,
+        TEST,
+        seed=0,
+        shares=(0.5, 1.0),
+        repeats=1,
+        progress=lambda f, m: messages.append(f),
+    )
+    assert messages == [0.0, pytest.approx(1 / (1 + 2**WORK_EXPONENT))]
+
+
+def test_the_time_left_is_said_once_a_twentieth_and_ten_seconds_have_passed():
+    now, said = [0.0], []
+    told = TimeLeft(lambda f, m: said.append(m), clock=lambda: now[0])
+    now[0] = 5.0
+    told(0.5, "early")  # 5 s: too soon to tell
+    now[0] = 60.0
+    told(0.01, "small")  # a hundredth of the work: the first fits say little
+    told(0.25, "curve")  # a quarter in a minute: three more to go
+    now[0] = 600.0
+    told(0.5, "half")
+    assert said == ["early", "small", "curve · about 3 min left", "half · about 10 min left"]
 
 
 def test_bad_shares_are_refused():

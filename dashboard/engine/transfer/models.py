@@ -71,7 +71,9 @@ SOURCE_PARAMS: dict[str, dict[str, object]] = {
 """Settings of the source models (part of their cache key). On the 106k DFT gaps the large
 regressor trains in 17 s on one core, about a seventh of 500 rounds of 255 leaves, for latent
 variables as good (Matbench folds, LV MAE 0.253 against 0.250 eV in a trial with a median
-forest of all features per split)."""
+forest of all features per split). It is fitted on the columns its leaves of 20 rows can split
+(`SplittableColumns`, the same predictions): on 8,000 of qm9's molecules 1,829 of 2,269
+columns, 21.5 s a fit instead of 31.1."""
 
 
 class MedianForest(RegressorMixin, BaseEstimator):
@@ -215,7 +217,8 @@ def make_source_regressor(n_rows: int, seed: int, n_jobs: int = 1) -> RegressorM
     """The source model of the source column for a source of `n_rows` rows."""
     if n_rows >= LARGE_SOURCE_ROWS:
         params = SOURCE_PARAMS["large-regressor"]
-        return HistGradientBoostingRegressor(**params, early_stopping=False, random_state=seed)
+        booster = HistGradientBoostingRegressor(**params, early_stopping=False, random_state=seed)
+        return SplittableColumns(booster, int(params["min_samples_leaf"]))
     return ExtraTreesRegressor(**SOURCE_PARAMS["small"], n_jobs=n_jobs, random_state=seed)
 
 

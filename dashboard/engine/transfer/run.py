@@ -22,6 +22,7 @@ from dashboard.engine.transfer.curve import (
     REPEATS,
     SHARES,
     LearningCurve,
+    TimeLeft,
     learning_curve,
     training_order,
 )
@@ -251,28 +252,28 @@ class _Fitter:
 
     def curve(self, progress: Progress) -> LearningCurve:
         """Test MAE of baseline and transfer over growing shares of the training rows; each
-        method's curve is cached on its own, so LV and FT share the baseline's."""
+        method's curve is cached on its own, so LV and FT share the baseline's. The progress
+        covers the curves to compute, with the time left (TimeLeft)."""
         config, test = self.config, self.data.test
         methods = ("baseline", config.approach)
-        mae, n_train = {}, []
-        for i, method in enumerate(methods):
-            key = self._curve_key(method)
-            stored = self.cache.load_arrays("curve", key)
-            if stored is None:
-                curve = learning_curve(
-                    {method: lambda rows, seed, m=method: self._predict(m, rows, test, seed)},
-                    self.data.y,
-                    self.data.train,
-                    test,
-                    seed=config.seed,
-                    shares=config.curve_shares,
-                    repeats=config.curve_repeats,
-                    progress=lambda f, message, i=i: progress((i + f) / len(methods), message),
-                )
-                stored = {"mae": curve.mae[method], "n_train": np.array(curve.n_train)}
-                self.cache.save_arrays("curve", key, stored)
-            mae[method], n_train = stored["mae"], stored["n_train"].tolist()
-        return LearningCurve(list(config.curve_shares), n_train, mae)
+        stored = {m: self.cache.load_arrays("curve", self._curve_key(m)) for m in methods}
+        missing = [m for m in methods if stored[m] is None]
+        told = TimeLeft(progress)
+        for i, method in enumerate(missing):
+            curve = learning_curve(
+                {method: lambda rows, seed, m=method: self._predict(m, rows, test, seed)},
+                self.data.y,
+                self.data.train,
+                test,
+                seed=config.seed,
+                shares=config.curve_shares,
+                repeats=config.curve_repeats,
+                progress=lambda f, message, i=i: told((i + f) / len(missing), message),
+            )
+            stored[method] = {"mae": curve.mae[method], "n_train": np.array(curve.n_train)}
+            self.cache.save_arrays("curve", self._curve_key(method), stored[method])
+        mae = {m: stored[m]["mae"] for m in methods}
+        return LearningCurve(list(config.curve_shares), stored[methods[0]]["n_train"].tolist(), mae)
 
     def _curve_key(self, method: str) -> str:
         config = self.config
