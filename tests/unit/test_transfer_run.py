@@ -40,6 +40,29 @@ def test_progress_reports_the_stages_in_order_and_ends_at_one(tmp_path):
     assert "source model" in [m for _, m in seen]
 
 
+def test_the_curve_names_the_method_it_draws_and_skips_one_in_the_cache(tmp_path):
+    config = replace(CONFIG, learning_curve=True, curve_shares=(0.5, 1.0), curve_repeats=1)
+
+    def messages(run_config) -> list[str]:
+        seen = []
+        run_transfer(
+            SOURCE, "y", TARGET, "y", run_config, tmp_path, progress=lambda f, m: seen.append(m)
+        )
+        return [m for m in seen if m.startswith("learning curve")]
+
+    assert messages(config) == [
+        "learning curve: 50%, repeat 1 of 1 (no transfer)",
+        "learning curve: 100%, repeat 1 of 1 (no transfer)",
+        "learning curve: 50%, repeat 1 of 1 (latent variable)",
+        "learning curve: 100%, repeat 1 of 1 (latent variable)",
+    ]
+    # fine-tuning shares the baseline's curve: only its own is drawn
+    assert messages(replace(config, approach="ft")) == [
+        "learning curve: 50%, repeat 1 of 1 (fine-tuned)",
+        "learning curve: 100%, repeat 1 of 1 (fine-tuned)",
+    ]
+
+
 def test_raising_from_progress_cancels_the_run_before_training(tmp_path):
     class Cancelled(Exception):
         pass

@@ -28,7 +28,7 @@ from dashboard.engine.transfer.curve import (
 )
 from dashboard.engine.transfer.data import TransferData, prepare
 from dashboard.engine.transfer.lv import LatentVariable, latent_variable
-from dashboard.engine.transfer.methods import Inputs, fit_predict
+from dashboard.engine.transfer.methods import METHOD_NAMES, Inputs, fit_predict
 from dashboard.engine.transfer.metrics import group_metrics, regression_metrics, zero_groups
 from dashboard.engine.transfer.models import (
     DEFAULT_TARGET_MODEL,
@@ -253,7 +253,9 @@ class _Fitter:
     def curve(self, progress: Progress) -> LearningCurve:
         """Test MAE of baseline and transfer over growing shares of the training rows; each
         method's curve is cached on its own, so LV and FT share the baseline's. The progress
-        covers the curves to compute, with the time left (TimeLeft)."""
+        covers the curves to compute, each message naming its method ("learning curve: 50%,
+        repeat 3 of 3 (no transfer)"; the repeats of the next method count from 1 again), with
+        the time left (TimeLeft)."""
         config, test = self.config, self.data.test
         methods = ("baseline", config.approach)
         stored = {m: self.cache.load_arrays("curve", self._curve_key(m)) for m in methods}
@@ -268,7 +270,9 @@ class _Fitter:
                 seed=config.seed,
                 shares=config.curve_shares,
                 repeats=config.curve_repeats,
-                progress=lambda f, message, i=i: told((i + f) / len(missing), message),
+                progress=lambda f, message, i=i, m=method: told(
+                    (i + f) / len(missing), f"{message} ({METHOD_NAMES[m]})"
+                ),
             )
             stored[method] = {"mae": curve.mae[method], "n_train": np.array(curve.n_train)}
             self.cache.save_arrays("curve", self._curve_key(method), stored[method])
