@@ -1,6 +1,8 @@
 """The time of a pair's first run, said before Train: its uncached features and source models at
 the measured rates, and nothing once the cache holds them."""
 
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 
@@ -8,9 +10,11 @@ from dashboard.engine.data.dataset import Dataset
 from dashboard.engine.features import featurize
 from dashboard.engine.transfer import TransferConfig
 from dashboard.engine.transfer.estimate import (
+    CURVE_SECONDS,
     FEATURE_SECONDS,
     SOURCE_SECONDS,
     FirstRun,
+    curve_seconds,
     first_run,
 )
 from dashboard.engine.transfer.run import feature_folder
@@ -98,3 +102,21 @@ def test_the_sentence_says_what_is_computed_and_from_a_quiet_to_a_busy_server():
     assert "6 source models (the table is source and target)" in first_run_sentence(
         FirstRun((SOURCE,), 6_000, 6, 340.0)
     )
+
+
+def test_the_curve_costs_each_fit_by_its_rows_to_the_power_1_5_and_nothing_unasked(tmp_path):
+    assert curve_seconds(TARGET, CONFIG) == 0.0  # no curve asked for
+    config = replace(CONFIG, learning_curve=True, curve_shares=(0.25, 1.0), curve_repeats=3)
+    fits = 2 * 3 * (120**1.5 + 480**1.5)  # both methods, three repeats, of 480 training rows
+    assert curve_seconds(TARGET, config) == pytest.approx(fits * CURVE_SECONDS["smiles"])
+    assert first_run(SOURCE, TARGET, tmp_path, config).curve_seconds == curve_seconds(
+        TARGET, config
+    )
+
+
+def test_a_long_curve_is_said_after_the_first_run():
+    run = FirstRun((TARGET,), 600, 0, 21.0, curve_seconds=980.0)
+    assert first_run_sentence(run).endswith(
+        "The learning curve then takes about 16–33 min more; untick it to see the run alone."
+    )
+    assert "learning curve" not in first_run_sentence(FirstRun((TARGET,), 600, 0, 21.0, 10.0))

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from dashboard.engine.data.dataset import Dataset
 from dashboard.engine.features import is_cached
+from dashboard.engine.transfer.curve import MIN_TRAIN_ROWS, WORK_EXPONENT
 from dashboard.engine.transfer.data import same_table
 from dashboard.engine.transfer.lv import OUT_OF_FOLD_SPLITS
 from dashboard.engine.transfer.models import LARGE_SOURCE_ROWS
@@ -33,6 +34,12 @@ session on a busier machine); on 145 composition features 0.13 ms (Matbench's 10
 14 s). On a few numeric columns it takes seconds. The target models are not counted: at the
 page's tenth of the rows they take seconds (qm9: 10 s), and a learning curve says its time left
 as it goes."""
+CURVE_SECONDS = {"smiles": 1.5e-4, "composition": 1.2e-5, "none": 1.2e-5}
+"""Seconds of one fit of the default target model, per training row to the power WORK_EXPONENT:
+qm9's gap (2,269 features) 116 and 98 s on 8,000 rows (baseline, LV), one repeat of the page's
+curve 325 s, estimated 327; FreeSolv's demo curve (26-513 rows, both models, three repeats)
+17-20 s, estimated 16; on Matbench's 145 composition features 2.7 s on 3,683 rows. Numbers
+alone are taken as compositions. The other target models are faster: for them it is a bound."""
 BUSY = 2.0
 """The high end of an estimate against its low: a busy server, or one OpenMP thread per job."""
 
@@ -47,6 +54,8 @@ class FirstRun:
     structures: int
     models: int
     seconds: float
+    curve_seconds: float = 0.0
+    """The learning curve's, when `config` asks for one (`curve_seconds`)."""
 
 
 def first_run(
@@ -72,7 +81,18 @@ def first_run(
         rows = source.rows * (1 - config.test_size) if shared else source.rows
         models, fits = (1 + OUT_OF_FOLD_SPLITS, OUT_OF_FOLD_SPLITS) if shared else (1, 1)
         seconds += fits * rows * SOURCE_SECONDS[kind]
-    return FirstRun(featurised, structures, models, seconds)
+    return FirstRun(featurised, structures, models, seconds, curve_seconds(target, config))
+
+
+def curve_seconds(target: Dataset, config: TransferConfig) -> float:
+    """Seconds of the learning curve of `config` on `target`, every repeat of both methods, with
+    the default target model; 0 when it asks for none."""
+    if not config.learning_curve:
+        return 0.0
+    train_rows = target.rows * (1.0 - config.test_size)
+    sizes = [max(MIN_TRAIN_ROWS, share * train_rows) for share in config.curve_shares]
+    fits = 2 * config.curve_repeats * sum(size**WORK_EXPONENT for size in sizes)
+    return fits * CURVE_SECONDS[target.structure_kind]
 
 
 def _distinct_structures(dataset: Dataset) -> int:

@@ -1,6 +1,7 @@
 """The hint under the dataset pickers: what the chosen pair's first run computes and how long it
-takes (engine/transfer/estimate.py), while the cache lacks it. qm9 as source and target took
-6 min on two cores, and nothing before Train said so: the progress bar came after the click."""
+takes (engine/transfer/estimate.py), while the cache lacks it, and its learning curve's time
+when the box is ticked. qm9 as source and target took 6 min on two cores, and nothing before
+Train said so: the progress bar came after the click; its curve takes about 16 min more."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from dash import Dash, Input, Output, State
 from dashboard import catalog, runtime
 from dashboard.engine.transfer import TransferConfig
 from dashboard.engine.transfer.estimate import BUSY, FirstRun, first_run
+from dashboard.pages.transfer_learning.runs import CURVE_REPEATS, CURVE_SHARES
 from dashboard.store import SessionError
 
 NOTABLE_SECONDS = 15.0
@@ -23,16 +25,20 @@ def register_first_run(app: Dash) -> None:
         Output("tl-first-run", "children"),
         Input("tl-source", "value"),
         Input("tl-target", "value"),
+        Input("tl-curve", "value"),
         Input("tl-state", "data"),
         State("session-id", "data"),
     )(first_run_hint)
 
 
-def first_run_hint(source_key, target_key, _state, sid) -> str:
+def first_run_hint(source_key, target_key, curve, _state, sid) -> str:
     """The sentence for the chosen pair, or '' when its first run is short or ran already."""
+    config = TransferConfig(
+        learning_curve=bool(curve), curve_shares=CURVE_SHARES, curve_repeats=CURVE_REPEATS
+    )
     try:
         source, target = catalog.load(sid, source_key), catalog.load(sid, target_key)
-        run = first_run(source, target, runtime.current().cache_dir, TransferConfig())
+        run = first_run(source, target, runtime.current().cache_dir, config)
     except (KeyError, ValueError, SessionError):  # no pair yet, or one Train will explain
         return ""
     return first_run_sentence(run) if run.seconds >= NOTABLE_SECONDS else ""
@@ -47,10 +53,16 @@ def first_run_sentence(run: FirstRun) -> str:
         what += " and trains a source model"
     elif run.models > 1:
         what += f" and trains {run.models} source models (the table is source and target)"
-    return (
+    sentence = (
         f"This pair's first run computes {what}: about {_span(run.seconds)} on two cores; "
         "later runs read them from the cache."
     )
+    if run.curve_seconds >= NOTABLE_SECONDS:
+        sentence += (
+            f" The learning curve then takes about {_span(run.curve_seconds)} more; untick it "
+            "to see the run alone."
+        )
+    return sentence
 
 
 def _span(seconds: float) -> str:
