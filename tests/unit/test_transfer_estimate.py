@@ -10,12 +10,13 @@ from dashboard.engine.data.dataset import Dataset
 from dashboard.engine.features import featurize
 from dashboard.engine.transfer import TransferConfig
 from dashboard.engine.transfer.estimate import (
-    CURVE_SECONDS,
     FEATURE_SECONDS,
+    FIT_SECONDS,
     SOURCE_SECONDS,
     FirstRun,
     curve_seconds,
     first_run,
+    target_seconds,
 )
 from dashboard.engine.transfer.run import feature_folder
 from dashboard.pages.transfer_learning.first_run import first_run_sentence
@@ -78,7 +79,8 @@ def test_cached_features_cost_nothing(tmp_path):
     source, target = molecules(6_000, "s", distinct=False), molecules(60, "t", distinct=False)
     for table in (source, target):
         featurize(table, feature_folder(tmp_path), descriptors=CONFIG.descriptors)
-    assert first_run(source, target, tmp_path, CONFIG) == FirstRun((), 0, 0, 0.0)
+    run = first_run(source, target, tmp_path, CONFIG)
+    assert (run.featurised, run.structures, run.models, run.seconds) == ((), 0, 0, 0.0)
 
 
 def test_tables_of_different_structures_cost_nothing_since_the_run_refuses_them(tmp_path):
@@ -96,7 +98,8 @@ def test_the_sentence_says_what_is_computed_and_from_a_quiet_to_a_busy_server():
     run = FirstRun((SOURCE, TARGET), 6_600, 1, 101.0)
     assert first_run_sentence(run) == (
         "This pair's first run computes the features of 6,600 molecules and trains a source "
-        "model: about 2–3 min on two cores; later runs read them from the cache."
+        "model: about 2–3 min on two cores; later runs read the features and source models "
+        "from the cache."
     )
     assert "about 20–40 s" in first_run_sentence(FirstRun((TARGET,), 600, 0, 21.0))
     assert "6 source models (the table is source and target)" in first_run_sentence(
@@ -108,7 +111,7 @@ def test_the_curve_costs_each_fit_by_its_rows_to_the_power_1_5_and_nothing_unask
     assert curve_seconds(TARGET, CONFIG) == 0.0  # no curve asked for
     config = replace(CONFIG, learning_curve=True, curve_shares=(0.25, 1.0), curve_repeats=3)
     fits = 2 * 3 * (120**1.5 + 480**1.5)  # both methods, three repeats, of 480 training rows
-    assert curve_seconds(TARGET, config) == pytest.approx(fits * CURVE_SECONDS["smiles"])
+    assert curve_seconds(TARGET, config) == pytest.approx(fits * FIT_SECONDS["smiles"])
     assert first_run(SOURCE, TARGET, tmp_path, config).curve_seconds == curve_seconds(
         TARGET, config
     )
@@ -121,3 +124,16 @@ def test_a_long_curve_is_said_after_the_first_run():
     )
     # FreeSolv's curve, about 16 s, follows the run soon enough to go unmentioned
     assert "learning curve" not in first_run_sentence(FirstRun((TARGET,), 600, 0, 21.0, 16.0))
+
+
+def test_the_run_adds_its_two_target_models_on_the_rows_it_uses(tmp_path):
+    config = replace(CONFIG, train_share=0.5)
+    assert target_seconds(TARGET, config) == pytest.approx(2 * 240**1.5 * FIT_SECONDS["smiles"])
+    assert first_run(SOURCE, TARGET, tmp_path, config).target_seconds == target_seconds(
+        TARGET, config
+    )
+    run = FirstRun((SOURCE,), 6_000, 1, 100.0, target_seconds=220.0)  # qm9's at all rows: 208 s
+    assert first_run_sentence(run).startswith(
+        "This pair's first run computes the features of 6,000 molecules and trains a source "
+        "model, then its two target models: about 5–11 min on two cores"
+    )

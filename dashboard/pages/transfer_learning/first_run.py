@@ -10,6 +10,7 @@ from dash import Dash, Input, Output, State
 from dashboard import catalog, runtime
 from dashboard.engine.transfer import TransferConfig
 from dashboard.engine.transfer.estimate import BUSY, FirstRun, first_run
+from dashboard.pages.transfer_learning.layout import DEFAULT_SHARE
 from dashboard.pages.transfer_learning.runs import CURVE_REPEATS, CURVE_SHARES
 from dashboard.store import SessionError
 
@@ -28,16 +29,20 @@ def register_first_run(app: Dash) -> None:
         Output("tl-first-run", "children"),
         Input("tl-source", "value"),
         Input("tl-target", "value"),
+        Input("tl-share", "value"),
         Input("tl-curve", "value"),
         Input("tl-state", "data"),
         State("session-id", "data"),
     )(first_run_hint)
 
 
-def first_run_hint(source_key, target_key, curve, _state, sid) -> str:
+def first_run_hint(source_key, target_key, share, curve, _state, sid) -> str:
     """The sentence for the chosen pair, or '' when its first run is short or ran already."""
     config = TransferConfig(
-        learning_curve=bool(curve), curve_shares=CURVE_SHARES, curve_repeats=CURVE_REPEATS
+        train_share=float(share or DEFAULT_SHARE),
+        learning_curve=bool(curve),
+        curve_shares=CURVE_SHARES,
+        curve_repeats=CURVE_REPEATS,
     )
     try:
         source, target = catalog.load(sid, source_key), catalog.load(sid, target_key)
@@ -49,16 +54,20 @@ def first_run_hint(source_key, target_key, curve, _state, sid) -> str:
 
 def first_run_sentence(run: FirstRun) -> str:
     """'This pair's first run computes the features of 10,642 molecules and trains a source
-    model: about 2–3 min on two cores; later runs read them from the cache.'"""
+    model: about 2–3 min on two cores; later runs read the features and source models from the
+    cache.'"""
     kind = KIND_WORDS[run.featurised[0].structure_kind]
     what = f"the features of {run.structures:,} {kind}"
     if run.models == 1:
         what += " and trains a source model"
     elif run.models > 1:
         what += f" and trains {run.models} source models (the table is source and target)"
+    seconds = run.seconds + run.target_seconds
+    if run.target_seconds >= NOTABLE_SECONDS:
+        what += ", then its two target models"
     sentence = (
-        f"This pair's first run computes {what}: about {_span(run.seconds)} on two cores; "
-        "later runs read them from the cache."
+        f"This pair's first run computes {what}: about {_span(seconds)} on two cores; "
+        "later runs read the features and source models from the cache."
     )
     if run.curve_seconds >= NOTABLE_CURVE_SECONDS:
         sentence += (
