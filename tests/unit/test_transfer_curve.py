@@ -69,7 +69,8 @@ def test_every_method_sees_the_same_training_rows():
     assert calls["a"] == calls["b"]
 
 
-def test_progress_is_reported_between_steps():
+def reported(**options) -> list[tuple[float, str]]:
+    """The (fraction, message) reports of a toy curve drawn with `options`."""
     messages = []
     learning_curve(
         {"a": mean_of_training},
@@ -77,9 +78,14 @@ def test_progress_is_reported_between_steps():
         TRAIN,
         TEST,
         seed=0,
-        repeats=2,
         progress=lambda f, m: messages.append((f, m)),
+        **options,
     )
+    return messages
+
+
+def test_progress_is_reported_between_steps():
+    messages = reported(repeats=2)
     fractions = [f for f, _ in messages]
     assert len(messages) == 2 * len(SHARES)
     assert fractions == sorted(fractions) and fractions[0] >= 0.0 and fractions[-1] < 1.0
@@ -89,18 +95,8 @@ def test_progress_is_reported_between_steps():
 def test_progress_counts_each_fit_by_its_work_not_one_by_one():
     """A fit of 50 rows weighs 2^1.5 = 2.8 fits of 25: the bar reaches the last fit of a
     repeat at 1 / (1 + 2.8) of it, not at half."""
-    messages = []
-    learning_curve(
-        {"a": mean_of_training},
-        Y,
-        TRAIN,
-        TEST,
-        seed=0,
-        shares=(0.5, 1.0),
-        repeats=1,
-        progress=lambda f, m: messages.append(f),
-    )
-    assert messages == [0.0, pytest.approx(1 / (1 + 2**WORK_EXPONENT))]
+    fractions = [f for f, _ in reported(shares=(0.5, 1.0), repeats=1)]
+    assert fractions == [0.0, pytest.approx(1 / (1 + 2**WORK_EXPONENT))]
 
 
 def test_the_time_left_is_said_once_a_twentieth_and_ten_seconds_have_passed():
