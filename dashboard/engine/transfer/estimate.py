@@ -29,8 +29,8 @@ SOURCE_SECONDS = {"smiles": 0.003, "composition": 0.00013, "none": 0.0}
 """Seconds per row to fit a large source's model (gradient boosting, from LARGE_SOURCE_ROWS on;
 the extra trees of a smaller source take seconds): qm9 as source and target, six models (one on
 8,000 rows, five on 6,400) on the 1,829 of its 2,269 features their leaves can split, 102 s on a
-quiet 2-core machine, 2.6 ms a row of the five (8.6-13.7 ms on every feature, in an earlier
-session on a busier machine); on 145 composition features 0.13 ms (Matbench's 106,113 band gaps,
+quiet 2-core machine: 2.6 ms a row, counted as `first_run` counts them (five fits of all 8,000
+rows; 8.6-13.7 ms on every feature, in an earlier session on a busier machine); on 145 composition features 0.13 ms (Matbench's 106,113 band gaps,
 14 s). On a few numeric columns it takes seconds."""
 FIT_SECONDS = {"smiles": 1.5e-4, "composition": 1.2e-5, "none": 1.2e-5}
 """Seconds of one fit of the default target model, per training row to the power WORK_EXPONENT
