@@ -8,7 +8,7 @@ import pytest
 
 from dashboard.engine.data.dataset import Dataset
 from dashboard.engine.features import featurize
-from dashboard.engine.transfer import TransferConfig
+from dashboard.engine.transfer import TransferConfig, run_transfer
 from dashboard.engine.transfer.estimate import (
     FEATURE_SECONDS,
     FIT_SECONDS,
@@ -75,10 +75,21 @@ def test_a_structure_repeated_in_many_rows_is_featurised_once(tmp_path):
     assert run.structures == 605
 
 
-def test_cached_features_cost_nothing(tmp_path):
+def test_cached_features_cost_nothing_but_the_source_model_is_still_to_train(tmp_path):
     source, target = molecules(6_000, "s", distinct=False), molecules(60, "t", distinct=False)
-    for table in (source, target):
+    for table in (source, target):  # as a campaign or the server's warm-up caches them
         featurize(table, feature_folder(tmp_path), descriptors=CONFIG.descriptors)
+    run = first_run(source, target, tmp_path, CONFIG)
+    assert (run.featurised, run.structures, run.models) == ((), 0, 1)
+    assert run.seconds == pytest.approx(6_000 * SOURCE_SECONDS["smiles"])
+    assert first_run_sentence(run).startswith(
+        "This pair's first run trains a source model: about 20–40 s on two cores"
+    )
+
+
+def test_a_pair_run_before_costs_nothing(tmp_path):
+    source, target = molecules(6_000, "s", distinct=False), molecules(60, "t", distinct=False)
+    run_transfer(source, "y", target, "y", CONFIG, cache_dir=tmp_path)
     run = first_run(source, target, tmp_path, CONFIG)
     assert (run.featurised, run.structures, run.models, run.seconds) == ((), 0, 0, 0.0)
 

@@ -26,7 +26,7 @@ from dashboard.engine.transfer.lv import LatentVariable, latent_variable
 from dashboard.engine.transfer.methods import METHODS, Inputs, fit_predict
 from dashboard.engine.transfer.metrics import regression_metrics
 from dashboard.engine.transfer.models import DEFAULT_TARGET_MODEL
-from dashboard.engine.transfer.run import Progress, Reporter, used_rows
+from dashboard.engine.transfer.run import Progress, Reporter, feature_folder, used_rows
 
 MATBENCH_SEED = 18012019
 
@@ -111,7 +111,7 @@ def _cross_validate(
         source_column,
         target,
         target_column,
-        feature_cache=None if cache_dir is None else Path(cache_dir) / "features",
+        feature_cache=None if cache_dir is None else feature_folder(cache_dir),
         feature_params={"descriptors": config.descriptors},
     )
     timings = {"features": time.perf_counter() - started}

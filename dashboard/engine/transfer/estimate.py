@@ -4,8 +4,9 @@ cache yet, and the source models trained on a large source's features, at rates 
 its six source models most of the rest (1.7 min later, once the boosters left out the columns
 they cannot split); nothing said so before Train.
 
-A source whose features are cached is taken to have its source models cached too (a run that
-featurised a source trained its models); a new column of that source retrains them unannounced.
+A source on which a run trained source models is taken to have them cached (the cache notes
+it, `lv.trained_key`); a new column of that source retrains them unannounced. Features are
+counted apart: a campaign or the server's warm-up may have cached them without any model.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from pathlib import Path
 
 from dashboard.engine.data.dataset import Dataset
 from dashboard.engine.features import is_cached
+from dashboard.engine.transfer.cache import TransferCache
 from dashboard.engine.transfer.curve import MIN_TRAIN_ROWS, WORK_EXPONENT
 from dashboard.engine.transfer.data import same_table
-from dashboard.engine.transfer.lv import OUT_OF_FOLD_SPLITS
+from dashboard.engine.transfer.lv import OUT_OF_FOLD_SPLITS, trained_key
 from dashboard.engine.transfer.models import LARGE_SOURCE_ROWS
 from dashboard.engine.transfer.run import TransferConfig, feature_folder
 
@@ -77,7 +79,8 @@ def first_run(
     structures = sum(_distinct_structures(t) for t in featurised)
     seconds = structures * FEATURE_SECONDS[kind]
     models = 0
-    if source_new and source.rows >= LARGE_SOURCE_ROWS:
+    trained = TransferCache(cache_dir).load_arrays("trained", trained_key(source)) is not None
+    if not trained and source.rows >= LARGE_SOURCE_ROWS:
         # a table that is its own target: its test rows withheld, a whole model and K more that
         # each leave out one fold (lv.py), together the cost of about K whole ones
         rows = source.rows * (1 - config.test_size) if shared else source.rows

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.model_selection import KFold
 
+from dashboard.engine.data.dataset import Dataset
 from dashboard.engine.transfer.cache import NotCached, TransferCache, cache_key
 from dashboard.engine.transfer.data import MIN_SOURCE_ROWS, TransferData
 from dashboard.engine.transfer.models import (
@@ -158,6 +159,13 @@ def source_identity(data: TransferData) -> dict:
     return identity
 
 
+def trained_key(source: Dataset) -> str:
+    """The key of the cache's note that source models were trained on `source` (on any of its
+    columns), which the first run's estimate reads: cached features say nothing of it, since
+    campaigns and the server's warm-up cache them too."""
+    return cache_key(kind="source-trained", source=source.content_hash(), params=SOURCE_PARAMS)
+
+
 def _compute(
     data: TransferData, cache: TransferCache, model_key: str, n_jobs: int
 ) -> dict[str, np.ndarray]:
@@ -175,6 +183,7 @@ def _compute(
     elif n_overlap:
         known = np.isfinite(means)
         values = np.column_stack([values, np.where(known, means, values[:, 0]), known])
+    cache.save_arrays("trained", trained_key(data.source), {"rows": np.array(len(y))})
     return {
         "values": values,
         "zero_inflated": np.array(zero_inflated),

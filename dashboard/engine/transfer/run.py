@@ -172,8 +172,11 @@ def prepared(
 
 
 def feature_folder(cache_dir: Path) -> Path:
-    """Where runs that cache under `cache_dir` keep the tables' features."""
-    return Path(cache_dir) / "features"
+    """Where runs that cache under `cache_dir` keep the tables' features: that folder itself,
+    where campaigns and the server's warm-up keep theirs. A file is named by the table's content
+    and the featuriser, so a table featurised for either page (qm9's 10,000 molecules: 12-20 s)
+    is read by the other instead of computed again."""
+    return Path(cache_dir)
 
 
 class Reporter:

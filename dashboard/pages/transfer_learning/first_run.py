@@ -56,17 +56,20 @@ def first_run_sentence(run: FirstRun) -> str:
     """'This pair's first run computes the features of 10,642 molecules and trains a source
     model: about 2–3 min on two cores; later runs read the features and source models from the
     cache.'"""
-    kind = KIND_WORDS[run.featurised[0].structure_kind]
-    what = f"the features of {run.structures:,} {kind}"
+    parts = []
+    if run.featurised:
+        kind = KIND_WORDS[run.featurised[0].structure_kind]
+        parts.append(f"computes the features of {run.structures:,} {kind}")
     if run.models == 1:
-        what += " and trains a source model"
+        parts.append("trains a source model")
     elif run.models > 1:
-        what += f" and trains {run.models} source models (the table is source and target)"
+        parts.append(f"trains {run.models} source models (the table is source and target)")
+    what = " and ".join(parts)
     seconds = run.seconds + run.target_seconds
     if run.target_seconds >= NOTABLE_SECONDS:
         what += ", then its two target models"
     sentence = (
-        f"This pair's first run computes {what}: about {_span(seconds)} on two cores; "
+        f"This pair's first run {what}: about {_span(seconds)} on two cores; "
         "later runs read the features and source models from the cache."
     )
     if run.curve_seconds >= NOTABLE_CURVE_SECONDS:
