@@ -12,6 +12,7 @@ from dashboard.engine.transfer import TransferConfig, run_transfer
 from dashboard.engine.transfer.estimate import (
     FEATURE_SECONDS,
     FIT_SECONDS,
+    MODEL_COST,
     SOURCE_SECONDS,
     FirstRun,
     curve_seconds,
@@ -19,7 +20,7 @@ from dashboard.engine.transfer.estimate import (
     target_seconds,
 )
 from dashboard.engine.transfer.run import feature_folder
-from dashboard.pages.transfer_learning.first_run import first_run_sentence
+from dashboard.pages.transfer_learning.first_run import first_run_sentence, preparation_seconds
 
 CONFIG = TransferConfig()
 
@@ -148,3 +149,24 @@ def test_the_run_adds_its_two_target_models_on_the_rows_it_uses(tmp_path):
         "This pair's first run computes the features of 6,000 molecules and trains a source "
         "model, then its two target models: about 5–11 min on two cores"
     )
+
+
+def test_each_target_model_is_costed_at_its_own_rate():
+    config = replace(CONFIG, learning_curve=True, curve_shares=(0.25, 1.0), curve_repeats=3)
+    for model, cost in MODEL_COST.items():
+        chosen = replace(config, model=model)
+        assert target_seconds(TARGET, chosen) == pytest.approx(
+            cost["smiles"] * target_seconds(TARGET, config)
+        )
+        assert curve_seconds(TARGET, chosen) == pytest.approx(
+            cost["smiles"] * curve_seconds(TARGET, config)
+        )
+    assert MODEL_COST["gbr"]["smiles"] < MODEL_COST["et"]["smiles"] < 1.0
+
+
+def test_the_page_prepares_the_three_other_models_before_the_curve():
+    config = replace(CONFIG, model="rf")
+    others = sum(
+        target_seconds(TARGET, replace(config, model=m)) for m in ("et-median", "et", "gbr")
+    )
+    assert preparation_seconds(TARGET, config) == pytest.approx(others)

@@ -40,7 +40,17 @@ FIT_SECONDS = {"smiles": 1.5e-4, "composition": 1.2e-5, "none": 1.2e-5}
 qm9's gap (2,269 features) 116 and 98 s on 8,000 rows (baseline, LV), one repeat of the page's
 curve 325 s, estimated 327; FreeSolv's demo curve (26-513 rows, both models, three repeats)
 17-20 s, estimated 16; on Matbench's 145 composition features 2.7 s on 3,683 rows. Numbers
-alone are taken as compositions. The other target models are faster: for them it is a bound."""
+alone are taken as compositions. Other target models scale it by MODEL_COST."""
+MODEL_COST = {
+    "et-median": {"smiles": 1.0, "composition": 1.0},
+    "et": {"smiles": 0.38, "composition": 0.38},
+    "rf": {"smiles": 0.12, "composition": 0.38},
+    "gbr": {"smiles": 0.12, "composition": 0.27},
+}
+"""A fit's time with each target model against the default's, by structure kind (numbers alone
+as compositions): qm9's gap with its LUMO as one more column, 1,000, 2,000 and 4,000 rows,
+et-median 6.2, 13.9 and 35.7 s, et 1.8, 5.2 and 13.6, rf 0.7, 1.7 and 3.8, gbr 1.0, 1.6 and
+3.9 s; Matbench's split (3,683 rows), both fits, 4.3-4.8, 1.7-1.8, 1.7-1.8 and 1.2-1.3 s."""
 BUSY = 2.0
 """The high end of an estimate against its low: a busy server, or one OpenMP thread per job."""
 
@@ -92,17 +102,18 @@ def first_run(
 
 def target_seconds(target: Dataset, config: TransferConfig) -> float:
     """Seconds of the run's two target models (baseline and transfer) on `config.train_share`
-    of the target's training rows, with the default target model."""
-    return 2 * _fit_seconds(target, config.train_share * _train_rows(target, config))
+    of the target's training rows, with `config.model`."""
+    rows = config.train_share * _train_rows(target, config)
+    return 2 * _fit_seconds(target, rows, config.model)
 
 
 def curve_seconds(target: Dataset, config: TransferConfig) -> float:
     """Seconds of the learning curve of `config` on `target`, every repeat of both methods, with
-    the default target model; 0 when it asks for none."""
+    `config.model`; 0 when it asks for none."""
     if not config.learning_curve:
         return 0.0
     rows = _train_rows(target, config)
-    fits = sum(_fit_seconds(target, share * rows) for share in config.curve_shares)
+    fits = sum(_fit_seconds(target, share * rows, config.model) for share in config.curve_shares)
     return 2 * config.curve_repeats * fits
 
 
@@ -110,8 +121,10 @@ def _train_rows(target: Dataset, config: TransferConfig) -> float:
     return target.rows * (1.0 - config.test_size)
 
 
-def _fit_seconds(target: Dataset, rows: float) -> float:
-    return max(MIN_TRAIN_ROWS, rows) ** WORK_EXPONENT * FIT_SECONDS[target.structure_kind]
+def _fit_seconds(target: Dataset, rows: float, model: str) -> float:
+    kind = target.structure_kind
+    cost = MODEL_COST[model]["smiles" if kind == "smiles" else "composition"]
+    return max(MIN_TRAIN_ROWS, rows) ** WORK_EXPONENT * FIT_SECONDS[kind] * cost
 
 
 def _distinct_structures(dataset: Dataset) -> int:
