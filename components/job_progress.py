@@ -87,3 +87,19 @@ class JobProgress(html.Div):
             "cancel": [Input(cls.ids.cancel(name), "n_clicks")],
             "interval": POLL_MS,
         }
+
+    @classmethod
+    def reported_kwargs(cls, name: str) -> dict:
+        """Arguments for a background callback whose block stays hidden until the job reports,
+        for work that runs unseen unless someone waits on it: the callback calls
+        `set_progress((percent, sentence, SHOWN))`, and the block hides again when it ends."""
+        return {
+            "progress": [
+                Output(cls.ids.bar(name), "value"),
+                Output(cls.ids.text(name), "children"),
+                Output(cls.ids.container(name), "style"),
+            ],
+            "progress_default": [0, "", HIDDEN],
+            "cancel": [Input(cls.ids.cancel(name), "n_clicks")],
+            "interval": POLL_MS,
+        }

@@ -7,13 +7,14 @@ import threading
 
 from dash import no_update
 
+from components.job_progress import HIDDEN, SHOWN
 from dashboard import catalog, runtime
 from dashboard.app import create_app
 from dashboard.engine.transfer import methods as methods_module
 from dashboard.engine.transfer import run as run_module
 from dashboard.pages.transfer_learning import callbacks as tl_page
 from dashboard.pages.transfer_learning.newest import mark_newest
-from dashboard.pages.transfer_learning.prefetch import prefetch
+from dashboard.pages.transfer_learning.prefetch import prefetch, skip_preparation
 from dashboard.pages.transfer_learning.runs import CURVE_SHARES
 from dashboard.settings import Settings
 from tests.callbacks.test_data_page import text_of
@@ -70,7 +71,13 @@ def test_the_other_models_are_ready_after_a_run_so_a_switch_trains_nothing(tmp_p
     state, _ = tl_page.train(
         lambda _p: None, 1, sid, FREESOLV, "calc", FREESOLV, "expt", "lv", "et-median", 0.1, ["on"]
     )
-    assert prefetch(state, sid) == state  # handed on to the curve's job
+    shown = []
+    assert prefetch(shown.append, state, sid) == state  # handed on to the curve's job
+    # its bar shows each model it trains, since a curve waits for it
+    trained = list(dict.fromkeys(sentence.split(" (")[0] for _, sentence, _ in shown))
+    assert trained == ["Training et", "Training rf", "Training gbr"]
+    assert shown[0][0] == 0 and shown[-1][0] > 66 and all(u[2] == SHOWN for u in shown)
+    assert skip_preparation(1, state) == (state, HIDDEN)  # its Cancel starts the curve at once
 
     def no_training(*_args, **_kwargs):
         raise AssertionError("a switch after the prefetch trained a model")
@@ -90,7 +97,10 @@ def test_the_other_models_are_ready_after_a_run_so_a_switch_trains_nothing(tmp_p
         )
         assert "Read from the cache in" in text_of(message)
     # no curve asked: its job is not started (it showed its bar, 'Starting…' and Cancel)
-    assert prefetch(last, sid) is no_update
+    unseen = []
+    assert prefetch(unseen.append, last, sid) is no_update
+    assert unseen == []  # nothing waits for it: no bar
+    assert skip_preparation(1, last)[0] is no_update
 
 
 def test_the_other_models_give_way_to_a_new_run(tmp_path):
@@ -101,7 +111,7 @@ def test_the_other_models_give_way_to_a_new_run(tmp_path):
         lambda _p: None, 1, sid, FREESOLV, "calc", FREESOLV, "expt", "lv", "et-median", 0.1, []
     )
     mark_newest(rt.store, sid)  # a Train clicked since
-    assert prefetch(state, sid) is no_update  # nor is the old run's curve drawn
+    assert prefetch(lambda _update: None, state, sid) is no_update  # nor the old run's curve
     assert len(list(rt.cache_dir.rglob("result-*.npz"))) == 1  # the run's own, no other
 
 

@@ -19,7 +19,7 @@ from dashboard.pages.transfer_learning.newest import (
     giving_way,
     mark_newest,
 )
-from dashboard.pages.transfer_learning.prefetch import TRAIN_CANCELS
+from dashboard.pages.transfer_learning.prefetch import cancelled_by_train
 from dashboard.pages.transfer_learning.restore import ASKED, last_request, stored
 from dashboard.pages.transfer_learning.results import facts, group_table, metric_cards
 from dashboard.pages.transfer_learning.runs import run_request, switch_from_cache
@@ -89,7 +89,7 @@ def register_callbacks(app: Dash) -> None:
         State("session-id", "data"),
         background=True,
         prevent_initial_call=True,
-        **_cancelled_by_train(JobProgress.callback_kwargs("tl-curve-job")),
+        **cancelled_by_train(JobProgress.callback_kwargs("tl-curve-job")),
     )(draw_curve)
     app.callback(
         Output("tl-curve-graph", "figure", allow_duplicate=True),
@@ -119,11 +119,6 @@ def register_callbacks(app: Dash) -> None:
         State("session-id", "data"),
         prevent_initial_call=True,
     )(render_curve)
-
-
-def _cancelled_by_train(kwargs: dict) -> dict:
-    """Background-callback arguments whose job a click on Train also ends (see TRAIN_CANCELS)."""
-    return {**kwargs, "cancel": [*kwargs["cancel"], TRAIN_CANCELS]}
 
 
 def dataset_options_for(side: str):

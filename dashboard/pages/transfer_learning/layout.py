@@ -146,6 +146,7 @@ def _results() -> html.Div:
         style=UNSEEN,
         children=[
             dbc.Row(id="tl-cards", className="g-2 mb-2"),
+            JobProgress("tl-prepare", "Training the other target models"),
             JobProgress("tl-curve-job", "Drawing the learning curve"),
             dbc.Row(
                 [
