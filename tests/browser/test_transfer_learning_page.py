@@ -94,8 +94,14 @@ def test_a_source_of_another_structure_kind_is_explained(dash_duo, app):
     assert "alert-danger" in dash_duo.find_element("#tl-message .alert").get_attribute("class")
 
 
-def train_the_demo_on_all_rows(dash_duo, app) -> None:
-    """Open the page, choose all target rows and wait for the run (its curve is asked for)."""
+def test_the_preparation_shows_its_bar_and_a_new_run_ends_the_curve_of_the_last_one(
+    dash_duo, app, screenshot
+):
+    """With all rows the other target models take seconds to train before the curve (qm9's:
+    minutes): their bar says which, and its Cancel draws the curve at once. Switching the target
+    model while the curve is drawn: the switch, a run by itself, ends that job (whose session
+    slot the new run would otherwise wait for; the curve of all rows takes a minute and more),
+    the new model's result comes within seconds, and the jobs that follow it run as usual."""
     dash_duo.start_server(app)
     dash_duo.wait_for_page(url=dash_duo.server_url + "/transfer-learning")
     dash_duo.wait_for_contains_text("#tl-target-column", "expt", timeout=20)
@@ -103,42 +109,19 @@ def train_the_demo_on_all_rows(dash_duo, app) -> None:
     dash_duo.driver.execute_script("arguments[0].click()", share)
     click(dash_duo, "#tl-train")
     dash_duo.wait_for_contains_text("#tl-message", "Trained in", timeout=240)
-
-
-def test_a_new_run_ends_the_preparation_and_the_curve_of_the_last_one(dash_duo, app):
-    """Switching the target model while the other models are prepared, then while the learning
-    curve is drawn: the switch, a run by itself, ends that job (whose session slot the new run would otherwise wait
-    for; the curve of all rows takes a minute and more), the new model's result comes within
-    seconds, and the jobs that follow it run as usual."""
-    train_the_demo_on_all_rows(dash_duo, app)
-    # a change of model runs by itself once a model exists (no Train); the other models of
-    # all rows take seconds to prepare
-    pick_model(dash_duo, "gbr")
-    dash_duo.wait_for_contains_text("#tl-facts", "gradient boosting", timeout=60)
-    # the curve's job starts once the other target models are prepared (seconds, more on a
-    # busy machine)
-    dash_duo.wait_for_style_to_equal("#tl-curve-job-job", "display", "block", timeout=120)
-    clicked = time.monotonic()
-    pick_model(dash_duo, "rf")
-    dash_duo.wait_for_contains_text("#tl-facts", "random forest", timeout=60)
-    waited = time.monotonic() - clicked
-    assert waited < 30, f"the new run waited {waited:.0f} s for the old curve"
-    dash_duo.wait_for_contains_text("#tl-curve-graph", "this run", timeout=300)
-    assert dash_duo.get_logs() == []
-
-
-def test_the_preparation_before_the_curve_shows_its_bar_and_cancel_starts_the_curve(
-    dash_duo, app, screenshot
-):
-    """With all rows the other target models take seconds to train before the curve (qm9's:
-    minutes); their bar says what is trained, and its Cancel skips to the curve."""
-    train_the_demo_on_all_rows(dash_duo, app)
     dash_duo.wait_for_contains_text("#tl-prepare-job", "so that a switch to it is quick", 60)
     assert dash_duo.find_element("#tl-curve-job-job").value_of_css_property("display") == "none"
     screenshot("transfer-learning-preparing")
     click(dash_duo, "#tl-prepare-job-cancel")
     dash_duo.wait_for_style_to_equal("#tl-curve-job-job", "display", "block", timeout=20)
     dash_duo.wait_for_style_to_equal("#tl-prepare-job", "display", "none", timeout=10)
+    # a change of model runs by itself once a model exists (no Train)
+    clicked = time.monotonic()
+    pick_model(dash_duo, "rf")
+    dash_duo.wait_for_contains_text("#tl-facts", "random forest", timeout=60)
+    waited = time.monotonic() - clicked
+    assert waited < 30, f"the new run waited {waited:.0f} s for the old curve"
+    dash_duo.wait_for_contains_text("#tl-curve-graph", "this run", timeout=300)
     assert dash_duo.get_logs() == []
 
 

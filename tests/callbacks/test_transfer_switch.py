@@ -7,7 +7,7 @@ import threading
 
 from dash import no_update
 
-from components.job_progress import HIDDEN, SHOWN
+from components.job_progress import SHOWN
 from dashboard import catalog, runtime
 from dashboard.app import create_app
 from dashboard.engine.transfer import methods as methods_module
@@ -77,7 +77,7 @@ def test_the_other_models_are_ready_after_a_run_so_a_switch_trains_nothing(tmp_p
     trained = list(dict.fromkeys(sentence.split(" (")[0] for _, sentence, _ in shown))
     assert trained == ["Training et", "Training rf", "Training gbr"]
     assert shown[0][0] == 0 and shown[-1][0] > 66 and all(u[2] == SHOWN for u in shown)
-    assert skip_preparation(1, state) == (state, HIDDEN)  # its Cancel starts the curve at once
+    assert skip_preparation(1, state) == state  # its Cancel starts the curve at once
 
     def no_training(*_args, **_kwargs):
         raise AssertionError("a switch after the prefetch trained a model")
@@ -100,7 +100,7 @@ def test_the_other_models_are_ready_after_a_run_so_a_switch_trains_nothing(tmp_p
     unseen = []
     assert prefetch(unseen.append, last, sid) is no_update
     assert unseen == []  # nothing waits for it: no bar
-    assert skip_preparation(1, last)[0] is no_update
+    assert skip_preparation(1, last) is no_update
 
 
 def test_the_other_models_give_way_to_a_new_run(tmp_path):

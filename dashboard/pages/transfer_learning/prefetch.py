@@ -20,7 +20,7 @@ import logging
 
 from dash import Dash, Input, Output, State, no_update
 
-from components.job_progress import HIDDEN, SHOWN, JobProgress
+from components.job_progress import SHOWN, JobProgress
 from dashboard import runtime
 from dashboard.engine.transfer import TARGET_MODELS
 from dashboard.job_slots import JobSlots, QueueTimeout
@@ -56,7 +56,6 @@ def register_prefetch(app: Dash) -> None:
     )(prefetch)
     app.callback(
         Output("tl-ready-state", "data", allow_duplicate=True),
-        Output(JobProgress.ids.container(PREPARE), "style", allow_duplicate=True),
         Input(JobProgress.ids.cancel(PREPARE), "n_clicks"),
         State("tl-state", "data"),
         prevent_initial_call=True,
@@ -107,6 +106,7 @@ def _told(report, i: int, models: list[str]):
 
 
 def skip_preparation(_clicks, state):
-    """The preparation's Cancel: its job ends (the switches it did not reach train when
-    clicked) and the curve starts at once, when the run asked for one."""
-    return (state if state and state.get("curve") else no_update), HIDDEN
+    """The preparation's Cancel: its job ends and its bar hides (Dash resets a cancelled job's
+    progress to `progress_default`), the switches it did not reach train when clicked, and the
+    curve starts at once, when the run asked for one."""
+    return state if state and state.get("curve") else no_update
