@@ -10,6 +10,8 @@ from threadpoolctl import threadpool_info
 
 from dashboard.engine.data.dataset import Dataset
 from dashboard.engine.transfer import NotCached, TransferConfig, run_transfer
+from dashboard.engine.transfer import run as run_module
+from dashboard.engine.transfer.methods import fit_predict
 
 
 def table(rows: int, slope: float, seed: int, title: str) -> Dataset:
@@ -61,6 +63,29 @@ def test_the_curve_names_the_method_it_draws_and_skips_one_in_the_cache(tmp_path
         "learning curve: 50%, repeat 1 of 1 (fine-tuned)",
         "learning curve: 100%, repeat 1 of 1 (fine-tuned)",
     ]
+
+
+@pytest.mark.parametrize("share", [1.0, 0.5])
+def test_the_curve_takes_the_runs_own_fits_for_its_first_repeat_at_the_runs_share(
+    tmp_path, monkeypatch, share
+):
+    config = replace(
+        CONFIG, train_share=share, learning_curve=True, curve_shares=(0.5, 1.0), curve_repeats=2
+    )
+    fitted = []
+
+    def counted(method, inputs, rows, test, seed):
+        fitted.append(method)
+        return fit_predict(method, inputs, rows, test, seed)
+
+    monkeypatch.setattr(run_module, "fit_predict", counted)
+    result = run_transfer(SOURCE, "y", TARGET, "y", config, tmp_path)
+    assert fitted.count("baseline") == fitted.count("lv") == 1 + 2 * 2 - 1
+    # the same numbers as a fit: repeat 1 at the run's share is the run itself
+    column = config.curve_shares.index(share)
+    curve = result.learning_curve.mae
+    assert curve["baseline"][0, column] == pytest.approx(result.baseline.mae)
+    assert curve["lv"][0, column] == pytest.approx(result.transfer.mae)
 
 
 def test_raising_from_progress_cancels_the_run_before_training(tmp_path):

@@ -109,12 +109,16 @@ def target_seconds(target: Dataset, config: TransferConfig) -> float:
 
 def curve_seconds(target: Dataset, config: TransferConfig) -> float:
     """Seconds of the learning curve of `config` on `target`, every repeat of both methods, with
-    `config.model`; 0 when it asks for none."""
+    `config.model`, less the run's own fits (its first repeat at the run's share); 0 when it
+    asks for none."""
     if not config.learning_curve:
         return 0.0
     rows = _train_rows(target, config)
-    fits = sum(_fit_seconds(target, share * rows, config.model) for share in config.curve_shares)
-    return 2 * config.curve_repeats * fits
+    shares = config.curve_shares
+    fits = config.curve_repeats * sum(_fit_seconds(target, s * rows, config.model) for s in shares)
+    if config.train_share in shares:
+        fits -= _fit_seconds(target, config.train_share * rows, config.model)
+    return 2 * fits
 
 
 def _train_rows(target: Dataset, config: TransferConfig) -> float:
