@@ -3,10 +3,15 @@ controls of the run shown after a reload, and the first run's estimate under the
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 from dash import no_update
 
 from dashboard import catalog
+from dashboard.engine.data import builtin
+from dashboard.engine.transfer import TransferConfig, run_transfer
 from dashboard.pages.transfer_learning import callbacks as tl_page
 from dashboard.pages.transfer_learning.first_run import first_run_hint
 from dashboard.pages.transfer_learning.restore import restore_controls
@@ -18,9 +23,21 @@ CURVE_OUTPUT = 8
 """Position of the learning curve's figure among render's outputs."""
 
 
+@pytest.fixture(scope="module")
+def demo_cache(tmp_path_factory) -> Path:
+    """A cache folder with the default demo's features, source models and result, computed once
+    for the module (9 s a test before)."""
+    folder = tmp_path_factory.mktemp("demo-cache")
+    freesolv = builtin.load("freesolv")
+    run_transfer(freesolv, "calc", freesolv, "expt", TransferConfig(train_share=0.1), folder)
+    return folder
+
+
 @pytest.fixture
-def trained(rt, sid) -> dict:
-    """The default demo trained, its learning curve asked for and not yet drawn."""
+def trained(rt, sid, demo_cache) -> dict:
+    """The default demo trained (from the module's cache), its learning curve asked for and not
+    yet drawn."""
+    shutil.copytree(demo_cache, rt.cache_dir, dirs_exist_ok=True)
     in_callback(sid)
     state, _ = tl_page.train(
         lambda _p: None, 1, sid, FREESOLV, "calc", FREESOLV, "expt", "lv", "et-median", 0.1, ["on"]
