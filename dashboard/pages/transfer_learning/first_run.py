@@ -11,9 +11,11 @@ import dataclasses
 from dash import Dash, Input, Output, State
 
 from dashboard import catalog, runtime
+from dashboard.engine.data.dataset import Dataset
 from dashboard.engine.transfer import DEFAULT_TARGET_MODEL, TARGET_MODELS, TransferConfig
 from dashboard.engine.transfer.estimate import BUSY, FirstRun, first_run, target_seconds
 from dashboard.pages.transfer_learning.layout import DEFAULT_SHARE
+from dashboard.pages.transfer_learning.prefetch import prepared_models
 from dashboard.pages.transfer_learning.runs import CURVE_REPEATS, CURVE_SHARES
 from dashboard.store import SessionError
 
@@ -60,10 +62,10 @@ def first_run_hint(source_key, target_key, share, curve, model, _state, sid) -> 
     return first_run_sentence(run) if run.seconds >= NOTABLE_SECONDS else ""
 
 
-def preparation_seconds(target, config: TransferConfig) -> float:
+def preparation_seconds(target: Dataset, config: TransferConfig) -> float:
     """Seconds of the other target models, which the page trains after a run, on its rows, so
     that a switch reads its result (prefetch.py); the curve starts when they are done."""
-    others = [m for m in TARGET_MODELS if m != config.model]
+    others = prepared_models(config.model)
     return sum(target_seconds(target, dataclasses.replace(config, model=m)) for m in others)
 
 

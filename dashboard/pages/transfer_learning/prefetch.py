@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Callable
 
 from dash import Dash, Input, Output, State, no_update
 
@@ -42,6 +43,11 @@ PREPARE = "tl-prepare"
 def cancelled_by_train(kwargs: dict) -> dict:
     """Background-callback arguments whose job a click on Train also ends (see TRAIN_CANCELS)."""
     return {**kwargs, "cancel": [*kwargs["cancel"], TRAIN_CANCELS]}
+
+
+def prepared_models(model: str) -> list[str]:
+    """The target models the preparation trains after a run of `model`: all the others."""
+    return [m for m in TARGET_MODELS if m != model]
 
 
 def register_prefetch(app: Dash) -> None:
@@ -77,7 +83,7 @@ def prefetch(set_progress, state, sid):
         shown = set_progress if state.get("curve") else lambda _update: None
         report = giving_way(rt.store, sid, state["run"], shown)
         slots = dataclasses.replace(JobSlots.from_settings(rt.settings), wait_seconds=0.0)
-        others = [m for m in TARGET_MODELS if m != document["request"]["model"]]
+        others = prepared_models(document["request"]["model"])
         with slots.held(sid, report):
             for i, model in enumerate(others):
                 request = {**document["request"], "model": model}
@@ -91,7 +97,9 @@ def prefetch(set_progress, state, sid):
     return state if state.get("curve") else no_update
 
 
-def _told(report, i: int, models: list[str]):
+def _told(
+    report: Callable[[tuple], None], i: int, models: list[str]
+) -> Callable[[float, str], None]:
     """The progress of training the i-th of `models`, as the preparation's bar shows it."""
 
     def progress(fraction: float, _message: str) -> None:
