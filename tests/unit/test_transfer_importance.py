@@ -5,9 +5,11 @@ import numpy as np
 from sklearn.ensemble import ExtraTreesRegressor, HistGradientBoostingRegressor
 
 from dashboard.engine.transfer.models import (
+    MIN_COLUMNS,
     MedianForest,
     SplittableColumns,
     feature_importances,
+    important_columns,
     make_target_model,
     split_gains,
 )
@@ -104,3 +106,32 @@ def test_the_median_forest_predicts_the_median_of_its_trees():
     forest = MedianForest(n_estimators=15, max_features=0.5).fit(X[:150], y[:150])
     trees = [tree.predict(X[150:]) for tree in forest.forest_.estimators_]
     np.testing.assert_array_equal(forest.predict(X[150:]), np.median(trees, axis=0))
+
+
+def test_the_median_forest_leaves_out_the_columns_of_little_use():
+    """Five columns make the target, 200 bits set in a few rows each (as most fingerprint bits
+    are) are noise: the forest that is kept is fitted on the columns a first forest found
+    useful, all five among them, and predicts from them alone."""
+    rng = np.random.default_rng(1)
+    X = np.column_stack([rng.normal(size=(300, 5)), rng.random((300, 200)) < 0.01])
+    y = X[:, :5] @ np.array([3.0, -2.0, 2.0, 1.5, 1.0]) + 0.1 * rng.normal(size=300)
+    forest = MedianForest(n_estimators=30, n_jobs=2).fit(X[:240], y[:240])
+    assert set(range(5)) <= set(forest.columns_.tolist())
+    assert forest.columns_.size < 5 + 100  # most of the bits left out
+    assert forest.forest_.n_features_in_ == forest.columns_.size
+    outside = np.setdiff1d(np.arange(205), forest.columns_)
+    assert np.all(forest.feature_importances_[outside] == 0.0)
+    assert np.isclose(forest.feature_importances_.sum(), 1.0)
+    rows = X[240:, forest.columns_].astype(np.float32)
+    trees = [tree.predict(rows) for tree in forest.forest_.estimators_]
+    np.testing.assert_array_equal(forest.predict(X[240:]), np.median(trees, axis=0))
+
+
+def test_a_narrow_or_short_table_keeps_every_column():
+    assert important_columns(np.r_[0.9, 0.05, 0.03, 0.02]).tolist() == [0, 1, 2, 3]
+    assert important_columns(np.zeros(50)).size == 50  # nothing learnt: nothing left out
+    skewed = np.r_[np.full(10, 0.09), np.full(90, 0.1 / 90)]
+    assert important_columns(skewed).size == MIN_COLUMNS  # the ten, then the next most useful
+    X, y = _rows()
+    assert MedianForest(n_estimators=10).fit(X[:15], y[:15]).columns_.size == 40  # no hold-out
+    assert MedianForest(n_estimators=10, max_features=0.5).fit(X, y).columns_.size == 40
