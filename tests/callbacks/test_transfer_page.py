@@ -104,15 +104,15 @@ def test_before_a_first_run_on_qm9_the_pickers_say_it_takes_minutes(rt, sid):
 def test_with_the_curve_ticked_the_qm9_estimate_adds_the_curves_minutes(rt, sid):
     hint = first_run_hint(QM9, QM9, 0.1, ["on"], "et-median", None, sid)
     assert hint.endswith(
-        "The learning curve then takes about 7–13 min more; untick it to see the run alone."
+        "The learning curve then takes about 8–16 min more; untick it to see the run alone."
     )
 
 
 def test_a_faster_target_model_shortens_the_curves_estimate(rt, sid):
-    # gbr fits qm9 about three times as fast; the curve waits for the other models, the
+    # gbr fits qm9 about four times as fast; the curve waits for the other models, the
     # default among them, to be trained for a switch
     hint = first_run_hint(QM9, QM9, 0.1, ["on"], "gbr", None, sid)
-    assert "The learning curve then takes about 3–5 min more" in hint
+    assert "The learning curve then takes about 2–4 min more" in hint
 
 
 def test_the_quick_demo_gets_no_estimate(rt, sid):

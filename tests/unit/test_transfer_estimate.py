@@ -169,7 +169,7 @@ def test_each_target_model_is_costed_at_its_own_rate():
             cost["smiles"] * curve_seconds(TARGET, config)
         )
     assert (
-        MODEL_COST["rf"]["smiles"] < MODEL_COST["gbr"]["smiles"] < 1.0 < MODEL_COST["et"]["smiles"]
+        MODEL_COST["rf"]["smiles"] < MODEL_COST["gbr"]["smiles"] < MODEL_COST["et"]["smiles"] < 1.0
     )
 
 

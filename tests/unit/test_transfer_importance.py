@@ -109,15 +109,15 @@ def test_the_median_forest_predicts_the_median_of_its_trees():
 
 
 def test_the_median_forest_leaves_out_the_columns_of_little_use():
-    """Five columns make the target, 200 bits set in a few rows each (as most fingerprint bits
-    are) are noise: the forest that is kept is fitted on the columns a first forest found
-    useful, all five among them, and predicts from them alone."""
+    """Five columns make the target, 200 bits set in a row or two each (as most fingerprint
+    bits are) are noise: the forest that is kept is fitted on the columns a first forest found
+    useful, all five among them and a quarter fewer than vary, and predicts from them alone."""
     rng = np.random.default_rng(1)
-    X = np.column_stack([rng.normal(size=(300, 5)), rng.random((300, 200)) < 0.01])
+    X = np.column_stack([rng.normal(size=(300, 5)), rng.random((300, 200)) < 0.005])
     y = X[:, :5] @ np.array([3.0, -2.0, 2.0, 1.5, 1.0]) + 0.1 * rng.normal(size=300)
     forest = MedianForest(n_estimators=30, n_jobs=2).fit(X[:240], y[:240])
     assert set(range(5)) <= set(forest.columns_.tolist())
-    assert forest.columns_.size < 5 + 100  # most of the bits left out
+    assert forest.columns_.size <= 0.75 * np.sum(X[:240].std(axis=0) > 0)
     assert forest.forest_.n_features_in_ == forest.columns_.size
     outside = np.setdiff1d(np.arange(205), forest.columns_)
     assert np.all(forest.feature_importances_[outside] == 0.0)
@@ -130,7 +130,7 @@ def test_the_median_forest_leaves_out_the_columns_of_little_use():
 def test_a_narrow_or_short_table_keeps_every_column():
     assert important_columns(np.r_[0.9, 0.05, 0.03, 0.02]).tolist() == [0, 1, 2, 3]
     assert important_columns(np.zeros(50)).size == 50  # nothing learnt: nothing left out
-    skewed = np.r_[np.full(10, 0.09), np.full(90, 0.1 / 90)]
+    skewed = np.r_[np.full(10, 0.0995), np.full(90, 0.005 / 90)]
     assert important_columns(skewed).size == MIN_COLUMNS  # the ten, then the next most useful
     X, y = _rows()
     assert MedianForest(n_estimators=10).fit(X[:15], y[:15]).columns_.size == 40  # no hold-out

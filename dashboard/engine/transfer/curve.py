@@ -38,7 +38,7 @@ Progress = Callable[[float, str], None]
 class TimeLeft:
     """A progress callback that adds the time left to the message ("· about 12 min left"), from
     the time so far and the share of the work done, so that a curve of minutes (qm9's 8,000
-    training rows, the page's three repeats: about 5 min) says how long it will go on."""
+    training rows, the page's three repeats: about 7 min) says how long it will go on."""
 
     def __init__(self, progress: Progress, clock: Callable[[], float] = time.monotonic) -> None:
         self.progress, self.clock = progress, clock

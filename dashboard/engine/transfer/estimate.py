@@ -32,32 +32,31 @@ SOURCE_SECONDS = {"smiles": 0.003, "composition": 0.00013, "none": 0.0}
 the extra trees of a smaller source take seconds): qm9 as source and target, six models (one on
 8,000 rows, five on 6,400) on the 1,829 of its 2,269 features their leaves can split, 102 s on a
 quiet 2-core machine: 2.6 ms a row, counted as `first_run` counts them (five fits of all 8,000
-rows; 8.6-13.7 ms on every feature, in an earlier session on a busier machine); on 145 composition features 0.13 ms (Matbench's 106,113 band gaps,
-14 s). On a few numeric columns it takes seconds."""
-FIT_SECONDS = {"smiles": 6e-5, "composition": 1.2e-5, "none": 1.2e-5}
+rows; 8.6-13.7 ms on every feature, in an earlier session on a busier machine); on 145
+composition features 0.13 ms (Matbench's 106,113 band gaps, 14 s). On a few numeric columns it
+takes seconds."""
+FIT_SECONDS = {"smiles": 7e-5, "composition": 1.2e-5, "none": 1.2e-5}
 """Seconds of one fit of the default target model, per training row to the power WORK_EXPONENT
-(a run fits two, a learning curve two a share and repeat): qm9's gap (2,269 features and its
-LUMO) 2.3, 5.0, 11.7 and 32.8 s on 1,000, 2,000, 4,000 and 8,000 rows (7.2e-5 to 4.6e-5 s a
-row to the power 1.5: the forest's choice of columns costs the small fits most); one repeat of
-the page's curve less its fits at all rows 52 s, estimated 47; on Matbench's 145 composition
+and over FIT_OVERHEAD (a run fits two, a learning curve two a share and repeat): qm9's gap
+(2,269 features and its LUMO) 2.5, 6.5, 17.3 and 46.5 s on 1,000, 2,000, 4,000 and 8,000 rows
+(7.4e-5 to 6.5e-5 s a row to the power 1.5 over the fixed part); on Matbench's 145 composition
 features 2.7 s on 3,683 rows. Numbers alone are taken as compositions. Other target models
 scale it by MODEL_COST."""
 FIT_OVERHEAD = 0.25
 """Seconds of a fit of the default target model however few its rows (its choice of columns and
 of features per split, 300 trees built and put together), scaled by MODEL_COST as the rest:
-FreeSolv's demo curve, 30 fits of 26 to 513 rows, took 13.5-15.0 s against 6.3 s estimated
-from the rows alone, 14 s with this."""
+FreeSolv's demo curve, 30 fits of 26 to 513 rows, took 14.5-16.9 s against 7.4 s estimated
+from the rows alone, 15 s with this."""
 MODEL_COST = {
     "et-median": {"smiles": 1.0, "composition": 1.0},
-    "et": {"smiles": 1.2, "composition": 0.38},
-    "rf": {"smiles": 0.33, "composition": 0.38},
-    "gbr": {"smiles": 0.37, "composition": 0.27},
+    "et": {"smiles": 0.8, "composition": 0.38},
+    "rf": {"smiles": 0.22, "composition": 0.38},
+    "gbr": {"smiles": 0.27, "composition": 0.27},
 }
 """A fit's time with each target model against the default's, by structure kind (numbers alone
-as compositions): qm9's gap with its LUMO as one more column, 1,000, 2,000, 4,000 and 8,000
-rows, et-median 2.3, 5.0, 11.7 and 32.8 s, et 1.7, 4.6, 15.3 and 42.8, rf 0.65, 1.5, 3.6 and
-11.7, gbr 0.84, 1.5, 4.0 and 14.9 s; Matbench's split (3,683 rows), both fits, 4.3-4.8,
-1.7-1.8, 1.7-1.8 and 1.2-1.3 s."""
+as compositions): qm9's gap with its LUMO as one more column, 1,000, 2,000 and 4,000 rows, in
+one run, et-median 2.8, 8.7 and 24.4 s, et 2.1, 7.2 and 21.4, rf 0.6, 2.1 and 5.1, gbr 0.9, 2.0
+and 6.2 s; Matbench's split (3,683 rows), both fits, 4.3-4.8, 1.7-1.8, 1.7-1.8 and 1.2-1.3 s."""
 BUSY = 2.0
 """The high end of an estimate against its low: a busy server, or one OpenMP thread per job."""
 

@@ -260,7 +260,7 @@ class _Fitter:
         repeat 3 of 3 (no transfer)"; the repeats of the next method count from 1 again), with
         the time left (TimeLeft). The first repeat at the run's share trains on the run's rows
         with its seed (`used_rows`): the predictions `run` holds are taken, not fitted again
-        (qm9's gap at all 8,000 rows: 66 s of each repeat)."""
+        (qm9's gap at all 8,000 rows: 93 s of each repeat)."""
         config, test = self.config, self.data.test
         methods = ("baseline", config.approach)
         stored = {m: self.cache.load_arrays("curve", self._curve_key(m)) for m in methods}

@@ -2,7 +2,7 @@
 takes (engine/transfer/estimate.py), while the cache lacks it, and its learning curve's time
 when the box is ticked, both for the target model chosen. qm9 as source and target took 6 min
 on two cores, and nothing before Train said so: the progress bar came after the click; its curve
-takes about 7 min more with the default model, 3 min with gbr."""
+takes about 7 min more with the default model, 2 min with gbr."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from dashboard.store import SessionError
 NOTABLE_SECONDS = 15.0
 """First runs estimated shorter get no hint (FreeSolv's demo: 1 s of features)."""
 NOTABLE_CURVE_SECONDS = 60.0
-"""A learning curve estimated shorter goes unmentioned: FreeSolv's (13-15 s) follows the run
+"""A learning curve estimated shorter goes unmentioned: FreeSolv's (14-17 s) follows the run
 soon enough, and a sentence telling to untick it would only make the hint longer."""
 KIND_WORDS = {"smiles": "molecules", "composition": "compounds"}
 """What a table's structures are (a table of numbers computes no features: its runs are quick)."""

@@ -3,7 +3,7 @@ in the transfer cache, so that switching to one of them reads its result (`switc
 instead of training.
 
 It runs between the run and its learning curve (a few seconds on the demo, where the curve
-takes 13-15 s), only when the server has a slot free at that moment. A click on Train
+takes 14-17 s), only when the server has a slot free at that moment. A click on Train
 ends it at once (`TRAIN_CANCELS`: its process is killed, which frees its slot, so the switch
 clicked does not wait for a fit nobody asked for); a Train in another tab of the session makes
 it give way between fits, as the curve does. It shows nothing and changes no stored result: it
