@@ -39,7 +39,8 @@ FIT_SECONDS = {"smiles": 7e-5, "composition": 1.2e-5, "none": 1.2e-5}
 """Seconds of one fit of the default target model, per training row to the power WORK_EXPONENT
 and over FIT_OVERHEAD (a run fits two, a learning curve two a share and repeat): qm9's gap
 (2,269 features and its LUMO) 2.5, 6.5, 17.3 and 46.5 s on 1,000, 2,000, 4,000 and 8,000 rows
-(7.4e-5 to 6.5e-5 s a row to the power 1.5 over the fixed part); on Matbench's 145 composition
+(7.4e-5 to 6.5e-5 s a row to the power 1.5 over the fixed part); one repeat of the page's curve
+less its fits at all rows 72 s in a slow hour, estimated 54; on Matbench's 145 composition
 features 2.7 s on 3,683 rows. Numbers alone are taken as compositions. Other target models
 scale it by MODEL_COST."""
 FIT_OVERHEAD = 0.25
